@@ -1,0 +1,154 @@
+"""``asc-conformance``: run the suite against a connector, list the rules, serve the simulators."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import threading
+from collections.abc import Sequence
+
+import pytest
+from _pytest.mark.expression import Expression
+
+from features import FEATURES_DIR
+from harness.impl import ImplError, resolve
+from harness.rules import PROFILES, catalogue
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asc-conformance", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the conformance suite against a connector")
+    run.add_argument("--impl", default="reference", help="entry-point name, module:factory or http://host:port")
+    run.add_argument("--profile", default="strict", help="core, documented or strict (default)")
+    run.add_argument("--tags", default=None, help='tag expression, e.g. "IMP-01 or BLK-02"')
+    run.add_argument("--seed", type=int, default=0, help="seed of generated buyers and order IDs")
+    run.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers (0: one process)")
+    run.add_argument("--report-dir", default=None, help="write conformance.json and junit.xml here")
+    run.add_argument("--live", action="store_true", help="serve the simulators on loopback ports")
+    rules = sub.add_parser("rules", help="list the rule catalogue")
+    rules.add_argument("--profile", default="strict")
+    serve = sub.add_parser("serve", help="serve the simulators on loopback ports")
+    serve.add_argument("service", choices=["amazon", "magento", "all"], nargs="?", default="all")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="port of the first service (0: any free port)")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"asc-conformance: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.profile not in PROFILES:
+        return _fail(f"unknown profile {args.profile!r}; choose one of {', '.join(PROFILES)}")
+    if args.tags:
+        try:
+            Expression.compile(args.tags)
+        except SyntaxError as err:
+            return _fail(f"malformed tag expression {args.tags!r}: {err}")
+        unknown = [
+            w
+            for w in args.tags.replace("(", " ").replace(")", " ").split()
+            if w not in {"and", "or", "not"} and w not in catalogue()
+        ]
+        if unknown:
+            return _fail(f"unknown rule ID(s) in --tags: {', '.join(unknown)}")
+    try:
+        resolve(args.impl)
+    except ImplError as err:
+        return _fail(str(err))
+    argv = [
+        str(FEATURES_DIR),
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(FEATURES_DIR),
+        "-c",
+        str(FEATURES_DIR / "pytest.ini"),  # the suite's own ini: it runs the same anywhere
+        "-q",
+        "--asc-impl",
+        args.impl,
+        "--asc-profile",
+        args.profile,
+        "--asc-seed",
+        str(args.seed),
+    ]
+    if args.tags:
+        argv += ["-m", args.tags]
+    if args.workers:
+        argv += ["-n", str(args.workers)]
+    if args.live:
+        argv.append("--asc-live")
+    if args.report_dir:
+        argv += ["--asc-report-dir", args.report_dir, "--junitxml", f"{args.report_dir}/junit.xml"]
+    code = int(pytest.main(argv))
+    return 0 if code == 0 else 1
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.profile not in PROFILES:
+        return _fail(f"unknown profile {args.profile!r}; choose one of {', '.join(PROFILES)}")
+    scenarios = _scenarios_by_rule()
+    for rule in catalogue().values():
+        if rule.level not in PROFILES[args.profile]:
+            continue
+        names = scenarios.get(rule.id, [])
+        print(f"{rule.id:<8} {rule.level:<10} {rule.statement}")
+        for name in names:
+            print(f"{'':<8} - {name}")
+        if not names:
+            print(f"{'':<8} - (no scenario)")
+    return 0
+
+
+def _scenarios_by_rule() -> dict[str, list[str]]:
+    from pytest_bdd.parser import FeatureParser
+
+    out: dict[str, list[str]] = {}
+    for path in sorted(FEATURES_DIR.glob("*.feature")):
+        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
+        for scenario in feature.scenarios.values():
+            for tag in scenario.tags | feature.tags:
+                out.setdefault(tag, []).append(f"{path.name}: {scenario.name}")
+    return out
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from simulators import SandboxRegistry
+    from simulators.amazon.wire import AmazonApp
+    from simulators.magento.wire import MagentoApp
+    from simulators.transport import LiveServer
+
+    token = None if args.host in {"127.0.0.1", "localhost", "::1"} else secrets.token_urlsafe(24)
+    registry = SandboxRegistry()
+    apps = {"amazon": AmazonApp(registry, control_token=token), "magento": MagentoApp(registry, control_token=token)}
+    wanted = list(apps) if args.service == "all" else [args.service]
+    servers = []
+    for index, name in enumerate(wanted):
+        port = args.port + index if args.port else 0
+        server = LiveServer(apps[name], host=args.host, port=port).start()
+        servers.append(server)
+        print(f"{name}: {server.url}  (control plane: {server.url}/_sim/)", flush=True)
+    if token:
+        print(f"control plane token (header X-Sim-Control-Token): {token}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers:
+            server.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"run": cmd_run, "rules": cmd_rules, "serve": cmd_serve}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The default adapter: the reference connector, in this process, on the harness's simulated clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.adapter import Capabilities, ConnectorEnvironment, OrderRow, StoreSpec
+from reference_impl import Connector, StoreConfig
+
+
+class ReferenceAdapter:
+    """Drives :class:`reference_impl.Connector` through the adapter contract."""
+
+    connector_class: type[Connector] = Connector
+
+    def __init__(self, env: ConnectorEnvironment) -> None:
+        self.connector = self.connector_class(env.workdir / "connector.sqlite3", now=env.now, sleep=env.sleep)
+
+    def integrate_store(self, store: StoreSpec) -> None:
+        self.connector.integrate_store(StoreConfig.from_dict(store.as_json()))
+
+    def configure_orders(self, store: str, settings: Mapping[str, Any]) -> None:
+        self.connector.configure_orders(store, **dict(settings))
+
+    def set_store_active(self, store: str, active: bool) -> None:
+        self.connector.set_store_active(store, active)
+
+    def set_read_only(self, on: bool) -> None:
+        self.connector.set_read_only(on)
+
+    def sync(self, store: str | None = None) -> None:
+        self.connector.sync(store)
+
+    def run_cron(self) -> None:
+        self.connector.run_cron()
+
+    def amazon_orders(self, store: str) -> list[OrderRow]:
+        return [OrderRow.from_json(r) for r in self.connector.amazon_orders(store)]
+
+    def recent_orders(self, store: str) -> list[OrderRow]:
+        return [OrderRow.from_json(r) for r in self.connector.recent_orders(store)]
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+    def close(self) -> None:
+        self.connector.close()
+
+
+def create_adapter(env: ConnectorEnvironment) -> ReferenceAdapter:
+    """Entry point ``reference`` of the ``asc_conformance.connectors`` group."""
+    return ReferenceAdapter(env)

@@ -1,0 +1,52 @@
+"""The rule catalogue in machine-readable form, and the conformance profiles that select from it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+PROFILES: dict[str, frozenset[str]] = {
+    "core": frozenset({"core"}),
+    "documented": frozenset({"core", "documented"}),
+    "strict": frozenset({"core", "documented", "strict"}),
+}
+RULE_TAG = re.compile(r"^[A-Z]{3,4}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: ID, area, source (seed/docs/decision), level (core/documented/strict), evidence pages."""
+
+    id: str
+    area: str
+    source: str
+    level: str
+    evidence: tuple[str, ...]
+    statement: str
+
+
+@cache
+def catalogue() -> dict[str, Rule]:
+    """Every rule by ID, in catalogue order."""
+    data = json.loads(resources.files("harness").joinpath("rules.json").read_text(encoding="utf-8"))
+    return {
+        r["id"]: Rule(r["id"], r["area"], r["source"], r["level"], tuple(r["evidence"]), r["statement"])
+        for r in data["rules"]
+    }
+
+
+def in_profile(rule_id: str, profile: str) -> bool:
+    """Whether the rule belongs to the profile. Raises KeyError for an unknown rule or profile."""
+    if profile not in PROFILES:
+        raise KeyError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return catalogue()[rule_id].level in PROFILES[profile]
+
+
+def rule_tags(tags: set[str] | list[str]) -> list[str]:
+    """The tags that look like rule IDs, in catalogue order when known."""
+    order = list(catalogue())
+    found = [t for t in tags if RULE_TAG.match(t)]
+    return sorted(found, key=lambda t: order.index(t) if t in order else len(order))

@@ -1,0 +1,140 @@
+"""A small SP-API Orders v0 client over ``requests``, with LWA tokens and 429 back-off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+
+from reference_impl.http_errors import RemoteError
+from reference_impl.settings import StoreConfig
+
+MAX_RETRIES = 6
+TIMEOUT = 10.0
+
+
+class AmazonClient:
+    """Orders v0 calls for one store. ``now`` and ``sleep`` are the connector's clock."""
+
+    def __init__(
+        self,
+        store: StoreConfig,
+        session: requests.Session,
+        now: Callable[[], datetime],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.store = store
+        self.session = session
+        self.now = now
+        self.sleep = sleep
+        self._token: str | None = None
+        self._token_until: datetime | None = None
+
+    def _access_token(self) -> str:
+        if self._token and self._token_until and self.now() < self._token_until:
+            return self._token
+        data = {
+            "grant_type": "refresh_token",
+            "refresh_token": self.store.refresh_token,
+            "client_id": self.store.lwa_client_id,
+            "client_secret": self.store.lwa_client_secret,
+        }
+        body = self._send("lwaToken", "POST", self.store.lwa_endpoint.rstrip("/") + "/auth/o2/token", data=data)
+        self._token = str(body["access_token"])
+        self._token_until = self.now() + timedelta(seconds=int(body.get("expires_in", 3600)) - 60)
+        return self._token
+
+    def _call(self, operation: str, method: str, path: str, **kwargs: Any) -> Any:
+        url = self.store.amazon_endpoint.rstrip("/") + path
+        for _ in range(2):
+            headers = {"x-amz-access-token": self._access_token()}
+            try:
+                return self._send(operation, method, url, headers=headers, **kwargs)
+            except RemoteError as err:
+                if err.status != 403:
+                    raise
+                self._token = None  # expired or revoked: fetch a new token once
+        raise RemoteError(operation, "access denied after refreshing the token", status=403)
+
+    def _send(self, operation: str, method: str, url: str, **kwargs: Any) -> Any:
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                response = self.session.request(method, url, timeout=TIMEOUT, **kwargs)
+            except requests.RequestException as err:
+                raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
+            if response.status_code == 429 and attempt < MAX_RETRIES:
+                self.sleep(_backoff(response, attempt))
+                continue
+            if response.status_code >= 400:
+                raise RemoteError(
+                    operation,
+                    f"HTTP {response.status_code}: {_error_text(response)}",
+                    status=response.status_code,
+                    retryable=response.status_code == 429 or response.status_code >= 500,
+                )
+            if response.status_code == 204 or not response.content:
+                return None
+            try:
+                return response.json()
+            except ValueError as err:
+                raise RemoteError(operation, "the answer is not JSON", retryable=True) from err
+        raise AssertionError("unreachable")
+
+    # -- operations --------------------------------------------------------------------------------
+    def orders_updated_since(self, since: datetime, page_size: int = 100) -> Iterator[dict[str, Any]]:
+        """Every order of the store's marketplace updated at or after ``since``, all pages."""
+        params: dict[str, Any] = {
+            "MarketplaceIds": self.store.marketplace_id,
+            "LastUpdatedAfter": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "MaxResultsPerPage": page_size,
+        }
+        while True:
+            body = self._call("getOrders", "GET", "/orders/v0/orders", params=params)
+            payload = _payload("getOrders", body)
+            yield from payload.get("Orders") or []
+            token = payload.get("NextToken")
+            if not token:
+                return
+            params = {"MarketplaceIds": self.store.marketplace_id, "NextToken": token}
+
+    def order_items(self, amazon_order_id: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {}
+        while True:
+            body = self._call("getOrderItems", "GET", f"/orders/v0/orders/{amazon_order_id}/orderItems", params=params)
+            payload = _payload("getOrderItems", body)
+            items.extend(payload.get("OrderItems") or [])
+            token = payload.get("NextToken")
+            if not token:
+                return items
+            params = {"NextToken": token}
+
+    def confirm_shipment(self, amazon_order_id: str, package: dict[str, Any]) -> None:
+        body = {"marketplaceId": self.store.marketplace_id, "packageDetail": package}
+        self._call("confirmShipment", "POST", f"/orders/v0/orders/{amazon_order_id}/shipmentConfirmation", json=body)
+
+
+def _payload(operation: str, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
+        raise RemoteError(operation, "the answer has no payload object", retryable=True)
+    return body["payload"]
+
+
+def _backoff(response: requests.Response, attempt: int) -> float:
+    """Seconds to wait after a 429: one token at the advertised rate, doubled per attempt."""
+    try:
+        rate = float(response.headers.get("x-amzn-RateLimit-Limit", "0"))
+    except ValueError:
+        rate = 0.0
+    base = 1.0 / rate if rate > 0 else 1.0
+    return min(base * (2**attempt), 300.0)
+
+
+def _error_text(response: requests.Response) -> str:
+    try:
+        errors = response.json().get("errors") or []
+        return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or response.text[:200]
+    except (ValueError, AttributeError):
+        return response.text[:200]

@@ -1,0 +1,210 @@
+"""The connector's public surface: integrate stores, configure them, sync, run the cron job, observe."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from filelock import FileLock, Timeout
+
+from reference_impl.amazon_api import AmazonClient
+from reference_impl.magento_api import MagentoClient
+from reference_impl.orders import is_due
+from reference_impl.settings import OrderSettings, StoreConfig
+from reference_impl.storage import Storage
+from reference_impl.sync import StoreSync, blocked_message
+
+MESSAGE_IDENTITY = "amazon_sales_channel_orders_not_imported"
+SELLER_CENTRAL = "https://sellercentral.amazon.com/orders-v3/order/{id}"
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Connector:
+    """The reference connector. ``now`` and ``sleep`` default to the system clock."""
+
+    #: The class that runs one store's sync (a seam for variants, such as the mutants that prove the suite).
+    sync_class: type[StoreSync] = StoreSync
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        now: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.storage = Storage(db_path)
+        self.now = now or _system_now
+        self.sleep = sleep or time.sleep
+        self.session = session or requests.Session()
+        self._amazon: dict[str, AmazonClient] = {}
+        self._magento: dict[tuple[str, str], MagentoClient] = {}
+
+    def close(self) -> None:
+        self.storage.close()
+        self.session.close()
+
+    # -- set-up -------------------------------------------------------------------------------------
+    def integrate_store(self, store: StoreConfig) -> None:
+        """Record the store and its integration instant; import is Enabled by default (SET-01)."""
+        with self.storage.transaction() as db:
+            db.execute(
+                "INSERT INTO stores (name, config, settings, cursor) VALUES (?, ?, ?, ?)",
+                (
+                    store.name,
+                    json.dumps(store.as_dict()),
+                    json.dumps(OrderSettings().as_dict()),
+                    store.integrated_at.isoformat(),
+                ),
+            )
+
+    def store_config(self, name: str) -> StoreConfig:
+        return StoreConfig.from_dict(json.loads(self.storage.store(name)["config"]))
+
+    def settings(self, name: str) -> OrderSettings:
+        return OrderSettings(**json.loads(self.storage.store(name)["settings"]))
+
+    def configure_orders(self, name: str, **changes: Any) -> OrderSettings:
+        """Change order settings of one store; they apply from the next sync on (SET-02)."""
+        settings = self.settings(name).updated(changes)
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET settings = ? WHERE name = ?", (json.dumps(settings.as_dict()), name))
+        return settings
+
+    def set_store_active(self, name: str, active: bool) -> None:
+        self.storage.store(name)
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET active = ? WHERE name = ?", (int(active), name))
+
+    def set_read_only(self, on: bool) -> None:
+        """Read-Only Mode: nothing that changes state is sent to Amazon while on (STO-02)."""
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET read_only = ?", (int(on),))
+
+    # -- triggers -----------------------------------------------------------------------------------
+    def sync(self, name: str | None = None) -> dict[str, Any]:
+        """One order synchronisation of one store (or every store); returns what each did."""
+        names = [name] if name else self.storage.store_names()
+        results = {n: self._sync_store(n, cron=False) for n in names}
+        self._update_messages()
+        return results
+
+    def run_cron(self) -> dict[str, Any]:
+        """One full scheduled tick: a sync of every store, then completion of shipped orders."""
+        results = {n: self._sync_store(n, cron=True) for n in self.storage.store_names()}
+        self._update_messages()
+        return results
+
+    def _sync_store(self, name: str, *, cron: bool) -> dict[str, Any]:
+        row = self.storage.store(name)
+        if not row["active"]:
+            return {"skipped": "store inactive"}
+        lock = FileLock(f"{self.storage.path}.{_safe(name)}.lock")
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return {"skipped": "another sync of this store is running"}
+        try:
+            job = self.sync_class(
+                self.storage,
+                name,
+                self.store_config(name),
+                self.settings(name),
+                self._amazon_client(name),
+                self._magento_client(name),
+                self.now,
+            )
+            return job.run(read_only=bool(row["read_only"]), cron=cron)
+        finally:
+            lock.release()
+
+    def _amazon_client(self, name: str) -> AmazonClient:
+        if name not in self._amazon:
+            self._amazon[name] = AmazonClient(self.store_config(name), self.session, self.now, self.sleep)
+        return self._amazon[name]
+
+    def _magento_client(self, name: str) -> MagentoClient:
+        cfg = self.store_config(name)
+        key = (cfg.magento_url, cfg.magento_username)
+        if key not in self._magento:
+            self._magento[key] = MagentoClient(
+                cfg.magento_url, cfg.magento_username, cfg.magento_password, self.session
+            )
+        return self._magento[key]
+
+    def _update_messages(self) -> None:
+        """Raise or clear the admin message in each Magento, naming the stores with blocked orders (BLK-04/10)."""
+        by_magento: dict[tuple[str, str], list[str]] = {}
+        for name in self.storage.store_names():
+            cfg = self.store_config(name)
+            names = by_magento.setdefault((cfg.magento_url, cfg.magento_username), [])
+            if self.settings(name).import_enabled and self._has_blocked(name):
+                names.append(name)
+        for key, names in by_magento.items():
+            client = self._magento.get(key, None)
+            if client is None:
+                continue
+            try:
+                if names:
+                    client.raise_message(MESSAGE_IDENTITY, blocked_message(names), severity=2)
+                else:
+                    client.clear_message(MESSAGE_IDENTITY)
+            except Exception:
+                continue
+
+    def _has_blocked(self, name: str) -> bool:
+        row = self.storage.db.execute(
+            "SELECT 1 FROM orders WHERE store = ? AND blocked_reason IS NOT NULL AND magento_entity_id IS NULL "
+            "AND status IN ('Unshipped', 'PartiallyShipped', 'Shipped') LIMIT 1",
+            (name,),
+        ).fetchone()
+        return row is not None
+
+    # -- observations -------------------------------------------------------------------------------
+    def amazon_orders(self, name: str) -> list[dict[str, Any]]:
+        """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""
+        settings = self.settings(name)
+        cfg = self.store_config(name)
+        out = []
+        for row in self.storage.orders(name):
+            imported = row.magento_entity_id is not None
+            if settings.import_enabled and imported:
+                link = f"{cfg.magento_url.rstrip('/')}/admin/sales/order/view/order_id/{row.magento_entity_id}/"
+            else:
+                link = SELLER_CENTRAL.format(id=row.amazon_order_id)
+            out.append(
+                {
+                    "order_number": row.amazon_order_id,
+                    "purchase_date": row.purchase_date,
+                    "status": row.status,
+                    "buyer_name": row.buyer_name,
+                    "grand_total": row.total,
+                    "currency": row.currency,
+                    "fulfillment_channel": row.channel,
+                    "notes": self.storage.notes(name, row.amazon_order_id),
+                    "link": link,
+                    "magento_order": row.magento_increment_id if settings.import_enabled else None,
+                    "importable": is_due(row.status, row.channel),
+                }
+            )
+        return out
+
+    def recent_orders(self, name: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The store dashboard's Recent Orders: Amazon data only, never Magento's (VIEW-03)."""
+        rows = self.amazon_orders(name)[:limit]
+        for row in rows:
+            row["magento_order"] = None
+            row["link"] = SELLER_CENTRAL.format(id=row["order_number"])
+        return rows
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name)

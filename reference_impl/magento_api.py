@@ -1,0 +1,134 @@
+"""A small Magento 2 REST client over ``requests`` (admin token, catalog, orders, messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from reference_impl.http_errors import RemoteError
+
+TIMEOUT = 10.0
+
+
+class MagentoClient:
+    """The Magento routes the connector uses, for one Magento base URL and admin user."""
+
+    def __init__(self, base_url: str, username: str, password: str, session: requests.Session) -> None:
+        self.base = base_url.rstrip("/") + "/rest"
+        self.username = username
+        self.password = password
+        self.session = session
+        self._token: str | None = None
+
+    def _token_header(self) -> dict[str, str]:
+        if self._token is None:
+            body = self._send(
+                "adminToken",
+                "POST",
+                "/V1/integration/admin/token",
+                json={"username": self.username, "password": self.password},
+                auth=False,
+            )
+            self._token = str(body)
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def _send(self, operation: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
+        headers = self._token_header() if auth else {}
+        try:
+            response = self.session.request(method, self.base + path, headers=headers, timeout=TIMEOUT, **kwargs)
+        except requests.RequestException as err:
+            raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
+        if response.status_code == 401 and auth:
+            self._token = None
+        if response.status_code >= 400:
+            raise RemoteError(
+                operation,
+                f"HTTP {response.status_code}: {_message(response)}",
+                status=response.status_code,
+                retryable=response.status_code >= 500 or response.status_code == 401,
+            )
+        try:
+            return response.json()
+        except ValueError as err:
+            raise RemoteError(operation, "the answer is not JSON", retryable=True) from err
+
+    # -- stores ---------------------------------------------------------------------------------------
+    def store_views(self) -> list[dict[str, Any]]:
+        return list(self._send("storeViews", "GET", "/V1/store/storeViews"))
+
+    def store_groups(self) -> list[dict[str, Any]]:
+        return list(self._send("storeGroups", "GET", "/V1/store/storeGroups"))
+
+    def websites(self) -> list[dict[str, Any]]:
+        return list(self._send("websites", "GET", "/V1/store/websites"))
+
+    # -- catalog --------------------------------------------------------------------------------------
+    def product(self, sku: str) -> dict[str, Any] | None:
+        """The product, or None when the SKU does not exist."""
+        try:
+            return dict(self._send("productGet", "GET", f"/V1/products/{quote(sku, safe='')}"))
+        except RemoteError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    def salable_qty(self, sku: str, stock_id: int = 1) -> float:
+        path = f"/V1/inventory/get-product-salable-quantity/{quote(sku, safe='')}/{stock_id}"
+        return float(self._send("salableQty", "GET", path))
+
+    # -- orders ---------------------------------------------------------------------------------------
+    def orders_by_field(self, field: str, value: str) -> list[dict[str, Any]]:
+        params = {
+            "searchCriteria[filter_groups][0][filters][0][field]": field,
+            "searchCriteria[filter_groups][0][filters][0][value]": value,
+            "searchCriteria[filter_groups][0][filters][0][condition_type]": "eq",
+        }
+        return list(self._send("orderSearch", "GET", "/V1/orders", params=params).get("items") or [])
+
+    def order(self, entity_id: int) -> dict[str, Any]:
+        return dict(self._send("orderGet", "GET", f"/V1/orders/{entity_id}"))
+
+    def create_order(self, entity: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._send("orderCreate", "POST", "/V1/orders", json={"entity": entity}))
+
+    def shipments(self, entity_id: int) -> list[dict[str, Any]]:
+        params = {
+            "searchCriteria[filter_groups][0][filters][0][field]": "order_id",
+            "searchCriteria[filter_groups][0][filters][0][value]": str(entity_id),
+        }
+        return list(self._send("shipmentSearch", "GET", "/V1/shipments", params=params).get("items") or [])
+
+    def invoice(self, entity_id: int) -> None:
+        self._send("orderInvoice", "POST", f"/V1/order/{entity_id}/invoice", json={"capture": True})
+
+    def cancel(self, entity_id: int) -> None:
+        self._send("orderCancel", "POST", f"/V1/orders/{entity_id}/cancel")
+
+    def comment(self, entity_id: int, text: str) -> None:
+        body = {"statusHistory": {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}}
+        self._send("orderCommentAdd", "POST", f"/V1/orders/{entity_id}/comments", json=body)
+
+    # -- admin system messages ----------------------------------------------------------------------
+    def raise_message(self, identity: str, text: str, severity: int = 2) -> None:
+        path = f"/V1/adminNotification/systemMessages/{quote(identity, safe='')}"
+        self._send("messagePut", "PUT", path, json={"text": text, "severity": severity})
+
+    def clear_message(self, identity: str) -> None:
+        self._send("messageDelete", "DELETE", f"/V1/adminNotification/systemMessages/{quote(identity, safe='')}")
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict) and "message" in body:
+        message = str(body["message"])
+        params = body.get("parameters")
+        if isinstance(params, dict):
+            for key, value in params.items():
+                message = message.replace(f"%{key}", str(value))
+        return message
+    return str(body)[:200]

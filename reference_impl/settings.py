@@ -1,0 +1,72 @@
+"""Per-store configuration: endpoints and credentials, and the order settings of the admin page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+from typing import Any
+
+CUSTOMER_MODES = ("guest", "create")
+NUMBER_SOURCES = ("magento", "amazon")
+RESERVE_MODES = ("none", "reserve")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """An Amazon store as integrated: where to reach Amazon and Magento, and when it was integrated."""
+
+    name: str
+    marketplace_id: str
+    amazon_endpoint: str
+    lwa_endpoint: str
+    lwa_client_id: str
+    lwa_client_secret: str
+    refresh_token: str
+    magento_url: str
+    magento_username: str
+    magento_password: str
+    integrated_at: datetime
+    website_code: str = "base"
+    seller_id: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["integrated_at"] = self.integrated_at.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoreConfig:
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        if isinstance(values.get("integrated_at"), str):
+            values["integrated_at"] = datetime.fromisoformat(values["integrated_at"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    """The order settings of one Amazon store (SET-01..SET-08); defaults are the documented ones."""
+
+    import_enabled: bool = True
+    store_view_code: str | None = None  # None: the default store view of the integrated website
+    customer_mode: str = "guest"
+    number_source: str = "magento"
+    order_status: str | None = None  # None: Processing
+    reserve: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.customer_mode not in CUSTOMER_MODES:
+            raise ValueError(f"customer_mode must be one of {CUSTOMER_MODES}, got {self.customer_mode!r}")
+        if self.number_source not in NUMBER_SOURCES:
+            raise ValueError(f"number_source must be one of {NUMBER_SOURCES}, got {self.number_source!r}")
+        if self.reserve not in RESERVE_MODES:
+            raise ValueError(f"reserve must be one of {RESERVE_MODES}, got {self.reserve!r}")
+
+    def updated(self, changes: dict[str, Any]) -> OrderSettings:
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(f"unknown order setting(s) {unknown}; known: {sorted(known)}")
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

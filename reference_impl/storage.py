@@ -1,0 +1,159 @@
+"""The connector's SQLite state: a versioned schema, WAL, one transaction per step."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: list[str] = [
+    # 1: stores, the Amazon orders table with its notes, and the outbox of messages for Amazon.
+    """
+    CREATE TABLE stores (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        read_only INTEGER NOT NULL DEFAULT 0,
+        cursor TEXT,
+        shipment_cursor TEXT
+    );
+    CREATE TABLE orders (
+        store TEXT NOT NULL REFERENCES stores(name),
+        amazon_order_id TEXT NOT NULL,
+        purchase_date TEXT NOT NULL,
+        last_update TEXT NOT NULL,
+        status TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        buyer_name TEXT,
+        buyer_email TEXT,
+        total TEXT,
+        currency TEXT,
+        data TEXT NOT NULL,
+        magento_entity_id INTEGER,
+        magento_increment_id TEXT,
+        blocked_reason TEXT,
+        PRIMARY KEY (store, amazon_order_id)
+    );
+    CREATE INDEX orders_pending_import ON orders(store, magento_entity_id, status);
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        store TEXT NOT NULL,
+        amazon_order_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX notes_by_order ON notes(store, amazon_order_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        store TEXT NOT NULL,
+        amazon_order_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (store, kind, key)
+    );
+    """,
+]
+
+
+@dataclass
+class OrderRow:
+    """A row of the Amazon orders table as stored."""
+
+    store: str
+    amazon_order_id: str
+    purchase_date: str
+    last_update: str
+    status: str
+    channel: str
+    buyer_name: str | None
+    buyer_email: str | None
+    total: str | None
+    currency: str | None
+    data: dict[str, Any]
+    magento_entity_id: int | None
+    magento_increment_id: str | None
+    blocked_reason: str | None
+
+    @classmethod
+    def from_sql(cls, row: sqlite3.Row) -> OrderRow:
+        values = dict(row)
+        values["data"] = json.loads(values["data"])
+        return cls(**values)
+
+
+class Storage:
+    """One SQLite database file; safe to open from several processes (WAL, busy timeout)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- stores ---------------------------------------------------------------------------------------
+    def store(self, name: str) -> sqlite3.Row:
+        row = self.db.execute("SELECT * FROM stores WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise KeyError(f"no integrated Amazon store named {name!r}")
+        return row
+
+    def store_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM stores ORDER BY name")]
+
+    # -- orders ---------------------------------------------------------------------------------------
+    def order(self, store: str, amazon_order_id: str) -> OrderRow | None:
+        row = self.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND amazon_order_id = ?", (store, amazon_order_id)
+        ).fetchone()
+        return OrderRow.from_sql(row) if row else None
+
+    def orders(self, store: str) -> list[OrderRow]:
+        rows = self.db.execute(
+            "SELECT * FROM orders WHERE store = ? ORDER BY purchase_date DESC, amazon_order_id", (store,)
+        )
+        return [OrderRow.from_sql(r) for r in rows]
+
+    def notes(self, store: str, amazon_order_id: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT text FROM notes WHERE store = ? AND amazon_order_id = ? ORDER BY id", (store, amazon_order_id)
+        )
+        return [r[0] for r in rows]
+
+    def add_note(self, store: str, amazon_order_id: str, at: str, text: str) -> None:
+        self.db.execute(
+            "INSERT INTO notes (store, amazon_order_id, at, text) VALUES (?, ?, ?, ?)",
+            (store, amazon_order_id, at, text),
+        )

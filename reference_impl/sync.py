@@ -1,0 +1,393 @@
+"""One store's order synchronisation: push shipments, read Amazon changes, import, follow cancellations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from reference_impl.amazon_api import AmazonClient
+from reference_impl.http_errors import RemoteError
+from reference_impl.magento_api import MagentoClient
+from reference_impl.orders import (
+    IMPORTABLE,
+    BadAmazonData,
+    carrier_code,
+    is_due,
+    magento_entity,
+    newer,
+    order_lines,
+    parse_time,
+)
+from reference_impl.settings import OrderSettings, StoreConfig
+from reference_impl.storage import OrderRow, Storage
+
+MESSAGE_TEXT = (
+    "Your Amazon store(s) has orders that cannot be imported into Magento. "
+    "See Recent Orders in the store dashboard(s): {stores}"
+)
+
+
+def blocked_message(store_names: list[str]) -> str:
+    return MESSAGE_TEXT.format(stores=", ".join(sorted(store_names)))
+
+
+def not_exists(sku: str) -> str:
+    return f'Cannot create sales order: Product "{sku}" does not exist.'
+
+
+def not_salable(sku: str) -> str:
+    return f'Cannot create sales order: Product "{sku}" in order is not salable.'
+
+
+class StoreSync:
+    """The steps of one sync for one store; each step commits on its own."""
+
+    #: Amazon statuses in which an order gets a Magento order (IMP-03, IMP-08, IMP-09).
+    due_statuses: frozenset[str] = IMPORTABLE
+
+    def __init__(
+        self,
+        storage: Storage,
+        name: str,
+        store: StoreConfig,
+        settings: OrderSettings,
+        amazon: AmazonClient,
+        magento: MagentoClient,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.storage = storage
+        self.name = name
+        self.store = store
+        self.settings = settings
+        self.amazon = amazon
+        self.magento = magento
+        self.now = now
+        self.report: dict[str, Any] = {"received": 0, "imported": 0, "blocked": 0, "errors": []}
+
+    def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
+        if self.settings.import_enabled:
+            self._collect_shipments()
+        if not read_only:
+            self._send_outbox()
+        self._read_amazon()
+        if self.settings.import_enabled:
+            self._import_due()
+            self._follow_cancellations()
+            if cron:
+                self._complete_shipped()
+        return self.report
+
+    def _stamp(self) -> str:
+        return self.now().isoformat()
+
+    def _note(self, amazon_order_id: str, text: str) -> None:
+        self.storage.add_note(self.name, amazon_order_id, self._stamp(), text)
+
+    def _fail(self, step: str, err: Exception) -> None:
+        self.report["errors"].append(f"{step}: {err}")
+
+    # -- reading Amazon ---------------------------------------------------------------------------------
+    def _read_amazon(self) -> None:
+        cursor = self.storage.store(self.name)["cursor"]
+        since = parse_time(cursor) if cursor else self.store.integrated_at
+        newest = since
+        try:
+            for order in self.amazon.orders_updated_since(since):
+                try:
+                    stamp = parse_time(str(order["LastUpdateDate"]))
+                    self._record(order)
+                except (KeyError, ValueError) as err:
+                    self._fail("getOrders", BadAmazonData(f"unusable order {order.get('AmazonOrderId')}: {err}"))
+                    continue
+                newest = max(newest, stamp)
+        except RemoteError as err:
+            self._fail("getOrders", err)
+        # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read.
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (newest.isoformat(), self.name))
+
+    def _record(self, order: dict[str, Any]) -> None:
+        """Upsert one Amazon order into the table (PRE-01..03, IMP-01, IMP-14, SYN-05)."""
+        amazon_id = str(order["AmazonOrderId"])
+        purchased = parse_time(str(order["PurchaseDate"]))
+        if purchased < self.store.integrated_at:
+            return  # existed before integration: never in the table, never imported
+        status = str(order["OrderStatus"])
+        stamp = str(order["LastUpdateDate"])
+        total = order.get("OrderTotal") or {}
+        buyer = order.get("BuyerInfo") or {}
+        with self.storage.transaction() as db:
+            row = self.storage.order(self.name, amazon_id)
+            if row is None:
+                self.report["received"] += 1
+                data = {"order": order}
+                db.execute(
+                    "INSERT INTO orders (store, amazon_order_id, purchase_date, last_update, status, channel,"
+                    " buyer_name, buyer_email, total, currency, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self.name,
+                        amazon_id,
+                        purchased.isoformat(),
+                        stamp,
+                        status,
+                        order.get("FulfillmentChannel", "MFN"),
+                        buyer.get("BuyerName") or (order.get("ShippingAddress") or {}).get("Name"),
+                        buyer.get("BuyerEmail"),
+                        total.get("Amount"),
+                        total.get("CurrencyCode"),
+                        json.dumps(data),
+                    ),
+                )
+                self._note(amazon_id, f"Order received with status {status}.")
+                return
+            if not newer(status, stamp, row.status, row.last_update):
+                return  # stale or repeated report: the row never moves backwards
+            data = {**row.data, "order": order}
+            db.execute(
+                "UPDATE orders SET last_update = ?, status = ?, total = COALESCE(?, total), "
+                "currency = COALESCE(?, currency), buyer_name = COALESCE(?, buyer_name), "
+                "buyer_email = COALESCE(?, buyer_email), data = ? WHERE store = ? AND amazon_order_id = ?",
+                (
+                    stamp,
+                    status,
+                    total.get("Amount"),
+                    total.get("CurrencyCode"),
+                    buyer.get("BuyerName"),
+                    buyer.get("BuyerEmail"),
+                    json.dumps(data),
+                    self.name,
+                    amazon_id,
+                ),
+            )
+            if status != row.status:
+                self._note(amazon_id, f"Status updated to {status}.")
+
+    # -- importing ---------------------------------------------------------------------------------------
+    def _import_due(self) -> None:
+        statuses = sorted(self.due_statuses)
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
+            f"AND status IN ({', '.join('?' * len(statuses))})",
+            (self.name, *statuses),
+        ).fetchall()
+        store_id: int | None = None
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            if not self.is_due(row):
+                continue
+            try:
+                if store_id is None:
+                    store_id = self._store_id()
+                self._import(row, store_id)
+            except RemoteError as err:
+                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+            except BadAmazonData as err:
+                self._block(row, f"Cannot create sales order: {err}.")
+
+    def is_due(self, row: OrderRow) -> bool:
+        """Whether the row's order should have a Magento order now (FBA only once Shipped, IMP-10)."""
+        return row.status in self.due_statuses and is_due(row.status, row.channel)
+
+    def _store_id(self) -> int:
+        """The configured store view, or the default store view of the integrated website (SET-03)."""
+        views = self.magento.store_views()
+        if self.settings.store_view_code:
+            for view in views:
+                if view["code"] == self.settings.store_view_code:
+                    return int(view["id"])
+            raise RemoteError("storeViews", f"no store view {self.settings.store_view_code!r} in Magento")
+        websites = {w["code"]: w for w in self.magento.websites()}
+        site = websites.get(self.store.website_code)
+        if site is None:
+            raise RemoteError("websites", f"no website {self.store.website_code!r} in Magento")
+        groups = {g["id"]: g for g in self.magento.store_groups()}
+        group = groups.get(site["default_group_id"])
+        if group is None:
+            raise RemoteError("storeGroups", f"website {site['code']} has no default store group")
+        return int(group["default_store_id"])
+
+    def _import(self, row: OrderRow, store_id: int) -> None:
+        amazon_id = row.amazon_order_id
+        items = row.data.get("items")
+        if items is None:
+            items = self.amazon.order_items(amazon_id)
+            with self.storage.transaction() as db:
+                data = {**row.data, "items": items}
+                db.execute(
+                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
+                    (json.dumps(data), self.name, amazon_id),
+                )
+        lines = order_lines(items)
+        existing = self.magento.orders_by_field("ext_order_id", amazon_id)
+        if existing:  # created before, but not recorded (a crash or a failed answer): adopt it (SYN-04)
+            self._imported(row, existing[0], adopted=True)
+            return
+        reason = self._blocker(lines, row.channel)
+        if reason:
+            self._block(row, reason)
+            return
+        entity = magento_entity(row.data["order"], lines, self.settings, store_id)
+        try:
+            created = self.magento.create_order(entity)
+        except RemoteError as err:
+            if err.status == 400 and "not available" in str(err):
+                self._block(row, not_salable(lines[0]["sku"]))
+                return
+            raise
+        self._imported(row, created, adopted=False)
+
+    def _blocker(self, lines: list[dict[str, Any]], channel: str) -> str | None:
+        """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08)."""
+        wanted: dict[str, Decimal] = {}
+        for line in lines:
+            wanted[line["sku"]] = wanted.get(line["sku"], Decimal("0")) + line["qty"]
+        for sku, qty in wanted.items():
+            product = self.magento.product(sku)
+            if product is None:
+                return not_exists(sku)
+            if channel == "AFN":
+                continue  # Amazon's stock: a disabled or out-of-stock Magento product does not matter
+            if int(product.get("status", 1)) != 1:
+                return not_salable(sku)
+            stock = (product.get("extension_attributes") or {}).get("stock_item") or {}
+            managed = stock.get("manage_stock", True)
+            if managed and (not stock.get("is_in_stock", False) or Decimal(str(self.magento.salable_qty(sku))) < qty):
+                return not_salable(sku)
+        return None
+
+    def _block(self, row: OrderRow, reason: str) -> None:
+        self.report["blocked"] += 1
+        with self.storage.transaction() as db:
+            db.execute(
+                "UPDATE orders SET blocked_reason = ? WHERE store = ? AND amazon_order_id = ?",
+                (reason, self.name, row.amazon_order_id),
+            )
+            if reason != row.blocked_reason:
+                self._note(row.amazon_order_id, reason)
+
+    def _imported(self, row: OrderRow, order: dict[str, Any], *, adopted: bool) -> None:
+        self.report["imported"] += 0 if adopted else 1
+        with self.storage.transaction() as db:
+            db.execute(
+                "UPDATE orders SET magento_entity_id = ?, magento_increment_id = ?, blocked_reason = NULL "
+                "WHERE store = ? AND amazon_order_id = ?",
+                (int(order["entity_id"]), str(order["increment_id"]), self.name, row.amazon_order_id),
+            )
+            self._note(row.amazon_order_id, f"Magento order #{order['increment_id']} created.")
+
+    # -- shipments and completion --------------------------------------------------------------------------
+    def _collect_shipments(self) -> None:
+        """Queue a confirmation for every Magento shipment of an imported MFN order (IMP-05)."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND channel = 'MFN' "
+            "AND status IN ('Unshipped', 'PartiallyShipped')",
+            (self.name,),
+        ).fetchall()
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            try:
+                shipments = self.magento.shipments(int(row.magento_entity_id or 0))
+                magento_order = self.magento.order(int(row.magento_entity_id or 0))
+            except RemoteError as err:
+                self._fail(f"shipments {row.amazon_order_id}", err)
+                continue
+            by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(row.data.get("items") or [])}
+            skus = {i["item_id"]: i["sku"] for i in magento_order.get("items", [])}
+            for shipment in shipments:
+                tracks = shipment.get("tracks") or [{}]
+                code, name = carrier_code(tracks[0])
+                package = {
+                    "packageReferenceId": str(shipment.get("increment_id") or shipment["entity_id"]),
+                    "carrierCode": code,
+                    "trackingNumber": str(tracks[0].get("track_number") or ""),
+                    "shipDate": self.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "orderItems": [
+                        {"orderItemId": by_sku[skus[int(i["order_item_id"])]], "quantity": int(float(i["qty"]))}
+                        for i in shipment.get("items", [])
+                        if skus.get(int(i["order_item_id"])) in by_sku
+                    ],
+                }
+                if name:
+                    package["carrierName"] = name
+                with self.storage.transaction() as db:
+                    db.execute(
+                        "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (self.name, row.amazon_order_id, "shipment", str(shipment["entity_id"]), json.dumps(package)),
+                    )
+
+    def _send_outbox(self) -> None:
+        rows = self.storage.db.execute(
+            "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (self.name,)
+        ).fetchall()
+        for row in rows:
+            try:
+                if row["kind"] == "shipment":
+                    self.amazon.confirm_shipment(row["amazon_order_id"], json.loads(row["payload"]))
+            except RemoteError as err:
+                self._fail(f"confirmShipment {row['amazon_order_id']}", err)
+                continue
+            with self.storage.transaction() as db:
+                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (self._stamp(), row["id"]))
+                package = json.loads(row["payload"])
+                self._note(
+                    row["amazon_order_id"],
+                    f"Shipment sent to Amazon: {package['carrierCode']} {package['trackingNumber']}.",
+                )
+
+    def _complete_shipped(self) -> None:
+        """On the cron job, a shipped order's Magento order is invoiced so that it becomes Complete (IMP-06)."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = 'Shipped' "
+            "AND channel = 'MFN'",
+            (self.name,),
+        ).fetchall()
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            if row.data.get("completed"):
+                continue
+            try:
+                order = self.magento.order(int(row.magento_entity_id or 0))
+                if order["state"] not in {"complete", "closed", "canceled"}:
+                    invoiced = all(i["qty_invoiced"] >= i["qty_ordered"] for i in order["items"])
+                    if not invoiced:
+                        self.magento.invoice(int(order["entity_id"]))
+                    order = self.magento.order(int(order["entity_id"]))
+            except RemoteError as err:
+                self._fail(f"complete {row.amazon_order_id}", err)
+                continue
+            if order["state"] in {"complete", "closed", "canceled"}:
+                with self.storage.transaction() as db:
+                    data = {**row.data, "completed": True}
+                    db.execute(
+                        "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
+                        (json.dumps(data), self.name, row.amazon_order_id),
+                    )
+
+    def _follow_cancellations(self) -> None:
+        """An order Amazon canceled after import has its Magento order canceled (CAN-03)."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = 'Canceled'",
+            (self.name,),
+        ).fetchall()
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            if row.data.get("magento_canceled"):
+                continue
+            try:
+                order = self.magento.order(int(row.magento_entity_id or 0))
+                if order["state"] not in {"canceled", "closed", "complete"}:
+                    self.magento.cancel(int(order["entity_id"]))
+            except RemoteError as err:
+                self._fail(f"cancel {row.amazon_order_id}", err)
+                continue
+            with self.storage.transaction() as db:
+                data = {**row.data, "magento_canceled": True}
+                db.execute(
+                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
+                    (json.dumps(data), self.name, row.amazon_order_id),
+                )
+                self._note(row.amazon_order_id, "Magento order canceled: Amazon canceled the order.")

@@ -1,0 +1,32 @@
+"""Errors of the fake Amazon, carrying SP-API's error codes."""
+
+from __future__ import annotations
+
+
+class AmazonError(Exception):
+    """An SP-API error: HTTP status, code (``InvalidInput``, ``NotFound`` ...), message, details."""
+
+    def __init__(self, status: int, code: str, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def envelope(self) -> dict[str, list[dict[str, str]]]:
+        error = {"code": self.code, "message": self.message}
+        if self.details:
+            error["details"] = self.details
+        return {"errors": [error]}
+
+
+def invalid_input(message: str, details: str = "") -> AmazonError:
+    return AmazonError(400, "InvalidInput", message, details)
+
+
+def not_found(message: str) -> AmazonError:
+    return AmazonError(404, "NotFound", message)
+
+
+class IllegalTransition(ValueError):
+    """A status change Amazon would never make (control plane misuse)."""

@@ -1,0 +1,113 @@
+"""Request journal and fault plan: what a namespace has been asked, and what it should do wrong next."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+FAULT_KINDS = frozenset({"status", "delay", "malformed", "drop", "after_commit"})
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One request as the service received it."""
+
+    service: str
+    operation: str
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: Any
+    status: int
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "operation": self.operation,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "body": self.body,
+            "status": self.status,
+            "at": self.at.isoformat(),
+        }
+
+
+class Journal:
+    """A bounded, thread-safe log of requests (newest last)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def record(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self, service: str | None = None, operation: str | None = None) -> list[JournalEntry]:
+        with self._lock:
+            return [
+                e
+                for e in self._entries
+                if (service is None or e.service == service) and (operation is None or e.operation == operation)
+            ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+@dataclass
+class Fault:
+    """A misbehaviour for the next ``times`` calls of one operation.
+
+    kind: ``status`` (answer ``status`` in the service's error envelope), ``delay`` (answer after
+    ``seconds``; in-process this is a client timeout), ``malformed`` (a body that is not JSON),
+    ``drop`` (close the connection without an answer), ``after_commit`` (perform the write, then
+    answer ``status``).
+    """
+
+    kind: str
+    times: int = 1
+    status: int = 500
+    seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if self.times < 1:
+            raise ValueError("a fault must apply to at least one call")
+
+
+@dataclass
+class FaultPlan:
+    """Faults queued per (service, operation); ``*`` as operation matches every operation."""
+
+    _faults: dict[tuple[str, str], list[Fault]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def inject(self, service: str, operation: str, fault: Fault) -> None:
+        with self._lock:
+            self._faults.setdefault((service, operation), []).append(fault)
+
+    def take(self, service: str, operation: str) -> Fault | None:
+        """The fault for this call, if any, consuming one of its uses."""
+        with self._lock:
+            for key in ((service, operation), (service, "*")):
+                queue = self._faults.get(key)
+                if not queue:
+                    continue
+                fault = queue[0]
+                fault.times -= 1
+                if fault.times == 0:
+                    queue.pop(0)
+                return Fault(fault.kind, 1, fault.status, fault.seconds)
+            return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

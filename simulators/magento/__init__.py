@@ -1,0 +1,1 @@
+"""Fake Magento 2 (Adobe Commerce) REST API: stores, catalog, stock, orders, admin messages."""

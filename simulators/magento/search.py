@@ -1,0 +1,154 @@
+"""Magento's ``searchCriteria``: parse it from a query string and apply it to entities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from simulators.magento.errors import bad_request
+
+CONDITIONS = frozenset({"eq", "neq", "in", "nin", "like", "gt", "gteq", "lt", "lteq", "null", "notnull", "finset"})
+_FILTER = re.compile(r"^searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type)\]$")
+_SORT = re.compile(r"^searchCriteria\[sortOrders\]\[(\d+)\]\[(field|direction)\]$")
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    value: str
+    condition: str = "eq"
+
+
+@dataclass
+class SearchCriteria:
+    """Filter groups (OR inside a group, AND across groups), sort orders and paging."""
+
+    groups: list[list[Filter]] = field(default_factory=list)
+    sort: list[tuple[str, str]] = field(default_factory=list)
+    page_size: int | None = None
+    current_page: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "filter_groups": [
+                {"filters": [{"field": f.field, "value": f.value, "condition_type": f.condition} for f in g]}
+                for g in self.groups
+            ]
+        }
+        if self.sort:
+            out["sort_orders"] = [{"field": f, "direction": d} for f, d in self.sort]
+        if self.page_size is not None:
+            out["page_size"] = self.page_size
+            out["current_page"] = self.current_page
+        return out
+
+
+def parse_criteria(args: MultiDict[str, str]) -> SearchCriteria:
+    """Read ``searchCriteria[...]`` keys; a bad condition or page number is a 400 in Magento's shape."""
+    groups: dict[int, dict[int, dict[str, str]]] = {}
+    sorts: dict[int, dict[str, str]] = {}
+    criteria = SearchCriteria()
+    for key in args:
+        value = args.get(key, "")
+        if m := _FILTER.match(key):
+            groups.setdefault(int(m[1]), {}).setdefault(int(m[2]), {})[m[3]] = value
+        elif m := _SORT.match(key):
+            sorts.setdefault(int(m[1]), {})[m[2]] = value
+        elif key in ("searchCriteria[pageSize]", "searchCriteria[currentPage]"):
+            try:
+                number = int(value)
+            except ValueError as err:
+                raise bad_request(
+                    f'The "{value}" value\'s type is invalid. The "int" type was expected. Verify and try again.'
+                ) from err
+            if number < 0:
+                raise bad_request(f"{key} must not be negative.")
+            if key.endswith("[pageSize]"):
+                criteria.page_size = number
+            else:
+                criteria.current_page = max(number, 1)
+    for _, filters in sorted(groups.items()):
+        group = []
+        for _, spec in sorted(filters.items()):
+            if "field" not in spec:
+                raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "field"})
+            condition = spec.get("condition_type", "eq") or "eq"
+            if condition not in CONDITIONS:
+                raise bad_request(f'Invalid condition type "{condition}".')
+            group.append(Filter(spec["field"], spec.get("value", ""), condition))
+        criteria.groups.append(group)
+    for _, spec in sorted(sorts.items()):
+        criteria.sort.append((spec.get("field", "entity_id"), (spec.get("direction") or "ASC").upper()))
+    return criteria
+
+
+def field_value(entity: dict[str, Any], name: str) -> Any:
+    """A field of an entity; ``payment.po_number`` style paths reach nested objects."""
+    if name == "po_number":
+        return (entity.get("payment") or {}).get("po_number")
+    current: Any = entity
+    for part in name.split("."):
+        if not isinstance(current, dict):
+            return None
+        current = current.get(part)
+    return current
+
+
+def _number(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _compare(actual: Any, wanted: str, condition: str) -> bool:
+    if condition == "null":
+        return actual in (None, "")
+    if condition == "notnull":
+        return actual not in (None, "")
+    if condition in ("in", "nin", "finset"):
+        options = [v.strip() for v in wanted.split(",")]
+        hit = actual is not None and str(actual) in options
+        return hit if condition != "nin" else not hit
+    if condition == "like":
+        pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
+        return actual is not None and re.match(pattern, str(actual), re.IGNORECASE | re.DOTALL) is not None
+    if actual is None:
+        return condition == "neq"
+    left, right = _number(actual), _number(wanted)
+    a, b = (left, right) if left is not None and right is not None else (str(actual), wanted)
+    return {
+        "eq": a == b,
+        "neq": a != b,
+        "gt": a > b,
+        "gteq": a >= b,
+        "lt": a < b,
+        "lteq": a <= b,
+    }[condition]
+
+
+def matches(entity: dict[str, Any], criteria: SearchCriteria) -> bool:
+    return all(
+        any(_compare(field_value(entity, f.field), f.value, f.condition) for f in group) for group in criteria.groups
+    )
+
+
+def _sort_key(value: Any) -> tuple[bool, bool, Decimal, str]:
+    number = _number(value) if value is not None else None
+    return (value is None, number is None, number or Decimal(0), str(value or ""))
+
+
+def apply(entities: list[dict[str, Any]], criteria: SearchCriteria) -> tuple[list[dict[str, Any]], int]:
+    """Filter, sort and page; returns the page and the total count."""
+    found = [e for e in entities if matches(e, criteria)]
+    for name, direction in reversed(criteria.sort):
+        found.sort(key=lambda e, n=name: _sort_key(field_value(e, n)), reverse=direction == "DESC")
+    total = len(found)
+    if criteria.page_size:
+        start = (criteria.current_page - 1) * criteria.page_size
+        found = found[start : start + criteria.page_size]
+    return found, total

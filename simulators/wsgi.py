@@ -1,0 +1,224 @@
+"""The wire layer shared by both simulators: namespaces, routing, journal, faults, control routes.
+
+A service subclasses :class:`ServiceApp`, declares its routes as a werkzeug ``Map`` whose endpoints
+are operation names, and implements :meth:`ServiceApp.handle` and the error envelope. Routing never
+looks at the Host header (some clients send a truncated one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map
+from werkzeug.wrappers import Request, Response
+
+from simulators.clock import parse_iso
+from simulators.journal import Fault, JournalEntry
+from simulators.sandbox import Sandbox, SandboxRegistry
+
+NAMESPACE_HEADER = "X-Sim-Namespace"
+CONTROL_PREFIX = "/_sim"
+IN_PROCESS_KEY = "asc.sim.in_process"
+TRANSPORT_FAULT_HEADER = "X-Sim-Transport-Fault"
+_NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
+
+ControlHandler = Callable[[Sandbox, Request, dict[str, Any]], Any]
+
+
+class ServiceError(Exception):
+    """An error the service answers in its own envelope."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        super().__init__(body)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response with the content type both services use."""
+    payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    return Response(payload, status=status, headers=headers, content_type="application/json")
+
+
+def split_namespace(path: str, header: str | None) -> tuple[str, str]:
+    """``/ns/<name>/rest/...`` gives (name, ``/rest/...``); else the header's namespace or ``default``."""
+    match = _NAMESPACE_PATH.match(path)
+    if match:
+        return match["ns"], match["rest"] or "/"
+    return (header or "default"), path
+
+
+def read_json(request: Request) -> Any:
+    """The request's JSON body, or None when empty. Raises ValueError when it is not JSON."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None
+    return json.loads(raw)
+
+
+class ServiceApp:
+    """Base WSGI app of a simulated service."""
+
+    service: ClassVar[str]
+    url_map: ClassVar[Map]
+    control_routes: ClassVar[dict[tuple[str, str], str]] = {}
+
+    def __init__(self, registry: SandboxRegistry, *, control_token: str | None = None) -> None:
+        self.registry = registry
+        self.control_token = control_token
+
+    # -- to implement -----------------------------------------------------------------------------
+    def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
+        raise NotImplementedError
+
+    def error_response(self, status: int, message: str) -> Response:
+        """A generic error in the service's envelope (faults, unknown routes)."""
+        raise NotImplementedError
+
+    def not_found(self) -> Response:
+        return self.error_response(404, "Resource not found")
+
+    # -- WSGI -------------------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
+        sandbox = self.registry.get(namespace)
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            response = self._control(sandbox, request, path[len(CONTROL_PREFIX) :] or "/")
+            return response(environ, start_response)
+        adapter = self.url_map.bind("simulator", path_info=path)
+        try:
+            operation, args = adapter.match(path, method=request.method)
+        except (NotFound, MethodNotAllowed):
+            response = self.not_found()
+            self._record(sandbox, "unknown", request, path, response.status_code)
+            return response(environ, start_response)
+        fault = sandbox.faults.take(self.service, operation)
+        response = self._serve(sandbox, operation, request, args, fault, environ)
+        self._record(sandbox, operation, request, path, response.status_code)
+        return response(environ, start_response)
+
+    def _serve(
+        self,
+        sandbox: Sandbox,
+        operation: str,
+        request: Request,
+        args: dict[str, Any],
+        fault: Fault | None,
+        environ: dict[str, Any],
+    ) -> Response:
+        in_process = bool(environ.get(IN_PROCESS_KEY))
+        if fault is not None and fault.kind in {"drop", "delay"}:
+            if in_process:
+                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: fault.kind})
+            if fault.kind == "drop":
+                _drop(environ)
+                return Response(b"", status=599)
+            time.sleep(fault.seconds)
+        if fault is not None and fault.kind == "status":
+            return self.error_response(fault.status, f"Simulated fault: HTTP {fault.status}")
+        if fault is not None and fault.kind == "malformed":
+            return Response(b'{"payload": {"Orders": [', status=200, content_type="application/json")
+        try:
+            with sandbox.lock:
+                response = self.handle(sandbox, operation, request, args)
+        except ServiceError as err:
+            response = json_response(err.body, err.status, err.headers)
+        if fault is not None and fault.kind == "after_commit":
+            return self.error_response(fault.status, f"Simulated fault after commit: HTTP {fault.status}")
+        return response
+
+    def _record(self, sandbox: Sandbox, operation: str, request: Request, path: str, status: int) -> None:
+        try:
+            body = read_json(request)
+        except ValueError:
+            body = request.get_data(as_text=True)
+        sandbox.journal.record(
+            JournalEntry(
+                service=self.service,
+                operation=operation,
+                method=request.method,
+                path=path,
+                query={k: request.args.getlist(k) for k in request.args},
+                body=body,
+                status=status,
+                at=sandbox.clock.now(),
+            )
+        )
+
+    # -- control plane over HTTP ------------------------------------------------------------------
+    def _control(self, sandbox: Sandbox, request: Request, path: str) -> Response:
+        if self.control_token is not None:
+            supplied = request.headers.get("X-Sim-Control-Token", "")
+            if not secrets.compare_digest(supplied, self.control_token):
+                return json_response({"error": "control plane requires X-Sim-Control-Token"}, 403)
+        handler_name = self.control_routes.get((request.method, path)) or _COMMON_CONTROL.get((request.method, path))
+        if handler_name is None:
+            return json_response({"error": f"no control route {request.method} {path}"}, 404)
+        try:
+            body = read_json(request) or {}
+            if not isinstance(body, dict):
+                raise ValueError("the control body must be a JSON object")
+            with sandbox.lock:
+                result = getattr(self, handler_name)(sandbox, request, body)
+        except (ValueError, KeyError, TypeError) as err:
+            return json_response({"error": str(err)}, 400)
+        return json_response(result, 200)
+
+    def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        return {"now": sandbox.clock.now().isoformat()}
+
+    def ctl_clock_advance(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        return {"now": sandbox.clock.advance(float(body.get("seconds", 0))).isoformat()}
+
+    def ctl_clock_set(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        return {"now": sandbox.clock.set(parse_iso(str(body["now"]))).isoformat()}
+
+    def ctl_journal(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        entries = sandbox.journal.entries(request.args.get("service"), request.args.get("operation"))
+        return {"entries": [e.as_dict() for e in entries]}
+
+    def ctl_fault(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        fault = Fault(
+            kind=str(body["kind"]),
+            times=int(body.get("times", 1)),
+            status=int(body.get("status", 500)),
+            seconds=float(body.get("seconds", 30.0)),
+        )
+        sandbox.faults.inject(str(body.get("service", self.service)), str(body.get("operation", "*")), fault)
+        return {"queued": True}
+
+    def ctl_faults_clear(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        sandbox.faults.clear()
+        return {"cleared": True}
+
+    def ctl_reset(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        sandbox.reset(seed=body.get("seed"))
+        return {"reset": True, "now": sandbox.clock.now().isoformat()}
+
+
+_COMMON_CONTROL = {
+    ("GET", "/clock"): "ctl_clock",
+    ("POST", "/clock/advance"): "ctl_clock_advance",
+    ("POST", "/clock/set"): "ctl_clock_set",
+    ("GET", "/journal"): "ctl_journal",
+    ("POST", "/faults"): "ctl_fault",
+    ("DELETE", "/faults"): "ctl_faults_clear",
+    ("POST", "/reset"): "ctl_reset",
+}
+
+
+def _drop(environ: dict[str, Any]) -> None:
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

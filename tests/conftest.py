@@ -1,0 +1,55 @@
+"""Shared fixtures: a sandbox with both simulators served in-process or live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.wire import AmazonApp
+from simulators.magento.wire import MagentoApp
+from simulators.transport import InProcess, LiveServer
+
+AMAZON = "http://sp-api.test"
+MAGENTO = "http://magento.test"
+
+
+@dataclass
+class Sims:
+    """A sandbox and the base URLs its services answer on."""
+
+    sandbox: Sandbox
+    registry: SandboxRegistry
+    amazon_url: str
+    magento_url: str
+
+    def amazon_token(self) -> str:
+        body = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
+        return requests.post(f"{self.amazon_url}/auth/o2/token", data=body, timeout=5).json()["access_token"]
+
+    def magento_token(self) -> str:
+        body = {"username": "admin", "password": "admin123"}
+        return requests.post(f"{self.magento_url}/rest/V1/integration/admin/token", json=body, timeout=5).json()
+
+
+@pytest.fixture
+def sims() -> Iterator[Sims]:
+    """Both simulators in-process (through ``responses``), one fresh sandbox."""
+    registry = SandboxRegistry(seed=7)
+    sandbox = registry.add(Sandbox("default", seed=7))
+    with InProcess() as transport:
+        transport.mount(AMAZON, AmazonApp(registry))
+        transport.mount(MAGENTO, MagentoApp(registry))
+        yield Sims(sandbox, registry, AMAZON, MAGENTO)
+
+
+@pytest.fixture
+def live_sims() -> Iterator[Sims]:
+    """Both simulators on loopback ports, one fresh sandbox in the default namespace."""
+    registry = SandboxRegistry(seed=7)
+    sandbox = registry.add(Sandbox("default", seed=7))
+    with LiveServer(AmazonApp(registry)) as amazon, LiveServer(MagentoApp(registry)) as magento:
+        yield Sims(sandbox, registry, amazon.url, magento.url)

@@ -1,0 +1,30 @@
+"""Deliberately broken connectors, to prove scenarios fail when a rule is broken."""
+
+from __future__ import annotations
+
+from harness.adapter import ConnectorEnvironment
+from harness.reference_adapter import ReferenceAdapter
+from reference_impl import Connector
+from reference_impl.storage import OrderRow
+from reference_impl.sync import StoreSync
+
+
+class _PendingImportingSync(StoreSync):
+    due_statuses = frozenset({*StoreSync.due_statuses, "Pending"})
+
+    def is_due(self, row: OrderRow) -> bool:
+        return row.status in self.due_statuses
+
+
+class _PendingImportingConnector(Connector):
+    sync_class = _PendingImportingSync
+
+
+class ImportsWhilePending(ReferenceAdapter):
+    """Breaks IMP-02: creates the Magento order while the Amazon order is still Pending."""
+
+    connector_class = _PendingImportingConnector
+
+
+def imports_while_pending(env: ConnectorEnvironment) -> ImportsWhilePending:
+    return ImportsWhilePending(env)

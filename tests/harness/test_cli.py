@@ -1,0 +1,60 @@
+"""The asc-conformance command: verdicts, exit codes, one-line errors, and a suite that bites."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(HERE)}
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
+    )
+
+
+def test_run_against_the_reference_connector_passes(tmp_path: Path) -> None:
+    result = run_cli("run", "--profile", "core", "--report-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for rule in ("IMP-01", "IMP-02", "IMP-03"):
+        assert any(line.startswith(rule) and line.endswith("PASSED") for line in result.stdout.splitlines()), rule
+    report = json.loads((tmp_path / "conformance.json").read_text())
+    assert report["profile"] == "core"
+    assert {r: v["outcome"] for r, v in report["rules"].items() if r.startswith("IMP-0")}["IMP-02"] == "passed"
+    assert 'name="rules"' in (tmp_path / "junit.xml").read_text()
+
+
+def test_the_suite_fails_a_connector_that_imports_pending_orders(tmp_path: Path) -> None:
+    result = run_cli("run", "--impl", "mutants:imports_while_pending", "--tags", "IMP-02", cwd=tmp_path)
+    assert result.returncode == 1
+    assert any(line.startswith("IMP-02") and "FAILED" in line for line in result.stdout.splitlines())
+    assert "Rule IMP-02 broken." in result.stdout
+
+
+def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
+    cases = [
+        (("run", "--profile", "lenient"), "unknown profile 'lenient'"),
+        (("run", "--impl", "no_such_module:factory"), "cannot import module 'no_such_module'"),
+        (("run", "--impl", "no-such-entry-point"), "no connector entry point"),
+        (("run", "--tags", "IMP-01 and ("), "malformed tag expression"),
+        (("run", "--tags", "IMP-99"), "unknown rule ID(s) in --tags: IMP-99"),
+    ]
+    for args, text in cases:
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert text in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rules_lists_scenarios_per_rule() -> None:
+    result = run_cli("rules", "--profile", "core")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("IMP-02"))
+    assert "A Pending order has no Magento order" in lines[index + 1]

@@ -1,0 +1,41 @@
+"""The machine-readable catalogue and the features' tags agree."""
+
+from __future__ import annotations
+
+from pytest_bdd.parser import FeatureParser
+
+from features import FEATURES_DIR
+from harness.rules import PROFILES, RULE_TAG, catalogue, in_profile
+
+
+def _tags() -> set[str]:
+    tags: set[str] = set()
+    for path in FEATURES_DIR.glob("*.feature"):
+        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
+        tags |= feature.tags
+        for scenario in feature.scenarios.values():
+            tags |= scenario.tags
+    return tags
+
+
+def test_catalogue_is_well_formed() -> None:
+    rules = catalogue()
+    assert len(rules) >= 54
+    for rule in rules.values():
+        assert RULE_TAG.match(rule.id)
+        assert rule.source in {"seed", "docs", "decision"}
+        assert rule.level == {"seed": "core", "docs": "documented", "decision": "strict"}[rule.source]
+        assert rule.statement
+
+
+def test_every_rule_tag_names_a_rule() -> None:
+    unknown = {t for t in _tags() if RULE_TAG.match(t)} - set(catalogue())
+    assert unknown == set()
+
+
+def test_profiles_nest() -> None:
+    assert all(in_profile(r, "strict") for r in catalogue())
+    core = {r for r in catalogue() if in_profile(r, "core")}
+    documented = {r for r in catalogue() if in_profile(r, "documented")}
+    assert core < documented <= set(catalogue())
+    assert set(PROFILES) == {"core", "documented", "strict"}

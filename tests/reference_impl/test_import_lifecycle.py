@@ -1,0 +1,103 @@
+"""The reference connector against the in-process simulators: the seed import lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reference_impl import Connector, StoreConfig
+
+
+@pytest.fixture
+def connector(sims, tmp_path: Path):  # type: ignore[no-untyped-def]
+    clock = sims.sandbox.clock
+    connector = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
+    connector.integrate_store(
+        StoreConfig(
+            name="Main",
+            marketplace_id="ATVPDKIKX0DER",
+            amazon_endpoint=sims.amazon_url,
+            lwa_endpoint=sims.amazon_url,
+            lwa_client_id="c",
+            lwa_client_secret="s",
+            refresh_token="r",
+            magento_url=sims.magento_url,
+            magento_username="admin",
+            magento_password="admin123",
+            integrated_at=clock.now(),
+        )
+    )
+    yield connector
+    connector.close()
+
+
+def _sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.clock.advance(300)
+    connector.sync()
+
+
+def test_pending_then_unshipped_creates_one_processing_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", price="25.00", qty=10)
+    sims.sandbox.clock.advance(60)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1", "quantity": 2, "price": "25.00"}])
+    _sync(sims, connector)
+    assert [r["status"] for r in connector.amazon_orders("Main")] == ["Pending"]
+    assert sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id) == []
+
+    sims.sandbox.amazon.set_status(order.amazon_order_id, "Unshipped")
+    _sync(sims, connector)
+    _sync(sims, connector)
+    found = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
+    assert [(o["state"], o["status"]) for o in found] == [("processing", "processing")]
+    assert found[0]["payment"]["po_number"] == order.amazon_order_id
+    assert sims.sandbox.magento.salable_qty("SKU-1") == 8
+    row = connector.amazon_orders("Main")[0]
+    assert row["status"] == "Unshipped"
+    assert row["magento_order"] == found[0]["increment_id"]
+    assert row["notes"][-1] == f"Magento order #{found[0]['increment_id']} created."
+
+
+def test_pre_integration_orders_are_never_recorded(sims, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    early = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}])
+    sims.sandbox.clock.advance(3600)
+    clock = sims.sandbox.clock
+    connector = Connector(tmp_path / "c.sqlite3", now=clock.now)
+    connector.integrate_store(
+        StoreConfig(
+            "Main",
+            "ATVPDKIKX0DER",
+            sims.amazon_url,
+            sims.amazon_url,
+            "c",
+            "s",
+            "r",
+            sims.magento_url,
+            "admin",
+            "admin123",
+            clock.now(),
+        )
+    )
+    sims.sandbox.amazon.set_status(early.amazon_order_id, "Unshipped")
+    clock.advance(300)
+    connector.sync()
+    assert connector.amazon_orders("Main") == []
+    assert sims.sandbox.magento.orders_for_amazon_id(early.amazon_order_id) == []
+    connector.close()
+
+
+def test_a_missing_product_blocks_and_raises_the_admin_message(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "GHOST"}], status="Unshipped")
+    _sync(sims, connector)
+    assert sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id) == []
+    texts = [m.text for m in sims.sandbox.magento.system_messages()]
+    assert texts == [
+        "Your Amazon store(s) has orders that cannot be imported into Magento. "
+        "See Recent Orders in the store dashboard(s): Main"
+    ]
+    assert 'Cannot create sales order: Product "GHOST" does not exist.' in connector.amazon_orders("Main")[0]["notes"]
+    sims.sandbox.magento.create_product("GHOST", qty=5)
+    _sync(sims, connector)
+    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+    assert sims.sandbox.magento.system_messages() == []
