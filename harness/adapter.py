@@ -24,6 +24,22 @@ SETTINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Filters of the All Orders view (VIEW-04): key -> meaning. Dates are ISO 8601, totals decimal strings.
+ROW_FILTERS: dict[str, str] = {
+    "purchase_date_from": "purchase date at or after",
+    "purchase_date_to": "purchase date at or before",
+    "order_number": "exact Amazon order number",
+    "buyer_name": "buyer's name contains (case-insensitive)",
+    "total_min": "grand total at least",
+    "total_max": "grand total at most",
+    "status": "Amazon status equals",
+}
+
+
+class ActionRefused(Exception):
+    """The connector refused a merchant action, as its admin page would (the message says why)."""
+
+
 @dataclass(frozen=True)
 class StoreSpec:
     """An Amazon store to integrate: where the connector reaches Amazon and Magento, and when."""
@@ -110,7 +126,14 @@ class ConnectorAdapter(Protocol):
 
     def run_cron(self) -> None: ...
 
-    def amazon_orders(self, store: str) -> list[OrderRow]: ...
+    def cancel_order(self, store: str, order_number: str, reason: str) -> None:
+        """The merchant cancels an Unshipped order from Magento (CAN-01). Raises :class:`ActionRefused`
+        when the connector refuses (for example the order is not Unshipped)."""
+        ...
+
+    def amazon_orders(self, store: str, filters: Mapping[str, Any] | None = None) -> list[OrderRow]:
+        """The All Orders view, optionally filtered (VIEW-04); keys are listed in :data:`ROW_FILTERS`."""
+        ...
 
     def recent_orders(self, store: str) -> list[OrderRow]: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness.adapter import Capabilities, ConnectorEnvironment, OrderRow, StoreSpec
+from harness.adapter import ActionRefused, Capabilities, ConnectorEnvironment, OrderRow, StoreSpec
 from reference_impl import Connector, StoreConfig
 
 
@@ -35,8 +35,14 @@ class ReferenceAdapter:
     def run_cron(self) -> None:
         self.connector.run_cron()
 
-    def amazon_orders(self, store: str) -> list[OrderRow]:
-        return [OrderRow.from_json(r) for r in self.connector.amazon_orders(store)]
+    def cancel_order(self, store: str, order_number: str, reason: str) -> None:
+        try:
+            self.connector.cancel_order(store, order_number, reason)
+        except ValueError as err:
+            raise ActionRefused(str(err)) from err
+
+    def amazon_orders(self, store: str, filters: Mapping[str, Any] | None = None) -> list[OrderRow]:
+        return [OrderRow.from_json(r) for r in self.connector.amazon_orders(store, dict(filters or {}))]
 
     def recent_orders(self, store: str) -> list[OrderRow]:
         return [OrderRow.from_json(r) for r in self.connector.recent_orders(store)]

@@ -169,7 +169,11 @@ class Connector:
         return row is not None
 
     # -- observations -------------------------------------------------------------------------------
-    def amazon_orders(self, name: str) -> list[dict[str, Any]]:
+    def cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
+        """The merchant cancels an Unshipped order from Magento (CAN-01). Not implemented yet."""
+        raise ValueError("canceling from Magento is not supported yet")
+
+    def amazon_orders(self, name: str, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""
         settings = self.settings(name)
         cfg = self.store_config(name)
