@@ -18,6 +18,9 @@ TIMEOUT = 10.0
 class AmazonClient:
     """Orders v0 calls for one store. ``now`` and ``sleep`` are the connector's clock."""
 
+    #: getOrders page size (SP-API allows 1..100).
+    page_size: int = 100
+
     def __init__(
         self,
         store: StoreConfig,
@@ -83,12 +86,12 @@ class AmazonClient:
         raise AssertionError("unreachable")
 
     # -- operations --------------------------------------------------------------------------------
-    def orders_updated_since(self, since: datetime, page_size: int = 100) -> Iterator[dict[str, Any]]:
+    def orders_updated_since(self, since: datetime, page_size: int | None = None) -> Iterator[dict[str, Any]]:
         """Every order of the store's marketplace updated at or after ``since``, all pages."""
         params: dict[str, Any] = {
             "MarketplaceIds": self.store.marketplace_id,
             "LastUpdatedAfter": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "MaxResultsPerPage": page_size,
+            "MaxResultsPerPage": page_size or self.page_size,
         }
         while True:
             body = self._call("getOrders", "GET", "/orders/v0/orders", params=params)
