@@ -1,6 +1,8 @@
+@import
 Feature: Import lifecycle with order import enabled
   When an order is placed on Amazon and order import is enabled, it is added to the Amazon orders
-  table as Pending; once Amazon moves it to Unshipped, a Magento order is created with a Processing status.
+  table as Pending; once Amazon moves it to Unshipped, a Magento order is created with a Processing
+  status. When the Magento order is shipped, the table shows Shipped and the next cron job completes it.
 
   Background:
     Given the Amazon store "Main Store" is integrated
@@ -19,7 +21,7 @@ Feature: Import lifecycle with order import enabled
     Then the Amazon orders table shows order "A" with status "Pending"
     And order "A" has no Magento order
 
-  @IMP-03
+  @IMP-03 @SET-01
   Scenario: An order Amazon moves to Unshipped becomes a Processing Magento order
     Given a buyer orders 2 x "SKU-1" on Amazon as order "A"
     And the connector syncs
@@ -28,3 +30,129 @@ Feature: Import lifecycle with order import enabled
     Then the Amazon orders table shows order "A" with status "Unshipped"
     And order "A" has exactly one Magento order with status "processing" in state "processing"
     And the Magento order for "A" holds 2 x "SKU-1" at 25.00
+
+  @IMP-04
+  Scenario: The order number in the table leads to the Magento order
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the order number of "A" in the Amazon orders table leads to its Magento order
+
+  @IMP-05
+  Scenario: A Magento shipment reaches Amazon with its carrier and tracking number
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with carrier "UPS" and tracking number "1Z999AA10123456784"
+    And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-06
+  Scenario: A shipped order is Complete in Magento after the next cron job
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the connector syncs
+    And the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-07
+  Scenario: Repeated syncs, cron jobs and restarts never make a second Magento order
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    And the connector syncs
+    And the connector restarts
+    And the cron job runs
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the Magento order for "A" records the Amazon order ID
+
+  @IMP-08
+  Scenario: An order first seen already Unshipped is imported like any other
+    Given a buyer orders 1 x "SKU-1" on Amazon as order "A"
+    And Amazon moves order "A" to "Unshipped"
+    When the connector syncs
+    Then the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+  @IMP-09
+  Scenario Outline: An order in a non-importable status never creates a Magento order
+    Given an Amazon order "A" for 1 x "SKU-1" in status "<status>"
+    When the connector syncs
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "<status>"
+    And order "A" has no Magento order
+
+    Examples:
+      | status              |
+      | Pending             |
+      | PendingAvailability |
+      | Canceled            |
+      | Unfulfillable       |
+      | InvoiceUnconfirmed  |
+
+  @IMP-10
+  Scenario Outline: A Fulfilled-by-Amazon order is not imported while <status>
+    Given an Amazon order "F" fulfilled by Amazon for 2 x "SKU-1" in status "<status>"
+    When the connector syncs
+    Then the Amazon orders table shows order "F" with status "<status>"
+    And order "F" has no Magento order
+
+    Examples:
+      | status           |
+      | Unshipped        |
+      | PartiallyShipped |
+
+  @IMP-10
+  Scenario: A Fulfilled-by-Amazon order is created Complete once Amazon ships it
+    Given an Amazon order "F" fulfilled by Amazon for 1 x "SKU-1" in status "Unshipped"
+    And the connector syncs
+    When Amazon moves order "F" to "Shipped"
+    And the connector syncs
+    Then order "F" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-11
+  Scenario: A merchant-fulfilled order takes its quantity from Magento stock
+    Given an Unshipped Amazon order "A" for 3 x "SKU-1"
+    When the connector syncs
+    Then the salable quantity of "SKU-1" is 7
+
+  @IMP-11
+  Scenario: A Fulfilled-by-Amazon order's Magento order leaves Magento stock alone
+    Given an Amazon order "F" fulfilled by Amazon for 3 x "SKU-1" in status "Shipped"
+    When the connector syncs
+    Then order "F" has exactly one Magento order with status "complete" in state "complete"
+    And the salable quantity of "SKU-1" is 10
+
+  @IMP-12
+  Scenario: The Magento order shows it came from Amazon
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Magento order for "A" is paid with the Amazon payment method
+    And the Magento order for "A" records the Amazon order ID
+
+  @IMP-13
+  Scenario: The Magento order carries the buyer, the address, prices and tax as Amazon reports them
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1" at 24.50 with tax 3.92 bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then the Magento order for "A" has the buyer "Jane Roe" <jane.roe@example.com>
+    And the Magento order for "A" ships to Amazon's shipping address
+    And the Magento order for "A" holds 2 x "SKU-1" at 24.50
+    And the Magento order for "A" has a tax amount of 3.92
+
+  @IMP-14
+  Scenario: The table follows Amazon's status and notes each change
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When Amazon moves order "A" to "Shipped"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Shipped"
+    And the Order Notes of order "A" include "Status updated to Shipped."
+
+  @IMP-14
+  Scenario: A canceled order's row follows Amazon
+    Given a buyer orders 1 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Canceled"
+    And the Order Notes of order "A" include "Status updated to Canceled."

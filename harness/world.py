@@ -47,6 +47,19 @@ class World:
     rules: tuple[str, ...] = ()  # the rule IDs the running scenario checks
     last_error: Exception | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    factory: AdapterFactory | None = None
+    env: ConnectorEnvironment | None = None
+
+    def restart_connector(self) -> None:
+        """Close the connector and build it again on the same work directory (a process restart)."""
+        if self.factory is None or self.env is None:
+            raise RuntimeError("this World cannot restart its connector")
+        self.adapter.close()
+        self.adapter = self.factory(self.env)
+
+    def store_of(self, alias: str) -> str:
+        """The Amazon store an order alias was placed in (the first integrated store by default)."""
+        return self.order_store.get(self.order_id(alias)) or self.default_store()
 
     @property
     def amazon(self) -> Any:
@@ -131,12 +144,14 @@ def open_world(
         workdir=workdir, now=sandbox.clock.now, sleep=lambda s: sandbox.clock.advance(s), clock_url=clock_url
     )
     adapter = factory(env)
-    world = World(sandbox=sandbox, adapter=adapter, amazon_url=amazon_url, magento_url=magento_url)
+    world = World(
+        sandbox=sandbox, adapter=adapter, amazon_url=amazon_url, magento_url=magento_url, factory=factory, env=env
+    )
     try:
         yield world
     finally:
         try:
-            adapter.close()
+            world.adapter.close()
         finally:
             if transport is not None:
                 transport.stop()

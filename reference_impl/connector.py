@@ -16,8 +16,9 @@ from reference_impl.amazon_api import AmazonClient
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import is_due
 from reference_impl.settings import OrderSettings, StoreConfig
-from reference_impl.storage import Storage
+from reference_impl.storage import OrderRow, Storage
 from reference_impl.sync import StoreSync, blocked_message
+from reference_impl.views import filter_sql
 
 MESSAGE_IDENTITY = "amazon_sales_channel_orders_not_imported"
 SELLER_CENTRAL = "https://sellercentral.amazon.com/orders-v3/order/{id}"
@@ -177,8 +178,13 @@ class Connector:
         """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""
         settings = self.settings(name)
         cfg = self.store_config(name)
+        where, params = filter_sql(filters or {})
+        rows = self.storage.db.execute(
+            f"SELECT * FROM orders WHERE store = ?{where} ORDER BY purchase_date DESC, amazon_order_id",
+            (name, *params),
+        )
         out = []
-        for row in self.storage.orders(name):
+        for row in map(OrderRow.from_sql, rows):
             imported = row.magento_entity_id is not None
             if settings.import_enabled and imported:
                 link = f"{cfg.magento_url.rstrip('/')}/admin/sales/order/view/order_id/{row.magento_entity_id}/"

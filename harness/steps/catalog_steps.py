@@ -1,4 +1,4 @@
-"""Steps about the Magento catalog: products, their status and stock."""
+"""Steps about Magento as the merchant sets it up: catalog, stock, store views, statuses, customers."""
 
 from __future__ import annotations
 
@@ -12,16 +12,23 @@ def product_in_stock(world: World, sku: str, price: str, qty: int) -> None:
     world.magento.create_product(sku, price=price, qty=qty)
 
 
-@given(parsers.parse('the Magento product "{sku}" is disabled'))
-@when(parsers.parse('the merchant disables the Magento product "{sku}"'))
-def product_disabled(world: World, sku: str) -> None:
-    world.magento.set_product_status(sku, enabled=False)
+@given(parsers.parse('the Magento product "{sku}" is {condition}'))
+def product_condition(world: World, sku: str, condition: str) -> None:
+    """condition: missing, disabled, enabled or out of stock."""
+    if condition == "missing":
+        if sku in world.magento.products:
+            world.magento.delete_product(sku)
+    elif condition in ("disabled", "enabled"):
+        world.magento.set_product_status(sku, enabled=condition == "enabled")
+    elif condition == "out of stock":
+        world.magento.set_stock(sku, 0, is_in_stock=False)
+    else:
+        raise ValueError(f"a product is missing, disabled, enabled or out of stock, not {condition!r}")
 
 
-@given(parsers.parse('the Magento product "{sku}" is enabled'))
-@when(parsers.parse('the merchant enables the Magento product "{sku}"'))
-def product_enabled(world: World, sku: str) -> None:
-    world.magento.set_product_status(sku, enabled=True)
+@given(parsers.parse('the Magento catalog has no product "{sku}"'))
+def product_missing(world: World, sku: str) -> None:
+    product_condition(world, sku, "missing")
 
 
 @given(parsers.parse('the Magento product "{sku}" has {qty:d} in stock'))
@@ -30,12 +37,41 @@ def product_stock(world: World, sku: str, qty: int) -> None:
     world.magento.set_stock(sku, qty)
 
 
-@given(parsers.parse('the Magento catalog has no product "{sku}"'))
-def product_missing(world: World, sku: str) -> None:
-    if sku in world.magento.products:
-        world.magento.delete_product(sku)
+@given(parsers.parse('the Magento product "{sku}" has {qty:d} in stock and does not manage stock'))
+def product_unmanaged(world: World, sku: str, qty: int) -> None:
+    world.magento.set_stock(sku, qty, manage_stock=False)
+
+
+@when(parsers.parse('the merchant disables the Magento product "{sku}"'))
+def product_disabled(world: World, sku: str) -> None:
+    world.magento.set_product_status(sku, enabled=False)
+
+
+@when(parsers.parse('the merchant enables the Magento product "{sku}"'))
+def product_enabled(world: World, sku: str) -> None:
+    world.magento.set_product_status(sku, enabled=True)
 
 
 @when(parsers.parse('the merchant creates the Magento product "{sku}" priced {price} with {qty:d} in stock'))
 def product_created(world: World, sku: str, price: str, qty: int) -> None:
     world.magento.create_product(sku, price=price, qty=qty)
+
+
+@given(parsers.parse('Magento has the store view "{code}" named "{name}" in the website "{website}"'))
+def store_view(world: World, code: str, name: str, website: str) -> None:
+    world.magento.add_store_view(code, name, website)
+
+
+@given(parsers.parse('Magento has the order status "{status}" of the state "{state}"'))
+def order_status(world: World, status: str, state: str) -> None:
+    add = getattr(world.magento, "add_order_status", None)
+    if add is not None:
+        add(status, state)
+    else:
+        world.magento.statuses[status] = state
+
+
+@given(parsers.parse('Magento has the customer "{name}" with the email "{email}"'))
+def customer(world: World, name: str, email: str) -> None:
+    first, _, last = name.partition(" ")
+    world.magento.create_customer(email=email, firstname=first, lastname=last or "-")

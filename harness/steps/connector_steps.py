@@ -1,9 +1,13 @@
-"""Steps that trigger the connector: syncs and cron jobs."""
+"""Steps that trigger the connector: syncs, cron jobs, restarts, and merchant actions it owns."""
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, when
+import threading
 
+from pytest_bdd import given, parsers, then, when
+
+from harness.adapter import ActionRefused
+from harness.expect import expect
 from harness.world import World
 
 SYNC_INTERVAL = 300  # a sync runs a few minutes after whatever happened before it
@@ -28,3 +32,53 @@ def connector_syncs_store(world: World, store: str) -> None:
 def cron_runs(world: World) -> None:
     world.clock.advance(SYNC_INTERVAL)
     world.adapter.run_cron()
+
+
+@given("the connector restarts")
+@when("the connector restarts")
+def connector_restarts(world: World) -> None:
+    world.restart_connector()
+
+
+@when(parsers.parse('two syncs of "{store}" run at the same time'))
+def concurrent_syncs(world: World, store: str) -> None:
+    world.clock.advance(SYNC_INTERVAL)
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait(timeout=10)
+            world.adapter.sync(store)
+        except BaseException as err:  # reported to the scenario below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+
+
+@when(parsers.parse('the merchant cancels order "{alias}" from Magento with the reason "{reason}"'))
+def merchant_cancels(world: World, alias: str, reason: str) -> None:
+    world.clock.advance(60)
+    world.adapter.cancel_order(world.store_of(alias), world.order_id(alias), reason)
+
+
+@when(parsers.parse('the merchant tries to cancel order "{alias}" from Magento with the reason "{reason}"'))
+def merchant_tries_to_cancel(world: World, alias: str, reason: str) -> None:
+    world.clock.advance(60)
+    try:
+        world.adapter.cancel_order(world.store_of(alias), world.order_id(alias), reason)
+    except ActionRefused as err:
+        world.last_error = err
+    else:
+        world.last_error = None
+
+
+@then("the cancellation is refused")
+def cancellation_refused(world: World) -> None:
+    expect(isinstance(world.last_error, ActionRefused), world, "the connector refuses the cancellation")

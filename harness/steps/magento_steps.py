@@ -1,15 +1,62 @@
-"""Then-steps about Magento, read from the fake Magento (never from the connector)."""
+"""Steps about Magento as the admin sees it, read from the fake Magento (never from the connector),
+and what Amazon received from the connector."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from pytest_bdd import parsers, then
+from pytest_bdd import given, parsers, then, when
 
 from harness.expect import expect
+from harness.steps.amazon_steps import expand_aliases
 from harness.world import World
+from simulators.journal import Fault
+
+MESSAGE_PREFIX = (
+    "Your Amazon store(s) has orders that cannot be imported into Magento. "
+    "See Recent Orders in the store dashboard(s): "
+)
 
 
+def the_order(world: World, alias: str) -> dict[str, Any] | None:
+    """The one Magento order of an Amazon order, or None when there is not exactly one."""
+    found = world.magento.orders_for_amazon_id(world.order_id(alias))
+    return found[0] if len(found) == 1 else None
+
+
+def _shipping_address(order: dict[str, Any]) -> dict[str, Any]:
+    for assignment in (order.get("extension_attributes") or {}).get("shipping_assignments") or []:
+        address = (assignment.get("shipping") or {}).get("address")
+        if address:
+            return dict(address)
+    return {}
+
+
+# -- merchant actions in Magento ------------------------------------------------------------------------
+@when(
+    parsers.parse(
+        'the merchant ships the Magento order for "{alias}" with carrier "{carrier}" and tracking number "{tracking}"'
+    )
+)
+def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> None:
+    order = the_order(world, alias)
+    if order is None:
+        raise AssertionError(
+            f"cannot ship: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
+        )
+    world.clock.advance(60)
+    world.magento.ship(
+        order["entity_id"], None, [{"carrier_code": carrier, "title": carrier.upper(), "track_number": tracking}]
+    )
+
+
+@given("Magento fails the next order creation after saving the order")
+def magento_fails_after_commit(world: World) -> None:
+    world.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
+
+
+# -- Magento orders -----------------------------------------------------------------------------------
 @then(parsers.parse('order "{alias}" has no Magento order'))
 def no_magento_order(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
@@ -29,19 +76,236 @@ def one_magento_order(world: World, alias: str, status: str, state: str) -> None
     )
 
 
+@then(parsers.parse('each of the orders "{aliases}" has exactly one Magento order'))
+def each_one_magento_order(world: World, aliases: str) -> None:
+    counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in expand_aliases(aliases)}
+    wrong = {a: n for a, n in counts.items() if n != 1}
+    expect(
+        not wrong,
+        world,
+        f"exactly one Magento order for each of {aliases}; Magento orders per order: {dict(list(wrong.items())[:10])}",
+    )
+
+
 @then(
-    parsers.re(r'the Magento order for "(?P<alias>[^"]+)" holds (?P<qty>\d+) x "(?P<sku>[^"]+)" at (?P<price>[\d.]+)$')
+    parsers.re(
+        r'^the Magento order for "(?P<alias>[^"]+)" holds (?P<qty>\d+) x "(?P<sku>[^"]+)" '
+        r"at (?P<price>[\d.]+)$"
+    )
 )
 def magento_order_holds(world: World, alias: str, qty: str, sku: str, price: str) -> None:
     amazon_id = world.order_id(alias)
-    found = world.magento.orders_for_amazon_id(amazon_id)
-    lines = [i for o in found[:1] for i in o["items"] if i["sku"] == sku]
+    order = the_order(world, alias)
+    lines = [i for i in (order or {}).get("items", []) if i["sku"] == sku]
     expect(
         len(lines) == 1
         and Decimal(str(lines[0]["qty_ordered"])) == Decimal(qty)
         and Decimal(str(lines[0]["price"])) == Decimal(price),
         world,
         f"the Magento order for {amazon_id} holds {qty} x {sku} at {price}; it holds "
-        + str([(i["sku"], i["qty_ordered"], i["price"]) for o in found[:1] for i in o["items"]]),
+        + str([(i["sku"], i["qty_ordered"], i["price"]) for i in (order or {}).get("items", [])]),
         order=amazon_id,
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" records the Amazon order ID'))
+def records_amazon_id(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    order = the_order(world, alias)
+    ok = order is not None and amazon_id in (order.get("ext_order_id"), (order.get("payment") or {}).get("po_number"))
+    expect(ok, world, f"the Magento order records {amazon_id} in ext_order_id or payment po_number", order=amazon_id)
+
+
+@then(parsers.parse('the Magento order for "{alias}" is paid with the Amazon payment method'))
+def amazon_payment(world: World, alias: str) -> None:
+    order = the_order(world, alias)
+    method = str(((order or {}).get("payment") or {}).get("method", ""))
+    expect(
+        "amazon" in method.lower(),
+        world,
+        f"an Amazon channel payment method (found {method!r})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" has the buyer "{name}" <{email}>'))
+def magento_buyer(world: World, alias: str, name: str, email: str) -> None:
+    order = the_order(world, alias) or {}
+    shown = f"{order.get('customer_firstname', '')} {order.get('customer_lastname', '')}".strip()
+    expect(
+        order.get("customer_email") == email and shown == name,
+        world,
+        f"buyer {name} <{email}> (found {shown} <{order.get('customer_email')}>)",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" ships to Amazon\'s shipping address'))
+def magento_address(world: World, alias: str) -> None:
+    amazon = world.amazon.get(world.order_id(alias)).address
+    shipping = _shipping_address(the_order(world, alias) or {})
+    ok = (
+        (shipping.get("street") or [None])[0] == amazon.get("AddressLine1")
+        and shipping.get("city") == amazon.get("City")
+        and shipping.get("postcode") == amazon.get("PostalCode")
+        and shipping.get("country_id") == amazon.get("CountryCode")
+    )
+    expect(ok, world, f"the shipping address {amazon} (found {shipping})", order=world.order_id(alias))
+
+
+@then(parsers.parse('the Magento order for "{alias}" has a tax amount of {tax}'))
+def magento_tax(world: World, alias: str, tax: str) -> None:
+    order = the_order(world, alias) or {}
+    found = Decimal(str(order.get("tax_amount", "nan")))
+    expect(found == Decimal(tax), world, f"tax amount {tax} (found {found})", order=world.order_id(alias))
+
+
+@then(parsers.parse('the Magento order for "{alias}" belongs to the store view "{code}"'))
+def magento_store_view(world: World, alias: str, code: str) -> None:
+    order = the_order(world, alias) or {}
+    wanted = world.magento.store_by_code(code).store_id
+    expect(
+        order.get("store_id") == wanted,
+        world,
+        f"store view {code} (id {wanted}); found {order.get('store_id')}",
+        order=world.order_id(alias),
+    )
+
+
+@then(
+    parsers.re(
+        r'^the Magento order number of "(?P<alias>[^"]+)" (?P<relation>equals|differs from) '
+        r"the Amazon order ID$"
+    )
+)
+def magento_number(world: World, alias: str, relation: str) -> None:
+    amazon_id = world.order_id(alias)
+    order = the_order(world, alias) or {}
+    same = order.get("increment_id") == amazon_id
+    expect(
+        bool(order) and same == (relation == "equals"),
+        world,
+        f"Magento order number {relation} {amazon_id} (found {order.get('increment_id')})",
+        order=amazon_id,
+    )
+
+
+@then(parsers.parse('the salable quantity of "{sku}" is {qty:d}'))
+def salable_quantity(world: World, sku: str, qty: int) -> None:
+    found = world.magento.salable_qty(sku)
+    expect(found == qty, world, f"salable quantity of {sku} is {qty} (found {found})")
+
+
+# -- customers -----------------------------------------------------------------------------------------
+def _customers(world: World, email: str) -> list[Any]:
+    return list(world.magento.customers_by_email(email))
+
+
+@then(parsers.parse('the Magento order for "{alias}" is a guest order'))
+def guest_order(world: World, alias: str) -> None:
+    order = the_order(world, alias) or {}
+    expect(
+        bool(order) and order.get("customer_is_guest") in (1, True) and not order.get("customer_id"),
+        world,
+        "a guest order",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Magento has no customer with the email "{email}"'))
+def no_customer(world: World, email: str) -> None:
+    expect(not _customers(world, email), world, f"no Magento customer {email}")
+
+
+@then(parsers.parse('Magento has exactly one customer with the email "{email}"'))
+def one_customer(world: World, email: str) -> None:
+    found = _customers(world, email)
+    expect(len(found) == 1, world, f"exactly one Magento customer {email} (found {len(found)})")
+
+
+@then(parsers.parse('the Magento order for "{alias}" belongs to the customer with the email "{email}"'))
+def order_customer(world: World, alias: str, email: str) -> None:
+    order = the_order(world, alias) or {}
+    found = _customers(world, email)
+    ids = {int(c["id"]) if isinstance(c, dict) else int(c.id) for c in found}
+    expect(
+        order.get("customer_id") is not None
+        and int(order["customer_id"]) in ids
+        and not order.get("customer_is_guest"),
+        world,
+        f"the order belongs to the customer {email} (customer_id {order.get('customer_id')}, customers {ids})",
+        order=world.order_id(alias),
+    )
+
+
+# -- the admin message ---------------------------------------------------------------------------------
+def _cannot_import(world: World) -> list[str]:
+    return [m.text for m in world.magento.system_messages() if m.text.startswith(MESSAGE_PREFIX)]
+
+
+@then(parsers.re(r'^the Magento admin shows the cannot-import message naming (?P<names>"[^"]+"(?: and "[^"]+")*)$'))
+def message_naming(world: World, names: str) -> None:
+    wanted = sorted(n.strip('"') for n in names.split(" and "))
+    shown = _cannot_import(world)
+    named = sorted(n.strip() for n in shown[0][len(MESSAGE_PREFIX) :].split(",")) if len(shown) == 1 else None
+    expect(named == wanted, world, f"one message {MESSAGE_PREFIX!r} naming exactly {wanted} (found {shown})")
+
+
+@then("the Magento admin shows no cannot-import message")
+def no_message(world: World) -> None:
+    expect(not _cannot_import(world), world, "no cannot-import message")
+
+
+# -- what Amazon received -------------------------------------------------------------------------------
+@then(
+    parsers.parse(
+        'Amazon has received a shipment confirmation for "{alias}" with carrier "{carrier}" and '
+        'tracking number "{tracking}"'
+    )
+)
+def amazon_confirmation(world: World, alias: str, carrier: str, tracking: str) -> None:
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    ok = any(
+        c.tracking_number == tracking and carrier.lower() in {c.carrier_code.lower(), str(c.carrier_name).lower()}
+        for c in confirmations
+    )
+    seen = [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmations]
+    expect(
+        ok,
+        world,
+        f"a confirmation with carrier {carrier} and tracking {tracking} (Amazon received {seen})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Amazon has received no shipment confirmation for "{alias}"'))
+def amazon_no_confirmation(world: World, alias: str) -> None:
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    expect(
+        not confirmations,
+        world,
+        f"no shipment confirmation (Amazon received {len(confirmations)})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Amazon has canceled order "{alias}" with the reason "{reason}"'))
+def amazon_canceled(world: World, alias: str, reason: str) -> None:
+    order = world.amazon.get(world.order_id(alias))
+    expect(
+        order.status == "Canceled" and order.cancel_reason == reason,
+        world,
+        f"Amazon canceled the order with reason {reason} (status {order.status}, reason {order.cancel_reason})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Amazon has not canceled order "{alias}"'))
+def amazon_not_canceled(world: World, alias: str) -> None:
+    order = world.amazon.get(world.order_id(alias))
+    expect(
+        order.status != "Canceled",
+        world,
+        f"Amazon did not cancel the order (status {order.status})",
+        order=world.order_id(alias),
     )

@@ -1,35 +1,233 @@
-"""Then-steps about the connector's Amazon orders table (All Orders, Recent Orders)."""
+"""Then-steps about the connector's Amazon orders table (All Orders) and Recent Orders."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from pytest_bdd import parsers, then
 
 from harness.adapter import OrderRow
 from harness.expect import expect
+from harness.steps.amazon_steps import expand_aliases
 from harness.world import World
 
+SELLER_CENTRAL = "sellercentral"
 
-def find_row(world: World, alias: str, store: str | None = None) -> OrderRow | None:
+
+def find_row(world: World, alias: str, rows: list[OrderRow] | None = None) -> OrderRow | None:
     amazon_id = world.order_id(alias)
-    for row in world.adapter.amazon_orders(store or world.default_store()):
+    for row in rows if rows is not None else world.adapter.amazon_orders(world.store_of(alias)):
         if row.order_number == amazon_id:
             return row
     return None
+
+
+def _same_instant(shown: str, actual: datetime) -> bool:
+    try:
+        parsed = datetime.fromisoformat(shown.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None and parsed == actual
 
 
 @then(parsers.parse('the Amazon orders table shows order "{alias}" with status "{status}"'))
 def table_shows(world: World, alias: str, status: str) -> None:
     row = find_row(world, alias)
     amazon_id = world.order_id(alias)
+    shown = "no row" if row is None else f"status {row.status}"
     expect(
         row is not None and row.status == status,
         world,
-        f"a row for {amazon_id} with status {status}",
+        f"a row for {amazon_id} with status {status} ({shown})",
         order=amazon_id,
     )
+
+
+@then(parsers.parse('the Amazon orders table shows each of the orders "{aliases}" with status "{status}"'))
+def table_shows_each(world: World, aliases: str, status: str) -> None:
+    names = expand_aliases(aliases)
+    rows = world.adapter.amazon_orders(world.store_of(names[0]))
+    wrong = [a for a in names if (r := find_row(world, a, rows)) is None or r.status != status]
+    expect(not wrong, world, f"rows with status {status} for all of {aliases}; wrong or missing: {wrong[:10]}")
 
 
 @then(parsers.parse('the Amazon orders table has no row for order "{alias}"'))
 def table_lacks(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     expect(find_row(world, alias) is None, world, f"no row for {amazon_id}", order=amazon_id)
+
+
+@then(parsers.parse('the Order Notes of order "{alias}" include "{text}"'))
+def notes_include(world: World, alias: str, text: str) -> None:
+    row = find_row(world, alias)
+    expect(
+        row is not None and text in row.notes,
+        world,
+        f"the Order Notes of {world.order_id(alias)} include {text!r}",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to its Magento order'))
+def leads_to_magento(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    row = find_row(world, alias)
+    found = world.magento.orders_for_amazon_id(amazon_id)
+    ok = (
+        row is not None
+        and len(found) == 1
+        and row.magento_order == str(found[0]["increment_id"])
+        and row.link is not None
+        and SELLER_CENTRAL not in row.link.lower()
+    )
+    expect(
+        ok,
+        world,
+        f"the row of {amazon_id} carries its Magento order's number and leads to Magento, not Seller "
+        f"Central (row: {row})",
+        order=amazon_id,
+    )
+
+
+@then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to Amazon Seller Central'))
+def leads_to_seller_central(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    row = find_row(world, alias)
+    ok = row is not None and row.link is not None and SELLER_CENTRAL in row.link.lower() and amazon_id in row.link
+    expect(ok, world, f"the order number {amazon_id} leads to its Seller Central page (row: {row})", order=amazon_id)
+
+
+@then(parsers.parse('the row of order "{alias}" carries no Magento order'))
+def row_without_magento(world: World, alias: str) -> None:
+    row = find_row(world, alias)
+    expect(
+        row is not None and row.magento_order is None,
+        world,
+        f"a view-only row without Magento order ({row})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the row of order "{alias}" carries its Magento order'))
+def row_with_magento(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    row = find_row(world, alias)
+    found = world.magento.orders_for_amazon_id(amazon_id)
+    ok = row is not None and len(found) == 1 and row.magento_order == str(found[0]["increment_id"])
+    expect(ok, world, f"the row of {amazon_id} carries the number of its one Magento order ({row})", order=amazon_id)
+
+
+@then(parsers.parse('Recent Orders of "{store}" show order "{alias}" with status "{status}"'))
+def recent_shows(world: World, store: str, alias: str, status: str) -> None:
+    row = find_row(world, alias, world.adapter.recent_orders(store))
+    expect(
+        row is not None and row.status == status,
+        world,
+        f"Recent Orders of {store} show {world.order_id(alias)} with status {status} ({row})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Recent Orders of "{store}" show order "{alias}" without Magento order data'))
+def recent_without_magento(world: World, store: str, alias: str) -> None:
+    row = find_row(world, alias, world.adapter.recent_orders(store))
+    found = world.magento.orders_for_amazon_id(world.order_id(alias))
+    numbers = {str(o["increment_id"]) for o in found} | {str(o["entity_id"]) for o in found}
+    ok = (
+        row is not None
+        and row.magento_order is None
+        and not any(n and row.link and f"/{n}" in row.link for n in numbers)
+    )
+    expect(
+        ok,
+        world,
+        f"Recent Orders show {world.order_id(alias)} without Magento order data ({row})",
+        order=world.order_id(alias),
+    )
+
+
+@then(
+    parsers.parse(
+        "the row of order \"{alias}\" shows Amazon's purchase date, order number, status, buyer's name and grand total"
+    )
+)
+def row_shows_amazon_data(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    order = world.amazon.get(amazon_id)
+    row = find_row(world, alias)
+    ok = (
+        row is not None
+        and _same_instant(row.purchase_date, order.purchase_date)
+        and row.status == order.status
+        and row.buyer_name == order.buyer_name
+        and row.grand_total is not None
+        and Decimal(row.grand_total) == order.total
+    )
+    expect(
+        ok,
+        world,
+        f"the row of {amazon_id} shows purchase date {order.purchase_date.isoformat()}, status "
+        f"{order.status}, buyer {order.buyer_name!r}, total {order.total} (row: {row})",
+        order=amazon_id,
+    )
+
+
+def _filtered(world: World, store: str, filters: Mapping[str, Any], aliases: str) -> None:
+    wanted = {world.order_id(a) for a in expand_aliases(aliases)}
+    shown = {r.order_number for r in world.adapter.amazon_orders(store, dict(filters) or None)}
+    named = {v: k for k, v in world.orders.items()}
+    expect(
+        shown == wanted,
+        world,
+        f"All Orders of {store} with {dict(filters) or 'no filter'} show exactly "
+        f"{sorted(named[w] for w in wanted)}; shown: {sorted(named.get(s, s) for s in shown)}",
+        store=store,
+    )
+
+
+@then(parsers.re(r'^All Orders of "(?P<store>[^"]+)" show exactly the orders "(?P<aliases>[^"]+)"$'))
+def all_orders(world: World, store: str, aliases: str) -> None:
+    _filtered(world, store, {}, aliases)
+
+
+@then(parsers.parse('All Orders of "{store}" filtered by status "{status}" show exactly the orders "{aliases}"'))
+def all_orders_status(world: World, store: str, status: str, aliases: str) -> None:
+    _filtered(world, store, {"status": status}, aliases)
+
+
+@then(parsers.parse('All Orders of "{store}" filtered by buyer\'s name "{name}" show exactly the orders "{aliases}"'))
+def all_orders_buyer(world: World, store: str, name: str, aliases: str) -> None:
+    _filtered(world, store, {"buyer_name": name}, aliases)
+
+
+@then(
+    parsers.parse(
+        'All Orders of "{store}" filtered by the order number of "{alias}" show exactly the orders "{aliases}"'
+    )
+)
+def all_orders_number(world: World, store: str, alias: str, aliases: str) -> None:
+    _filtered(world, store, {"order_number": world.order_id(alias)}, aliases)
+
+
+@then(
+    parsers.parse(
+        'All Orders of "{store}" filtered by a total from {low} to {high} show exactly the orders "{aliases}"'
+    )
+)
+def all_orders_total(world: World, store: str, low: str, high: str, aliases: str) -> None:
+    _filtered(world, store, {"total_min": low, "total_max": high}, aliases)
+
+
+@then(
+    parsers.parse(
+        'All Orders of "{store}" filtered by the purchase dates of "{first}" to "{last}" '
+        'show exactly the orders "{aliases}"'
+    )
+)
+def all_orders_dates(world: World, store: str, first: str, last: str, aliases: str) -> None:
+    start = world.amazon.get(world.order_id(first)).purchase_date.isoformat()
+    end = world.amazon.get(world.order_id(last)).purchase_date.isoformat()
+    _filtered(world, store, {"purchase_date_from": start, "purchase_date_to": end}, aliases)

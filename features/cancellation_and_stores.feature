@@ -1,0 +1,75 @@
+@cancellation @stores
+Feature: Cancellations and store state
+  An Unshipped order can be canceled from Magento with a reason; Amazon's own cancellations are
+  followed. A deactivated store stops synchronising, and Read-Only Mode holds back what would change
+  Amazon.
+
+  Background:
+    Given the Amazon store "Main Store" is integrated
+    And the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+
+  @CAN-01 @CAN-02
+  Scenario: The merchant cancels an Unshipped order from Magento
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant cancels order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    Then Amazon has canceled order "A" with the reason "NoInventory"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @CAN-01
+  Scenario Outline: A <status> order cannot be canceled from Magento
+    Given an Amazon order "A" for 2 x "SKU-1" in status "<status>"
+    And the connector syncs
+    When the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    Then the cancellation is refused
+    And Amazon has not canceled order "A"
+
+    Examples:
+      | status           |
+      | Pending          |
+      | PartiallyShipped |
+      | Shipped          |
+
+  @CAN-03
+  Scenario: An order Amazon cancels before it was imported never gets a Magento order
+    Given a buyer orders 1 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When Amazon cancels order "A"
+    And the connector syncs
+    And the cron job runs
+    Then order "A" has no Magento order
+
+  @CAN-03
+  Scenario: An order Amazon cancels after import has its Magento order canceled on the next sync
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1"
+    And the connector syncs
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "canceled" in state "canceled"
+    And the salable quantity of "SKU-1" is 10
+
+  @STO-01
+  Scenario: A deactivated store does not synchronise until it is activated again
+    Given the merchant deactivates the Amazon store "Main Store"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Amazon orders table has no row for order "A"
+    And order "A" has no Magento order
+    When the merchant activates the Amazon store "Main Store"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+  @STO-02
+  Scenario: Read-Only Mode keeps shipment confirmations until it is turned off
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And the merchant turns Read-Only Mode on
+    When the merchant ships the Magento order for "A" with carrier "fedex" and tracking number "612999AA10NOV"
+    And the connector syncs
+    Then Amazon has received no shipment confirmation for "A"
+    When the merchant turns Read-Only Mode off
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with carrier "FedEx" and tracking number "612999AA10NOV"

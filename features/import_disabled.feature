@@ -1,0 +1,66 @@
+@import-disabled
+Feature: Order import disabled
+  With Import Amazon Orders disabled, Amazon orders appear in Recent Orders and All Orders as view-only
+  information, the order number leads to Seller Central, and no Magento order is created.
+
+  Background:
+    Given the Amazon store "Main Store" is integrated
+    And Import Amazon Orders is "Disabled" for "Main Store"
+    And the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+
+  @DIS-01 @VIEW-01
+  Scenario: Received orders appear in Recent Orders and All Orders with their Amazon status
+    Given a buyer orders 1 x "SKU-1" on Amazon as order "A"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Amazon orders table shows order "A" with status "Pending"
+    And the Amazon orders table shows order "B" with status "Unshipped"
+    And Recent Orders of "Main Store" show order "A" with status "Pending"
+    And Recent Orders of "Main Store" show order "B" with status "Unshipped"
+
+  @DIS-02
+  Scenario Outline: No Magento order is created, whatever status the order reaches (<status>)
+    Given an Amazon order "A" for 2 x "SKU-1" in status "<status>"
+    When the connector syncs
+    And the cron job runs
+    Then order "A" has no Magento order
+    And the salable quantity of "SKU-1" is 10
+
+    Examples:
+      | status           |
+      | Unshipped        |
+      | PartiallyShipped |
+      | Shipped          |
+
+  @DIS-03
+  Scenario: The orders are view-only and the order number leads to Seller Central
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the order number of "A" in the Amazon orders table leads to Amazon Seller Central
+    And the row of order "A" carries no Magento order
+
+  @DIS-04
+  Scenario: Enabling import imports every post-integration order that is now importable
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And a buyer orders 1 x "SKU-1" on Amazon as order "P"
+    And the connector syncs
+    When the merchant sets Import Amazon Orders to "Enabled" for "Main Store"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And order "P" has no Magento order
+    When Amazon moves order "P" to "Unshipped"
+    And the connector syncs
+    Then order "P" has exactly one Magento order with status "processing" in state "processing"
+
+  @SET-08
+  Scenario: With import disabled, the other order settings have no effect
+    Given the merchant sets the order settings of "Main Store" to
+      | setting             | value               |
+      | Pending Orders      | Reserve Quantity    |
+      | Order Number Source | Amazon Order Number |
+    And a buyer orders 2 x "SKU-1" on Amazon as order "A"
+    When the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then order "A" has no Magento order

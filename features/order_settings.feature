@@ -1,0 +1,152 @@
+@settings
+Feature: Order settings of an Amazon store
+  Each Amazon store has its own order settings: whether orders are imported, into which store view,
+  with or without a customer account, under which order number and status, and whether quantity is
+  reserved for orders not yet imported. A change applies from the next sync on.
+
+  Background:
+    Given the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+
+  @SET-01
+  Scenario: After integration, Import Amazon Orders is Enabled
+    Given the Amazon store "Main Store" is integrated
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+
+  @SET-02
+  Scenario: Two stores hold different settings
+    Given the Amazon store "Main Store" is integrated
+    And the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
+    And Import Amazon Orders is "Disabled" for "EU Store"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1" in the store "EU Store"
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And order "B" has no Magento order
+
+  @SET-02
+  Scenario: A change of settings applies from the next sync on
+    Given the Amazon store "Main Store" is integrated
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant sets Import Amazon Orders to "Disabled" for "Main Store"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And order "B" has no Magento order
+
+  @SET-03
+  Scenario: By default orders go to the default store view of the integrated website
+    Given Magento has the store view "second" named "Second View" in the website "base"
+    And the Amazon store "Main Store" is integrated
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Magento order for "A" belongs to the store view "default"
+
+  @SET-03
+  Scenario: Orders go to the store view chosen in the settings
+    Given Magento has the store view "second" named "Second View" in the website "base"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting                                 | value  |
+      | Import Amazon Orders Into Magento Store | second |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Magento order for "A" belongs to the store view "second"
+
+  @SET-04
+  Scenario: By default the Magento order is a guest order
+    Given the Amazon store "Main Store" is integrated
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then the Magento order for "A" is a guest order
+    And Magento has no customer with the email "jane.roe@example.com"
+
+  @SET-04
+  Scenario: Build New Customer Account assigns the order to the buyer's one customer account
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    And an Unshipped Amazon order "B" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then Magento has exactly one customer with the email "jane.roe@example.com"
+    And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
+    And the Magento order for "B" belongs to the customer with the email "jane.roe@example.com"
+
+  @SET-04
+  Scenario: Build New Customer Account reuses an existing customer of the website
+    Given Magento has the customer "Jane Roe" with the email "jane.roe@example.com"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then Magento has exactly one customer with the email "jane.roe@example.com"
+    And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
+
+  @SET-05
+  Scenario Outline: The Magento order number comes from <source>
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting             | value    |
+      | Order Number Source | <source> |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Magento order number of "A" <expectation> the Amazon order ID
+
+    Examples:
+      | source                  | expectation |
+      | Magento Increment ID    | differs from |
+      | Amazon Order Number     | equals      |
+
+  @SET-06
+  Scenario: A custom order status replaces Processing
+    Given Magento has the order status "amazon_imported" of the state "processing"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting      | value           |
+      | Order Status | amazon_imported |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "amazon_imported" in state "processing"
+
+  @SET-07
+  Scenario: Reserve Quantity holds back an order's quantity until its Magento order takes the stock
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    When the connector syncs
+    Then order "A" has no Magento order
+    And the salable quantity of "SKU-1" is 7
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the salable quantity of "SKU-1" is 7
+
+  @SET-07
+  Scenario: Reserve Quantity releases the hold when Amazon cancels the order
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+
+  @SET-07
+  Scenario: Do Not Reserve Quantity leaves salable quantity alone until the Magento order
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value                   |
+      | Pending Orders | Do Not Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    When the connector syncs
+    Then the salable quantity of "SKU-1" is 10

@@ -1,0 +1,60 @@
+@robustness
+Feature: Sync robustness
+  A sync never runs twice at once for a store, survives Amazon's rate limits and Magento's failures,
+  reads every page, and never moves a row backwards.
+
+  Background:
+    Given the Amazon store "Main Store" is integrated
+    And the Magento catalog has the product "SKU-1" priced 25.00 with 500 in stock
+
+  @SYN-01
+  Scenario: Two syncs of one store started at once make no duplicate and lose no update
+    Given 5 Unshipped Amazon orders "M1..M5" for 1 x "SKU-1" each
+    When two syncs of "Main Store" run at the same time
+    And the connector syncs
+    Then each of the orders "M1..M5" has exactly one Magento order
+    And the Amazon orders table shows each of the orders "M1..M5" with status "Unshipped"
+
+  @SYN-02
+  Scenario: When Amazon answers 429 QuotaExceeded, the sync backs off and resumes
+    Given 3 Unshipped Amazon orders "Q1..Q3" for 1 x "SKU-1" each
+    And Amazon answers the next 3 "getOrders" calls with 429 QuotaExceeded
+    And Amazon answers the next 2 "getOrderItems" calls with 429 QuotaExceeded
+    When the connector syncs
+    And the connector syncs
+    Then each of the orders "Q1..Q3" has exactly one Magento order
+
+  @SYN-03
+  Scenario: Every page of a large result is read
+    Given 105 Unshipped Amazon orders "P1..P105" for 1 x "SKU-1" each
+    When the connector syncs
+    Then the Amazon orders table shows each of the orders "P1..P105" with status "Unshipped"
+    And each of the orders "P1..P105" has exactly one Magento order
+
+  @SYN-04
+  Scenario: Magento fails after saving the order; the next sync finds it instead of creating another
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento fails the next order creation after saving the order
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the row of order "A" carries its Magento order
+
+  @SYN-04
+  Scenario: The connector restarts after creating a Magento order it had not recorded
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento fails the next order creation after saving the order
+    When the connector syncs
+    And the connector restarts
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+
+  @SYN-05
+  Scenario: A repeated or older status report does not move the row backwards
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And Amazon moves order "A" to "Shipped"
+    And the connector syncs
+    When Amazon reports order "A" again with its earlier status "Unshipped"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Shipped"

@@ -1,0 +1,49 @@
+@views
+Feature: Recent Orders and All Orders
+  Amazon order information, as received from Amazon, is visible in the store dashboard's Recent Orders
+  and in the All Orders view, whatever the import setting.
+
+  Background:
+    Given the Amazon store "Main Store" is integrated
+    And the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+
+  @VIEW-01
+  Scenario Outline: Received orders are visible with import <setting>
+    Given Import Amazon Orders is "<setting>" for "Main Store"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then the Amazon orders table shows order "A" with status "Unshipped"
+    And Recent Orders of "Main Store" show order "A" with status "Unshipped"
+
+    Examples:
+      | setting  |
+      | Enabled  |
+      | Disabled |
+
+  @VIEW-02
+  Scenario: A row shows Amazon's data as received
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1" at 24.50 with tax 3.92 bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then the row of order "A" shows Amazon's purchase date, order number, status, buyer's name and grand total
+
+  @VIEW-03
+  Scenario: Recent Orders never show Magento order data
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And Recent Orders of "Main Store" show order "A" without Magento order data
+
+  @VIEW-04
+  Scenario: All Orders can be filtered and belongs to one Amazon store
+    Given the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    And an Unshipped Amazon order "B" for 3 x "SKU-1" bought by "John Doe" <john.doe@example.com>
+    And a buyer orders 1 x "SKU-1" on Amazon as order "C"
+    And an Unshipped Amazon order "E" for 1 x "SKU-1" in the store "EU Store"
+    When the connector syncs
+    Then All Orders of "Main Store" show exactly the orders "A, B, C"
+    And All Orders of "Main Store" filtered by status "Unshipped" show exactly the orders "A, B"
+    And All Orders of "Main Store" filtered by buyer's name "jane" show exactly the orders "A"
+    And All Orders of "Main Store" filtered by the order number of "B" show exactly the orders "B"
+    And All Orders of "Main Store" filtered by a total from 50.00 to 100.00 show exactly the orders "B"
+    And All Orders of "Main Store" filtered by the purchase dates of "B" to "C" show exactly the orders "B, C"
