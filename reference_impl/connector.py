@@ -13,6 +13,8 @@ import requests
 from filelock import FileLock, Timeout
 
 from reference_impl.amazon_api import AmazonClient
+from reference_impl.cancellation import CANCEL_REASONS, cancel_on_amazon, record_cancellation
+from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import is_due
 from reference_impl.settings import OrderSettings, StoreConfig
@@ -171,8 +173,35 @@ class Connector:
 
     # -- observations -------------------------------------------------------------------------------
     def cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
-        """The merchant cancels an Unshipped order from Magento (CAN-01). Not implemented yet."""
-        raise ValueError("canceling from Magento is not supported yet")
+        """The merchant cancels an Unshipped order from Magento (CAN-01): sent to Amazon as a seller
+        cancellation, or kept until Read-Only Mode is off (STO-02). Raises ValueError when refused."""
+        row = self.storage.order(name, amazon_order_id)
+        if row is None:
+            raise ValueError(f"no Amazon order {amazon_order_id} in the store {name!r}")
+        if row.status != "Unshipped":
+            raise ValueError(f"only Unshipped orders can be canceled from Magento; {amazon_order_id} is {row.status}")
+        if reason not in CANCEL_REASONS:
+            raise ValueError(f"unknown cancellation reason {reason!r}; choose one of {sorted(CANCEL_REASONS)}")
+        if self.storage.store(name)["read_only"]:
+            with self.storage.transaction() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+                    (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
+                )
+                self.storage.add_note(
+                    name,
+                    amazon_order_id,
+                    self.now().isoformat(),
+                    f"Cancellation kept until Read-Only Mode is off: {reason}.",
+                )
+            return
+        try:
+            cancel_on_amazon(self._amazon_client(name), amazon_order_id, reason)
+        except RemoteError as err:
+            raise ValueError(str(err)) from err
+        record_cancellation(
+            self.storage, self._magento_client(name), name, amazon_order_id, reason, self.now().isoformat()
+        )
 
     def amazon_orders(self, name: str, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from reference_impl.amazon_api import AmazonClient
+from reference_impl.cancellation import cancel_on_amazon, record_cancellation
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import (
@@ -324,19 +325,23 @@ class StoreSync:
             "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (self.name,)
         ).fetchall()
         for row in rows:
+            payload = json.loads(row["payload"])
             try:
                 if row["kind"] == "shipment":
-                    self.amazon.confirm_shipment(row["amazon_order_id"], json.loads(row["payload"]))
+                    self.amazon.confirm_shipment(row["amazon_order_id"], payload)
+                    note = f"Shipment sent to Amazon: {payload['carrierCode']} {payload['trackingNumber']}."
+                else:
+                    cancel_on_amazon(self.amazon, row["amazon_order_id"], payload["reason"])
+                    record_cancellation(
+                        self.storage, self.magento, self.name, row["amazon_order_id"], payload["reason"], self._stamp()
+                    )
+                    note = "Cancellation sent to Amazon."
             except RemoteError as err:
-                self._fail(f"confirmShipment {row['amazon_order_id']}", err)
+                self._fail(f"{row['kind']} {row['amazon_order_id']}", err)
                 continue
             with self.storage.transaction() as db:
                 db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (self._stamp(), row["id"]))
-                package = json.loads(row["payload"])
-                self._note(
-                    row["amazon_order_id"],
-                    f"Shipment sent to Amazon: {package['carrierCode']} {package['trackingNumber']}.",
-                )
+                self._note(row["amazon_order_id"], note)
 
     def _complete_shipped(self) -> None:
         """On the cron job, a shipped order's Magento order is invoiced so that it becomes Complete (IMP-06)."""
@@ -375,7 +380,7 @@ class StoreSync:
         ).fetchall()
         for raw in rows:
             row = OrderRow.from_sql(raw)
-            if row.data.get("magento_canceled"):
+            if row.data.get("magento_canceled") or row.data.get("canceled_from_magento"):
                 continue
             try:
                 order = self.magento.order(int(row.magento_entity_id or 0))

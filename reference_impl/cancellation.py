@@ -1,0 +1,146 @@
+"""Seller cancellation on Amazon: an order acknowledgement feed with StatusCode Failure (Feeds 2021-06-30)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+import requests
+
+from reference_impl.amazon_api import TIMEOUT, AmazonClient
+from reference_impl.http_errors import RemoteError
+
+FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
+CONTENT_TYPE = "text/xml; charset=UTF-8"
+FEEDS = "/feeds/2021-06-30"
+CANCEL_REASONS = frozenset(
+    {
+        "NoInventory",
+        "ShippingAddressUndeliverable",
+        "CustomerExchange",
+        "BuyerCanceled",
+        "GeneralAdjustment",
+        "CarrierCreditDecision",
+        "RiskAssessmentInformationNotValid",
+        "CarrierCoverageFailure",
+        "CustomerReturn",
+        "MerchandiseNotReceived",
+        "CannotVerifyInformation",
+        "PricingError",
+        "RejectOrder",
+        "WeatherDelay",
+    }
+)
+
+
+def acknowledgement_xml(seller_id: str, amazon_order_id: str, reason: str) -> str:
+    """The feed document that cancels one whole order."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">'
+        f"<Header><DocumentVersion>1.01</DocumentVersion><MerchantIdentifier>{escape(seller_id or 'SELLER')}"
+        "</MerchantIdentifier></Header>"
+        "<MessageType>OrderAcknowledgement</MessageType>"
+        "<Message><MessageID>1</MessageID><OrderAcknowledgement>"
+        f"<AmazonOrderID>{escape(amazon_order_id)}</AmazonOrderID>"
+        f"<StatusCode>Failure</StatusCode><CancelReason>{escape(reason)}</CancelReason>"
+        "</OrderAcknowledgement></Message></AmazonEnvelope>"
+    )
+
+
+def cancel_on_amazon(client: AmazonClient, amazon_order_id: str, reason: str) -> None:
+    """Send the cancellation and read the processing report; raises RemoteError when Amazon refuses it."""
+    store = client.store
+    document = client._call("createFeedDocument", "POST", f"{FEEDS}/documents", json={"contentType": CONTENT_TYPE})
+    _upload(client.session, str(document["url"]), acknowledgement_xml(store.seller_id, amazon_order_id, reason))
+    feed = client._call(
+        "createFeed",
+        "POST",
+        f"{FEEDS}/feeds",
+        json={
+            "feedType": FEED_TYPE,
+            "marketplaceIds": [store.marketplace_id],
+            "inputFeedDocumentId": document["feedDocumentId"],
+        },
+    )
+    status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed['feedId']}")
+    for _ in range(10):
+        if status.get("processingStatus") in ("DONE", "FATAL", "CANCELLED"):
+            break
+        client.sleep(30)
+        status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed['feedId']}")
+    if status.get("processingStatus") != "DONE":
+        raise RemoteError("getFeed", f"the cancellation feed ended {status.get('processingStatus')}")
+    result = client._call("getFeedDocument", "GET", f"{FEEDS}/documents/{status['resultFeedDocumentId']}")
+    errors = _report_errors(_download(client.session, str(result["url"])))
+    if errors:
+        raise RemoteError("createFeed", "Amazon refused the cancellation: " + "; ".join(errors))
+
+
+def _upload(session: requests.Session, url: str, body: str) -> None:
+    try:
+        response = session.put(url, data=body.encode(), headers={"Content-Type": CONTENT_TYPE}, timeout=TIMEOUT)
+    except requests.RequestException as err:
+        raise RemoteError("uploadFeedDocument", f"transport failure: {err}", retryable=True) from err
+    if response.status_code >= 300:
+        raise RemoteError(
+            "uploadFeedDocument",
+            f"HTTP {response.status_code}",
+            status=response.status_code,
+            retryable=response.status_code >= 500,
+        )
+
+
+def _download(session: requests.Session, url: str) -> str:
+    try:
+        response = session.get(url, timeout=TIMEOUT)
+    except requests.RequestException as err:
+        raise RemoteError("downloadFeedDocument", f"transport failure: {err}", retryable=True) from err
+    if response.status_code >= 300:
+        raise RemoteError("downloadFeedDocument", f"HTTP {response.status_code}", status=response.status_code)
+    return response.text
+
+
+def _report_errors(report: str) -> list[str]:
+    """ResultDescription of every Error in a processing report."""
+    try:
+        root = ElementTree.fromstring(report)
+    except ElementTree.ParseError as err:
+        raise RemoteError("downloadFeedDocument", "the processing report is not XML") from err
+    errors: list[str] = []
+    for result in root.iter():
+        if result.tag.rsplit("}", 1)[-1] != "Result":
+            continue
+        fields: dict[str, Any] = {c.tag.rsplit("}", 1)[-1]: (c.text or "").strip() for c in result}
+        if fields.get("ResultCode") == "Error":
+            errors.append(fields.get("ResultDescription") or "error")
+    return errors
+
+
+def record_cancellation(storage: Any, magento: Any, store: str, amazon_order_id: str, reason: str, stamp: str) -> None:
+    """After Amazon accepted a cancellation from Magento: the row becomes Canceled and the Magento order,
+    if any, gets the status Complete (CAN-01, CAN-02)."""
+    row = storage.order(store, amazon_order_id)
+    if row is None:
+        return
+    if row.magento_entity_id is not None:
+        body = {
+            "statusHistory": {
+                "comment": f"Canceled on Amazon from Magento: {reason}.",
+                "status": "complete",
+                "is_customer_notified": 0,
+                "is_visible_on_front": 0,
+            }
+        }
+        magento._send("orderCommentAdd", "POST", f"/V1/orders/{row.magento_entity_id}/comments", json=body)
+    with storage.transaction() as db:
+        data = {**row.data, "canceled_from_magento": True}
+        db.execute(
+            "UPDATE orders SET status = 'Canceled', blocked_reason = NULL, data = ? "
+            "WHERE store = ? AND amazon_order_id = ?",
+            (json.dumps(data), store, amazon_order_id),
+        )
+        storage.add_note(store, amazon_order_id, stamp, f"Canceled from Magento: {reason}.")
