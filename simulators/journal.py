@@ -65,8 +65,9 @@ class Journal:
 class Fault:
     """A misbehaviour for the next ``times`` calls of one operation.
 
-    kind: ``status`` (answer ``status`` in the service's error envelope), ``delay`` (answer after
-    ``seconds``; in-process this is a client timeout), ``malformed`` (a body that is not JSON),
+    kind: ``status`` (answer ``status`` in the service's error envelope), ``delay`` (serve the call,
+    answering after ``seconds`` real seconds, at most ``simulators.wsgi.MAX_LIVE_DELAY``; in-process
+    the call is served and the client gets a read timeout), ``malformed`` (a body that is not JSON),
     ``drop`` (close the connection without an answer), ``after_commit`` (perform the write, then
     answer ``status``).
     """
@@ -81,6 +82,10 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {sorted(FAULT_KINDS)}")
         if self.times < 1:
             raise ValueError("a fault must apply to at least one call")
+        if not 100 <= self.status <= 599:
+            raise ValueError(f"a fault status must be an HTTP status code, got {self.status}")
+        if self.seconds < 0:
+            raise ValueError("a delay cannot be negative")
 
 
 @dataclass

@@ -28,6 +28,8 @@ NAMESPACE_HEADER = "X-Sim-Namespace"
 CONTROL_PREFIX = "/_sim"
 IN_PROCESS_KEY = "asc.sim.in_process"
 TRANSPORT_FAULT_HEADER = "X-Sim-Transport-Fault"
+NAMESPACE_KEY = "asc.sim.namespace"
+MAX_LIVE_DELAY = 10.0
 _NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
 
 ControlHandler = Callable[[Sandbox, Request, dict[str, Any]], Any]
@@ -43,6 +45,10 @@ class ServiceError(Exception):
         self.headers = headers or {}
 
 
+class ControlNotFound(LookupError):
+    """A control-plane request names something that does not exist (answered 404)."""
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with the content type both services use."""
     payload = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
@@ -55,6 +61,26 @@ def split_namespace(path: str, header: str | None) -> tuple[str, str]:
     if match:
         return match["ns"], match["rest"] or "/"
     return (header or "default"), path
+
+
+def external_base(environ: dict[str, Any]) -> str:
+    """The URL a client reaches this namespace at: scheme, server address and ``/ns/<name>`` when not default.
+
+    Built from the server's own address (SERVER_NAME/SERVER_PORT), not from the Host header, which
+    some clients send truncated; a wildcard bind address falls back to the Host header.
+    """
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = str(environ.get("SERVER_NAME", "localhost"))
+    port = str(environ.get("SERVER_PORT", ""))
+    if host in {"0.0.0.0", "::", ""} and environ.get("HTTP_HOST"):
+        netloc = str(environ["HTTP_HOST"])
+    else:
+        host = f"[{host}]" if ":" in host else host
+        default = (scheme == "http" and port == "80") or (scheme == "https" and port == "443")
+        netloc = host if default or not port else f"{host}:{port}"
+    namespace = environ.get(NAMESPACE_KEY, "default")
+    prefix = "" if namespace == "default" else f"/ns/{namespace}"
+    return f"{scheme}://{netloc}{prefix}"
 
 
 def read_json(request: Request) -> Any:
@@ -92,6 +118,7 @@ class ServiceApp:
         request = Request(environ)
         namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
         sandbox = self.registry.get(namespace)
+        environ[NAMESPACE_KEY] = namespace
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             response = self._control(sandbox, request, path[len(CONTROL_PREFIX) :] or "/")
             return response(environ, start_response)
@@ -117,13 +144,13 @@ class ServiceApp:
         environ: dict[str, Any],
     ) -> Response:
         in_process = bool(environ.get(IN_PROCESS_KEY))
-        if fault is not None and fault.kind in {"drop", "delay"}:
+        if fault is not None and fault.kind == "drop":
             if in_process:
-                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: fault.kind})
-            if fault.kind == "drop":
-                _drop(environ)
-                return Response(b"", status=599)
-            time.sleep(fault.seconds)
+                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "drop"})
+            _drop(environ)
+            return Response(b"", status=599)
+        if fault is not None and fault.kind == "delay" and not in_process:
+            time.sleep(min(max(fault.seconds, 0.0), MAX_LIVE_DELAY))
         if fault is not None and fault.kind == "status":
             return self.error_response(fault.status, f"Simulated fault: HTTP {fault.status}")
         if fault is not None and fault.kind == "malformed":
@@ -135,6 +162,9 @@ class ServiceApp:
             response = json_response(err.body, err.status, err.headers)
         if fault is not None and fault.kind == "after_commit":
             return self.error_response(fault.status, f"Simulated fault after commit: HTTP {fault.status}")
+        if fault is not None and fault.kind == "delay" and in_process:
+            # The call was served; the client gave up before the answer came (a read timeout).
+            return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "delay"})
         return response
 
     def _record(self, sandbox: Sandbox, operation: str, request: Request, path: str, status: int) -> None:
@@ -170,8 +200,10 @@ class ServiceApp:
                 raise ValueError("the control body must be a JSON object")
             with sandbox.lock:
                 result = getattr(self, handler_name)(sandbox, request, body)
+        except ControlNotFound as err:
+            return json_response({"error": str(err).strip("'\"")}, 404)
         except (ValueError, KeyError, TypeError) as err:
-            return json_response({"error": str(err)}, 400)
+            return json_response({"error": str(err).strip("'\"")}, 400)
         return json_response(result, 200)
 
     def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,22 @@
-"""The fake Amazon's state and rules: marketplaces, orders, items, shipments, cancellations.
+"""The fake Amazon's state and rules: sellers, marketplaces, orders, items, shipments, cancellations.
 
-Free of HTTP. Every change moves the order's LastUpdateDate to the shared clock's now.
+Free of HTTP. Every change moves the order's LastUpdateDate to the shared clock's now. Identifiers,
+buyers and addresses come from Faker seeded once per model: the same seed and the same calls give
+the same world.
+
+Three indexes keep searches proportional to the orders they match rather than to all stored orders:
+a sorted list by (LastUpdateDate, AmazonOrderId), a sorted list by (PurchaseDate, AmazonOrderId) and
+a set of order IDs per status. :meth:`AmazonModel.search` walks the smallest candidate set.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import re
 import secrets
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,14 +25,35 @@ from typing import Any
 from faker import Faker
 
 from simulators.amazon.errors import IllegalTransition, invalid_input, not_found
+from simulators.amazon.ratelimit import RateLimiter
 from simulators.clock import SimClock
 
 MARKETPLACES: dict[str, dict[str, str]] = {
-    "ATVPDKIKX0DER": {"country": "US", "currency": "USD", "sales_channel": "Amazon.com", "locale": "en_US"},
-    "A1PA6795UKMFR9": {"country": "DE", "currency": "EUR", "sales_channel": "Amazon.de", "locale": "de_DE"},
-    "A1VC38T7YXB528": {"country": "JP", "currency": "JPY", "sales_channel": "Amazon.co.jp", "locale": "ja_JP"},
+    "ATVPDKIKX0DER": {
+        "country": "US",
+        "currency": "USD",
+        "sales_channel": "Amazon.com",
+        "locale": "en_US",
+        "region": "NA",
+    },
+    "A1PA6795UKMFR9": {
+        "country": "DE",
+        "currency": "EUR",
+        "sales_channel": "Amazon.de",
+        "locale": "de_DE",
+        "region": "EU",
+    },
+    "A1VC38T7YXB528": {
+        "country": "JP",
+        "currency": "JPY",
+        "sales_channel": "Amazon.co.jp",
+        "locale": "ja_JP",
+        "region": "FE",
+    },
 }
 US = "ATVPDKIKX0DER"
+DE = "A1PA6795UKMFR9"
+JP = "A1VC38T7YXB528"
 DEFAULT_SELLER = "A2SIMSELLER0001"
 
 STATUSES = (
@@ -46,6 +76,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "Canceled": frozenset(),
     "Unfulfillable": frozenset(),
 }
+SELLER_CANCELABLE = frozenset({"Pending", "Unshipped"})
 CANCEL_REASONS = frozenset(
     {
         "NoInventory",
@@ -64,6 +95,8 @@ CANCEL_REASONS = frozenset(
         "WeatherDelay",
     }
 )
+SHIPMENT_STATUSES = frozenset({"ReadyForPickup", "PickedUp", "RefusedPickup"})
+ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 
 
 def money(amount: Decimal, currency: str) -> dict[str, str]:
@@ -72,6 +105,7 @@ def money(amount: Decimal, currency: str) -> dict[str, str]:
 
 
 def to_decimal(value: Any, what: str) -> Decimal:
+    """A non-negative decimal amount, or ValueError naming ``what``."""
     try:
         result = Decimal(str(value))
     except (InvalidOperation, ValueError) as err:
@@ -79,6 +113,20 @@ def to_decimal(value: Any, what: str) -> Decimal:
     if not result.is_finite() or result < 0:
         raise ValueError(f"{what} must be a non-negative amount, got {value!r}")
     return result
+
+
+def iso_z(when: datetime) -> str:
+    """Amazon's timestamp form: UTC, whole seconds, trailing Z."""
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Seller:
+    """A selling partner and the marketplaces it sells in."""
+
+    seller_id: str
+    name: str
+    marketplace_ids: tuple[str, ...]
 
 
 @dataclass
@@ -94,8 +142,13 @@ class OrderItem:
     item_tax: Decimal
     quantity_shipped: int = 0
 
-    def as_wire(self, currency: str) -> dict[str, Any]:
-        return {
+    @property
+    def quantity_unshipped(self) -> int:
+        return self.quantity_ordered - self.quantity_shipped
+
+    def as_wire(self, currency: str, *, with_pricing: bool = True) -> dict[str, Any]:
+        """The v0 ``OrderItem``. Amazon leaves pricing out while the order is Pending."""
+        body: dict[str, Any] = {
             "ASIN": self.asin,
             "SellerSKU": self.seller_sku,
             "OrderItemId": self.order_item_id,
@@ -103,15 +156,17 @@ class OrderItem:
             "QuantityOrdered": self.quantity_ordered,
             "QuantityShipped": self.quantity_shipped,
             "ProductInfo": {"NumberOfItems": "1"},
-            "ItemPrice": money(self.item_price, currency),
-            "ItemTax": money(self.item_tax, currency),
-            "IsGift": "false",
         }
+        if with_pricing:
+            body["ItemPrice"] = money(self.item_price, currency)
+            body["ItemTax"] = money(self.item_tax, currency)
+            body["IsGift"] = "false"
+        return body
 
 
 @dataclass
 class ShipmentConfirmation:
-    """A shipment confirmation Amazon received from the seller."""
+    """A shipment confirmation Amazon received from the seller (one package)."""
 
     package_reference_id: str
     carrier_code: str
@@ -120,6 +175,25 @@ class ShipmentConfirmation:
     ship_date: datetime
     items: list[tuple[str, int]]
     shipping_method: str | None = None
+    confirmed_at: datetime | None = None
+
+
+@dataclass
+class Cancellation:
+    """Who canceled an order, why, and when."""
+
+    reason: str
+    requested_by: str  # BUYER, MERCHANT or AMAZON
+    at: datetime
+
+
+@dataclass
+class ShipmentStatusUpdate:
+    """An updateShipmentStatus call the seller made."""
+
+    status: str
+    items: list[tuple[str, int]]
+    at: datetime
 
 
 @dataclass
@@ -141,6 +215,8 @@ class Order:
     seller_order_id: str | None = None
     shipments: list[ShipmentConfirmation] = field(default_factory=list)
     cancel_reason: str | None = None
+    cancellation: Cancellation | None = None
+    shipment_status_updates: list[ShipmentStatusUpdate] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -156,15 +232,24 @@ class Order:
 
     @property
     def items_unshipped(self) -> int:
-        return sum(i.quantity_ordered - i.quantity_shipped for i in self.items)
+        return sum(i.quantity_unshipped for i in self.items)
+
+    @property
+    def update_key(self) -> tuple[datetime, str]:
+        return (self.last_update_date, self.amazon_order_id)
+
+    @property
+    def pricing_visible(self) -> bool:
+        """Amazon shows prices and OrderTotal only once payment is authorised."""
+        return self.status not in {"Pending", "PendingAvailability", "Canceled"}
 
     def as_wire(self) -> dict[str, Any]:
         """The v0 ``Order`` object (with BuyerInfo and ShippingAddress, as a caller with an RDT sees it)."""
         body: dict[str, Any] = {
             "AmazonOrderId": self.amazon_order_id,
             "SellerOrderId": self.seller_order_id or self.amazon_order_id,
-            "PurchaseDate": _iso(self.purchase_date),
-            "LastUpdateDate": _iso(self.last_update_date),
+            "PurchaseDate": iso_z(self.purchase_date),
+            "LastUpdateDate": iso_z(self.last_update_date),
             "OrderStatus": self.status,
             "FulfillmentChannel": self.fulfillment_channel,
             "SalesChannel": MARKETPLACES[self.marketplace_id]["sales_channel"],
@@ -180,33 +265,46 @@ class Order:
             "IsPrime": False,
             "IsPremiumOrder": False,
             "IsGlobalExpressEnabled": False,
-            "IsReplacementOrder": "false",
+            "IsReplacementOrder": False,
             "IsSoldByAB": False,
             "IsISPU": False,
             "IsAccessPointOrder": False,
             "BuyerInfo": {"BuyerEmail": self.buyer_email, "BuyerName": self.buyer_name},
             "ShippingAddress": dict(self.address),
         }
-        if self.status not in {"Pending", "PendingAvailability", "Canceled"}:
+        if self.pricing_visible:
             body["OrderTotal"] = money(self.total, self.currency)
         return body
 
 
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class AmazonModel:
-    """All orders of one namespace, with Amazon's status rules."""
+    """All sellers and orders of one namespace, with Amazon's status rules."""
 
     def __init__(self, clock: SimClock, *, seed: int = 0) -> None:
         self.clock = clock
-        self._faker = Faker("en_US")
-        self._faker.seed_instance(seed)
+        self.seed = seed
+        self._fakers: dict[str, Faker] = {}
+        for index, (market, info) in enumerate(sorted(MARKETPLACES.items())):
+            faker = Faker(info["locale"])
+            faker.seed_instance(seed * 1000 + index)
+            self._fakers[market] = faker
+        self._faker = self._fakers[US]
         self._lock = threading.RLock()
+        self.sellers: dict[str, Seller] = {
+            DEFAULT_SELLER: Seller(DEFAULT_SELLER, "Simulated Seller", tuple(MARKETPLACES)),
+        }
         self.orders: dict[str, Order] = {}
-        self._by_update: list[tuple[datetime, str]] = []  # sorted index for LastUpdated queries
+        self._item_ids: set[str] = set()
+        self._by_update: list[tuple[datetime, str]] = []
+        self._by_created: list[tuple[datetime, str]] = []
+        self._by_status: dict[str, set[str]] = {s: set() for s in STATUSES}
         self.tokens: dict[str, datetime] = {}
+        self.rate_limits = RateLimiter(clock)
+        self.order_items_page_size = 100
+        self.token_key = self._faker.sha256(raw_output=True)
+        from simulators.amazon.feeds import FeedStore  # feeds builds on this module
+
+        self.feeds = FeedStore(self)
 
     def _now(self) -> datetime:
         """Amazon's timestamps have whole-second precision."""
@@ -214,24 +312,44 @@ class AmazonModel:
 
     # -- generation ------------------------------------------------------------------------------
     def _order_id(self) -> str:
+        f = self._faker
         while True:
-            f = self._faker
-            candidate = f"{f.numerify('###')}-{f.numerify('#######')}-{f.numerify('#######')}"
+            candidate = f"{f.numerify('%##')}-{f.numerify('#######')}-{f.numerify('#######')}"
             if candidate not in self.orders:
                 return candidate
 
-    def _address(self) -> dict[str, str]:
-        f = self._faker
+    def _order_item_id(self) -> str:
+        while True:
+            candidate = self._faker.numerify("%#############")
+            if candidate not in self._item_ids:
+                return candidate
+
+    def _address(self, marketplace_id: str) -> dict[str, str]:
+        f = self._fakers[marketplace_id]
+        country = MARKETPLACES[marketplace_id]["country"]
+        regions = {"US": "state_abbr", "JP": "prefecture"}
+        state = getattr(f, regions.get(country, "state"))()
         return {
             "Name": f.name(),
             "AddressLine1": f.street_address(),
             "City": f.city(),
-            "StateOrRegion": f.state_abbr(),
+            "StateOrRegion": state,
             "PostalCode": f.postcode(),
-            "CountryCode": "US",
-            "Phone": f.numerify("###-###-####"),
+            "CountryCode": country,
+            "Phone": f.phone_number(),
             "AddressType": "Residential",
         }
+
+    # -- sellers -----------------------------------------------------------------------------------
+    def add_seller(self, seller_id: str, name: str = "", marketplace_ids: Iterable[str] = (US,)) -> Seller:
+        """Register a selling partner for the given marketplaces."""
+        markets = tuple(marketplace_ids)
+        unknown = [m for m in markets if m not in MARKETPLACES]
+        if unknown or not markets:
+            raise ValueError(f"unknown marketplaces {unknown}; known: {sorted(MARKETPLACES)}")
+        with self._lock:
+            seller = self.sellers[seller_id] = Seller(seller_id, name or seller_id, markets)
+            return seller
 
     # -- control plane ---------------------------------------------------------------------------
     def create_order(
@@ -247,21 +365,36 @@ class AmazonModel:
         buyer_email: str | None = None,
         seller_id: str = DEFAULT_SELLER,
         address: dict[str, str] | None = None,
+        seller_order_id: str | None = None,
     ) -> Order:
-        """Place an order (explicit fields override generated ones). Its LastUpdateDate is now."""
+        """Place an order (explicit fields override generated ones). Its LastUpdateDate is now.
+
+        ``items``: ``{"sku", "quantity", "price" (unit price), "tax" (line tax), "title", "asin",
+        "order_item_id"}``; only ``sku`` is required. Nothing is stored when any field is invalid.
+        """
         if status not in STATUSES:
             raise ValueError(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
         if marketplace_id not in MARKETPLACES:
             raise ValueError(f"unknown marketplace {marketplace_id!r}; known: {sorted(MARKETPLACES)}")
         if fulfillment_channel not in {"MFN", "AFN"}:
             raise ValueError("fulfillment_channel must be MFN or AFN")
+        if amazon_order_id is not None and not ORDER_ID.match(str(amazon_order_id)):
+            raise ValueError(f"amazon_order_id must be in 3-7-7 format, got {amazon_order_id!r}")
+        if items is not None and (not isinstance(items, list) or not items):
+            raise ValueError("items must be a non-empty list")
         with self._lock:
+            seller = self.sellers.get(seller_id)
+            if seller is None:
+                raise ValueError(f"unknown seller {seller_id!r}; known: {sorted(self.sellers)}")
+            if marketplace_id not in seller.marketplace_ids:
+                raise ValueError(f"seller {seller_id} does not sell in {marketplace_id}")
             if amazon_order_id is not None and amazon_order_id in self.orders:
                 raise ValueError(f"order {amazon_order_id} already exists")
             now = self._now()
-            f = self._faker
-            lines = [self._item(spec) for spec in (items or [{"sku": f"SKU-{f.numerify('####')}"}])]
-            ship_address = address or self._address()
+            f = self._fakers[marketplace_id]
+            specs = items or [{"sku": f"SKU-{self._faker.numerify('####')}"}]
+            lines = self._items(specs)
+            ship_address = dict(address) if address else self._address(marketplace_id)
             name = buyer_name or ship_address.get("Name") or f.name()
             order = Order(
                 amazon_order_id=amazon_order_id or self._order_id(),
@@ -272,26 +405,43 @@ class AmazonModel:
                 status=status,
                 fulfillment_channel=fulfillment_channel,
                 buyer_name=name,
-                buyer_email=buyer_email or f"{f.lexify('????????????????').lower()}@marketplace.amazon.com",
+                buyer_email=buyer_email or f"{self._faker.lexify('????????????????').lower()}@marketplace.amazon.com",
                 address={**ship_address, "Name": ship_address.get("Name", name)},
                 items=lines,
+                seller_order_id=seller_order_id,
             )
-            if status == "Shipped":
-                for line in order.items:
-                    line.quantity_shipped = line.quantity_ordered
+            if order.purchase_date.tzinfo is None:
+                raise ValueError("purchase_date must be timezone-aware")
+            self._ship_for_status(order, status)
             self.orders[order.amazon_order_id] = order
-            bisect.insort(self._by_update, (order.last_update_date, order.amazon_order_id))
+            self._item_ids.update(line.order_item_id for line in lines)
+            bisect.insort(self._by_update, order.update_key)
+            bisect.insort(self._by_created, (order.purchase_date, order.amazon_order_id))
+            self._by_status[status].add(order.amazon_order_id)
             return order
 
+    def _items(self, specs: list[dict[str, Any]]) -> list[OrderItem]:
+        lines = [self._item(spec) for spec in specs]
+        ids = [line.order_item_id for line in lines]
+        if len(set(ids)) != len(ids) or self._item_ids.intersection(ids):
+            raise ValueError("order_item_id values must be unique")
+        return lines
+
     def _item(self, spec: dict[str, Any]) -> OrderItem:
+        if not isinstance(spec, dict) or not spec.get("sku"):
+            raise ValueError("every item needs a sku")
         f = self._faker
-        quantity = int(spec.get("quantity", 1))
+        try:
+            quantity = int(spec.get("quantity", 1))
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"an item's quantity must be an integer, got {spec.get('quantity')!r}") from err
         if quantity < 1:
             raise ValueError("an item's quantity must be at least 1")
         price = to_decimal(spec.get("price", "19.99"), "price")
         tax = to_decimal(spec.get("tax", "0.00"), "tax")
+        item_id = str(spec.get("order_item_id") or self._order_item_id())
         return OrderItem(
-            order_item_id=str(spec.get("order_item_id") or f.numerify("##############")),
+            order_item_id=item_id,
             seller_sku=str(spec["sku"]),
             asin=str(spec.get("asin") or "B0" + f.bothify("????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")),
             title=str(spec.get("title") or f.catch_phrase()),
@@ -300,41 +450,81 @@ class AmazonModel:
             item_tax=tax,
         )
 
+    @staticmethod
+    def _ship_for_status(order: Order, status: str) -> None:
+        """Keep NumberOfItemsShipped/Unshipped consistent with a status set by the control plane."""
+        if status in {"Shipped", "InvoiceUnconfirmed"}:
+            for line in order.items:
+                line.quantity_shipped = line.quantity_ordered
+        elif status == "PartiallyShipped" and order.items_shipped == 0:
+            if sum(line.quantity_ordered for line in order.items) < 2:
+                raise IllegalTransition("an order with a single unit cannot be PartiallyShipped")
+            first = order.items[0]
+            first.quantity_shipped = 1 if first.quantity_ordered > 1 else first.quantity_ordered
+
     def get(self, amazon_order_id: str) -> Order:
+        """The order, or an SP-API NotFound error."""
         order = self.orders.get(amazon_order_id)
         if order is None:
             raise not_found(f"Order {amazon_order_id} not found")
         return order
 
-    def _touch(self, order: Order) -> None:
-        old = (order.last_update_date, order.amazon_order_id)
+    def _touch(self, order: Order, status: str | None = None) -> None:
+        """Record a change: a new LastUpdateDate (and status), indexes kept in step."""
+        old = order.update_key
         index = bisect.bisect_left(self._by_update, old)
         if index < len(self._by_update) and self._by_update[index] == old:
             self._by_update.pop(index)
+        if status is not None and status != order.status:
+            self._by_status[order.status].discard(order.amazon_order_id)
+            self._by_status[status].add(order.amazon_order_id)
+            order.status = status
         order.last_update_date = self._now()
-        bisect.insort(self._by_update, (order.last_update_date, order.amazon_order_id))
+        bisect.insort(self._by_update, order.update_key)
 
     def set_status(self, amazon_order_id: str, status: str) -> Order:
-        """Move an order to ``status`` if Amazon would; Shipped marks every item shipped."""
+        """Move an order to ``status`` if Amazon would; Shipped marks every item shipped.
+
+        Raises KeyError for an unknown order, IllegalTransition for a move Amazon never makes.
+        """
         with self._lock:
             order = self.orders.get(amazon_order_id)
             if order is None:
                 raise KeyError(f"no Amazon order {amazon_order_id}")
+            if status not in STATUSES:
+                raise IllegalTransition(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
             if status not in TRANSITIONS.get(order.status, frozenset()):
-                raise IllegalTransition(f"Amazon never moves an order from {order.status} to {status}")
-            if status == "Shipped":
-                for line in order.items:
-                    line.quantity_shipped = line.quantity_ordered
-            order.status = status
-            self._touch(order)
+                allowed = sorted(TRANSITIONS.get(order.status, frozenset())) or "none"
+                raise IllegalTransition(
+                    f"Amazon never moves an order from {order.status} to {status} (allowed: {allowed})"
+                )
+            self._ship_for_status(order, status)
+            self._touch(order, status)
             return order
 
-    def cancel(self, amazon_order_id: str, reason: str = "BuyerCanceled") -> Order:
-        """Cancel as Amazon (or the buyer) does; only orders not yet shipped can be canceled."""
+    def cancel(self, amazon_order_id: str, reason: str = "BuyerCanceled", requested_by: str = "BUYER") -> Order:
+        """Cancel as Amazon or the buyer does; only orders not yet fully shipped can be canceled."""
+        if not reason or not str(reason).strip():
+            raise ValueError("a cancellation needs a reason")
         with self._lock:
             order = self.set_status(amazon_order_id, "Canceled")
-            order.cancel_reason = reason
+            order.cancel_reason = str(reason)
+            order.cancellation = Cancellation(str(reason), requested_by, order.last_update_date)
             return order
+
+    def seller_cancel(self, amazon_order_id: str, reason: str) -> Order:
+        """The seller cancels (order acknowledgement with StatusCode Failure): Pending or Unshipped only."""
+        with self._lock:
+            order = self.orders.get(amazon_order_id)
+            if order is None:
+                raise KeyError(f"no Amazon order {amazon_order_id}")
+            if reason not in CANCEL_REASONS:
+                raise ValueError(f"unknown CancelReason {reason!r}; expected one of {sorted(CANCEL_REASONS)}")
+            if order.status not in SELLER_CANCELABLE:
+                raise IllegalTransition(
+                    f"order {amazon_order_id} is {order.status}; a seller cancels only Pending or Unshipped orders"
+                )
+            return self.cancel(amazon_order_id, reason, requested_by="MERCHANT")
 
     def shipment_confirmations(self, amazon_order_id: str) -> list[ShipmentConfirmation]:
         """What the seller confirmed to Amazon for this order."""
@@ -352,35 +542,98 @@ class AmazonModel:
         statuses: list[str] | None = None,
         channels: list[str] | None = None,
         order_ids: list[str] | None = None,
+        buyer_email: str | None = None,
+        seller_order_id: str | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
     ) -> list[Order]:
-        """Orders matching every given filter, ordered by (LastUpdateDate, AmazonOrderId)."""
+        """Orders matching every filter, ordered by (LastUpdateDate, AmazonOrderId).
+
+        ``after`` resumes strictly after that key (paging); ``limit`` caps the result. The walk starts
+        from the smallest index that bounds the result: the LastUpdateDate range (read lazily, so a
+        page costs its own size), the PurchaseDate range, or the orders in the wanted statuses.
+        """
         with self._lock:
-            if order_ids:
-                candidates = [self.orders[i] for i in order_ids if i in self.orders]
-            elif updated_after is not None:
-                start = bisect.bisect_left(self._by_update, (updated_after, ""))
-                candidates = [self.orders[oid] for _, oid in self._by_update[start:]]
-            else:
-                candidates = [self.orders[oid] for _, oid in self._by_update]
+            market = set(marketplace_ids)
             wanted_status = set(statuses or [])
             wanted_channel = set(channels or [])
-            market = set(marketplace_ids)
-            out = [
-                o
-                for o in candidates
-                if o.marketplace_id in market
-                and (created_after is None or o.purchase_date >= created_after)
-                and (created_before is None or o.purchase_date <= created_before)
-                and (updated_after is None or o.last_update_date >= updated_after)
-                and (updated_before is None or o.last_update_date <= updated_before)
-                and (not wanted_status or o.status in wanted_status)
-                and (not wanted_channel or o.fulfillment_channel in wanted_channel)
-            ]
-            out.sort(key=lambda o: (o.last_update_date, o.amazon_order_id))
-            return out
+
+            def keep(o: Order) -> bool:
+                return (
+                    o.marketplace_id in market
+                    and (created_after is None or o.purchase_date >= created_after)
+                    and (created_before is None or o.purchase_date <= created_before)
+                    and (updated_after is None or o.last_update_date >= updated_after)
+                    and (updated_before is None or o.last_update_date <= updated_before)
+                    and (not wanted_status or o.status in wanted_status)
+                    and (not wanted_channel or o.fulfillment_channel in wanted_channel)
+                    and (buyer_email is None or o.buyer_email.lower() == buyer_email.lower())
+                    and (seller_order_id is None or (o.seller_order_id or o.amazon_order_id) == seller_order_id)
+                    and (after is None or o.update_key > after)
+                )
+
+            candidates = self._candidates(
+                order_ids, created_after, created_before, updated_after, updated_before, wanted_status, after
+            )
+            matched = (o for o in candidates if keep(o))
+            return list(itertools.islice(matched, limit)) if limit is not None else list(matched)
+
+    def _candidates(
+        self,
+        order_ids: list[str] | None,
+        created_after: datetime | None,
+        created_before: datetime | None,
+        updated_after: datetime | None,
+        updated_before: datetime | None,
+        wanted_status: set[str],
+        after: tuple[datetime, str] | None,
+    ) -> Iterator[Order]:
+        """Orders in (LastUpdateDate, AmazonOrderId) order from the cheapest index; a superset of the result."""
+        if order_ids:
+            found = {i: self.orders[i] for i in order_ids if i in self.orders}
+            return iter(sorted(found.values(), key=lambda o: o.update_key))
+        start = 0
+        if updated_after is not None:
+            start = bisect.bisect_left(self._by_update, (updated_after, ""))
+        if after is not None:
+            start = max(start, bisect.bisect_right(self._by_update, after))
+        stop = len(self._by_update)
+        if updated_before is not None:
+            stop = bisect.bisect_right(self._by_update, (updated_before, "\uffff"))
+        sizes = {"update": max(stop - start, 0)}
+        if created_after is not None or created_before is not None:
+            c_lo = 0 if created_after is None else bisect.bisect_left(self._by_created, (created_after, ""))
+            c_hi = (
+                len(self._by_created)
+                if created_before is None
+                else bisect.bisect_right(self._by_created, (created_before, "\uffff"))
+            )
+            sizes["created"] = max(c_hi - c_lo, 0)
+        if wanted_status:
+            sizes["status"] = sum(len(self._by_status[s]) for s in wanted_status if s in self._by_status)
+        best = min(sizes, key=lambda k: sizes[k])
+        if best == "update" or sizes[best] >= sizes["update"]:
+            return (self.orders[oid] for _, oid in itertools.islice(self._by_update, start, stop))
+        if best == "created":
+            ids: Iterable[str] = (oid for _, oid in self._by_created[c_lo:c_hi])
+        else:
+            ids = itertools.chain.from_iterable(self._by_status[s] for s in wanted_status if s in self._by_status)
+        return iter(sorted((self.orders[oid] for oid in ids), key=lambda o: o.update_key))
+
+    def order_items_page(self, amazon_order_id: str, offset: int) -> tuple[Order, list[OrderItem], int | None]:
+        """One page of an order's items from ``offset``; the next offset when more remain."""
+        order = self.get(amazon_order_id)
+        size = max(int(self.order_items_page_size), 1)
+        page = order.items[offset : offset + size]
+        following = offset + size if offset + size < len(order.items) else None
+        return order, page, following
 
     def confirm_shipment(self, amazon_order_id: str, marketplace_id: str, package: dict[str, Any]) -> None:
-        """Record a shipment confirmation; moves the order to PartiallyShipped or Shipped."""
+        """Record a shipment confirmation; moves the order to PartiallyShipped or Shipped.
+
+        ``package``: packageReferenceId, carrierCode, carrierName, shippingMethod, trackingNumber,
+        shipDate (datetime) and orderItems ``[{"orderItemId", "quantity"}]``. Nothing changes on error.
+        """
         with self._lock:
             order = self.get(amazon_order_id)
             if marketplace_id != order.marketplace_id:
@@ -389,18 +642,13 @@ class AmazonModel:
                 raise invalid_input(
                     "Invalid order status", f"Order {amazon_order_id} is {order.status} and cannot be confirmed"
                 )
-            by_id = {line.order_item_id: line for line in order.items}
-            lines: list[tuple[str, int]] = []
-            for entry in package["orderItems"]:
-                line = by_id.get(str(entry.get("orderItemId")))
-                if line is None:
-                    raise invalid_input("Invalid orderItemId", f"{entry.get('orderItemId')} is not in the order")
-                quantity = int(entry.get("quantity", line.quantity_ordered - line.quantity_shipped))
-                if quantity < 1 or line.quantity_shipped + quantity > line.quantity_ordered:
-                    raise invalid_input("Invalid quantity", f"item {line.order_item_id}: {quantity} exceeds open qty")
-                lines.append((line.order_item_id, quantity))
-            for item_id, quantity in lines:
-                by_id[item_id].quantity_shipped += quantity
+            if any(s.package_reference_id == str(package["packageReferenceId"]) for s in order.shipments):
+                raise invalid_input(
+                    "Duplicate packageReferenceId", f"package {package['packageReferenceId']} was already confirmed"
+                )
+            lines = self._quantities(order, package["orderItems"])
+            for line, quantity in lines:
+                line.quantity_shipped += quantity
             order.shipments.append(
                 ShipmentConfirmation(
                     package_reference_id=str(package["packageReferenceId"]),
@@ -408,15 +656,62 @@ class AmazonModel:
                     carrier_name=package.get("carrierName"),
                     tracking_number=str(package["trackingNumber"]),
                     ship_date=package["shipDate"],
-                    items=lines,
+                    items=[(line.order_item_id, quantity) for line, quantity in lines],
                     shipping_method=package.get("shippingMethod"),
+                    confirmed_at=self._now(),
                 )
             )
-            order.status = "Shipped" if order.items_unshipped == 0 else "PartiallyShipped"
+            self._touch(order, "Shipped" if order.items_unshipped == 0 else "PartiallyShipped")
+
+    @staticmethod
+    def _quantities(order: Order, entries: list[dict[str, Any]]) -> list[tuple[OrderItem, int]]:
+        by_id = {line.order_item_id: line for line in order.items}
+        wanted: dict[str, int] = {}
+        for entry in entries:
+            item_id = str(entry.get("orderItemId"))
+            if item_id not in by_id:
+                raise invalid_input("Invalid orderItemId", f"{item_id} is not an item of {order.amazon_order_id}")
+            wanted[item_id] = wanted.get(item_id, 0) + int(entry["quantity"])
+        out = []
+        for item_id, quantity in wanted.items():
+            line = by_id[item_id]
+            if quantity < 1 or quantity > line.quantity_unshipped:
+                raise invalid_input(
+                    "Invalid quantity",
+                    f"item {item_id}: {quantity} exceeds the {line.quantity_unshipped} unit(s) not yet shipped",
+                )
+            out.append((line, quantity))
+        return out
+
+    def update_shipment_status(
+        self, amazon_order_id: str, marketplace_id: str, status: str, entries: list[dict[str, Any]] | None
+    ) -> None:
+        """Record an updateShipmentStatus call (ReadyForPickup, PickedUp, RefusedPickup)."""
+        with self._lock:
+            order = self.get(amazon_order_id)
+            if marketplace_id != order.marketplace_id:
+                raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
+            if order.status not in {"Unshipped", "PartiallyShipped"}:
+                raise invalid_input(
+                    "Invalid order status", f"Order {amazon_order_id} is {order.status}; its shipment status is final"
+                )
+            by_id = {line.order_item_id: line for line in order.items}
+            items: list[tuple[str, int]] = []
+            for entry in entries or []:
+                item_id = str(entry.get("orderItemId"))
+                line = by_id.get(item_id)
+                if line is None:
+                    raise invalid_input("Invalid orderItemId", f"{item_id} is not an item of {amazon_order_id}")
+                quantity = int(entry.get("quantity", line.quantity_ordered))
+                if not 1 <= quantity <= line.quantity_ordered:
+                    raise invalid_input("Invalid quantity", f"item {item_id}: {quantity} is not within the order")
+                items.append((item_id, quantity))
+            order.shipment_status_updates.append(ShipmentStatusUpdate(status, items, self._now()))
             self._touch(order)
 
     # -- LWA ---------------------------------------------------------------------------------------
     def issue_token(self, lifetime_seconds: int = 3600) -> str:
+        """A new LWA access token, valid for ``lifetime_seconds`` of simulated time."""
         token = "Atza|" + secrets.token_hex(24)
         self.tokens[token] = self.clock.now()
         return token

@@ -1,29 +1,48 @@
-"""The fake Amazon's HTTP surface: LWA token route and Orders v0, shaped like SP-API."""
+"""The fake Amazon's HTTP surface: LWA, Orders v0, Orders 2026-01-01, Feeds 2021-06-30, control plane.
+
+Every API call needs a valid ``x-amz-access-token`` (403 Unauthorized otherwise), then passes the
+operation's token bucket when throttling is on (429 QuotaExceeded), then runs. Errors use SP-API's
+``{"errors": [{"code", "message", "details"}]}`` envelope; every answer carries ``x-amzn-RequestId``
+and, for an operation with a usage plan, ``x-amzn-RateLimit-Limit``. Unknown query parameters and
+body keys are ignored.
+
+Control routes (under ``/_sim``, besides the common clock/journal/faults/reset routes):
+``POST /orders`` (create; explicit fields override generated ones), ``GET /orders?amazon_order_id=``,
+``POST /orders/status {"amazon_order_id", "status"}``, ``POST /orders/cancel {"amazon_order_id",
+"reason"}``, ``GET /orders/shipments?amazon_order_id=``, ``GET|POST /rate-limits {"enabled",
+"operation", "rate", "burst"}``, ``POST /order-items/page-size {"size"}``.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime, timedelta
-from typing import Any
+import uuid
+from datetime import timedelta
+from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulators.amazon.errors import AmazonError, invalid_input
-from simulators.amazon.model import MARKETPLACES, STATUSES, Order
+from simulators.amazon.feeds import MAX_DOCUMENT_BYTES
+from simulators.amazon.model import MARKETPLACES, SHIPMENT_STATUSES, Order, iso_z
+from simulators.amazon.orders_2026 import order_2026
+from simulators.amazon.query import (
+    decode_token,
+    encode_token,
+    included_data,
+    list_param,
+    orders_from_token,
+    orders_token,
+    parse_2026,
+    parse_v0,
+)
 from simulators.clock import parse_iso
 from simulators.sandbox import Sandbox
-from simulators.wsgi import ServiceApp, json_response, read_json
+from simulators.wsgi import ControlNotFound, ServiceApp, external_base, json_response, read_json
 
 TOKEN_LIFETIME = 3600
-_DATE_PARAMS = ("CreatedAfter", "CreatedBefore", "LastUpdatedAfter", "LastUpdatedBefore")
-
-
-def list_param(args: MultiDict[str, str], name: str) -> list[str]:
-    """An array query parameter: repeated keys and comma-separated values both accepted."""
-    return [part.strip() for value in args.getlist(name) for part in value.split(",") if part.strip()]
+_UNAUTHENTICATED = frozenset({"lwaToken", "uploadDocument", "downloadDocument"})
 
 
 class AmazonApp(ServiceApp):
@@ -36,55 +55,84 @@ class AmazonApp(ServiceApp):
             Rule("/orders/v0/orders", endpoint="getOrders", methods=["GET"]),
             Rule("/orders/v0/orders/<order_id>", endpoint="getOrder", methods=["GET"]),
             Rule("/orders/v0/orders/<order_id>/orderItems", endpoint="getOrderItems", methods=["GET"]),
+            Rule(
+                "/orders/v0/orders/<order_id>/orderItems/buyerInfo", endpoint="getOrderItemsBuyerInfo", methods=["GET"]
+            ),
             Rule("/orders/v0/orders/<order_id>/buyerInfo", endpoint="getOrderBuyerInfo", methods=["GET"]),
             Rule("/orders/v0/orders/<order_id>/address", endpoint="getOrderAddress", methods=["GET"]),
             Rule("/orders/v0/orders/<order_id>/shipmentConfirmation", endpoint="confirmShipment", methods=["POST"]),
+            Rule("/orders/v0/orders/<order_id>/shipment", endpoint="updateShipmentStatus", methods=["POST"]),
+            Rule("/orders/2026-01-01/orders", endpoint="searchOrders", methods=["GET"]),
+            Rule("/orders/2026-01-01/orders/<order_id>", endpoint="getOrder2026", methods=["GET"]),
+            Rule("/feeds/2021-06-30/documents", endpoint="createFeedDocument", methods=["POST"]),
+            Rule("/feeds/2021-06-30/documents/<document_id>", endpoint="getFeedDocument", methods=["GET"]),
+            Rule("/feeds/2021-06-30/feeds", endpoint="createFeed", methods=["POST"]),
+            Rule("/feeds/2021-06-30/feeds/<feed_id>", endpoint="getFeed", methods=["GET"]),
+            Rule("/_documents/<document_id>", endpoint="uploadDocument", methods=["PUT"]),
+            Rule("/_documents/<document_id>", endpoint="downloadDocument", methods=["GET"]),
         ],
         strict_slashes=False,
     )
+    control_routes: ClassVar[dict[tuple[str, str], str]] = {
+        ("POST", "/orders"): "ctl_create_order",
+        ("GET", "/orders"): "ctl_order",
+        ("POST", "/orders/status"): "ctl_set_status",
+        ("POST", "/orders/cancel"): "ctl_cancel",
+        ("GET", "/orders/shipments"): "ctl_shipments",
+        ("GET", "/rate-limits"): "ctl_rate_limits",
+        ("POST", "/rate-limits"): "ctl_rate_limits",
+        ("POST", "/order-items/page-size"): "ctl_items_page_size",
+    }
 
     def error_response(self, status: int, message: str) -> Response:
         code = {400: "InvalidInput", 403: "Unauthorized", 404: "NotFound", 429: "QuotaExceeded"}.get(
             status, "InternalFailure"
         )
-        return json_response(AmazonError(status, code, message).envelope(), status)
-
-    def not_found(self) -> Response:
-        return self.error_response(404, "Resource not found")
+        return json_response(AmazonError(status, code, message).envelope(), status, _request_id())
 
     def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
+        model = sandbox.amazon
+        headers = _request_id()
+        limit = model.rate_limits.limit_header(operation)
+        if limit is not None:
+            headers["x-amzn-RateLimit-Limit"] = limit
         try:
             if operation == "lwaToken":
                 return self._token(sandbox, request)
-            token = request.headers.get("x-amz-access-token")
-            if not sandbox.amazon.token_valid(token, TOKEN_LIFETIME):
-                raise AmazonError(
-                    403,
-                    "Unauthorized",
-                    "Access to requested resource is denied.",
-                    "The access token is invalid or expired.",
-                )
-            return getattr(self, "op_" + operation)(sandbox, request, **args)
+            if operation not in _UNAUTHENTICATED:
+                if not model.token_valid(request.headers.get("x-amz-access-token"), TOKEN_LIFETIME):
+                    raise AmazonError(
+                        403,
+                        "Unauthorized",
+                        "Access to requested resource is denied.",
+                        "The access token is invalid or expired.",
+                    )
+                if not model.rate_limits.allow(operation):
+                    raise AmazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
+            response: Response = getattr(self, "op_" + operation)(sandbox, request, **args)
         except AmazonError as err:
-            return json_response(err.envelope(), err.status)
+            response = json_response(err.envelope(), err.status)
+        for key, value in headers.items():
+            response.headers.setdefault(key, value)
+        return response
 
     # -- LWA ------------------------------------------------------------------------------------------
     def _token(self, sandbox: Sandbox, request: Request) -> Response:
         form = request.form if request.form else MultiDict(_json_form(request))
         grant = form.get("grant_type")
-        missing = [k for k in ("client_id", "client_secret") if not form.get(k)]
-        if grant == "refresh_token" and not form.get("refresh_token"):
-            missing.append("refresh_token")
         if grant not in {"refresh_token", "client_credentials"}:
             body = {"error": "unsupported_grant_type", "error_description": "The grant type is not supported"}
             return json_response(body, 400)
+        missing = [k for k in ("client_id", "client_secret") if not form.get(k)]
+        if grant == "refresh_token" and not form.get("refresh_token"):
+            missing.append("refresh_token")
         if missing:
             body = {
                 "error": "invalid_request",
                 "error_description": f"Missing required parameter(s): {', '.join(missing)}",
             }
             return json_response(body, 400)
-        token = sandbox.amazon.issue_token()
+        token = sandbox.amazon.issue_token(TOKEN_LIFETIME)
         body = {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME}
         if grant == "refresh_token":
             body["refresh_token"] = form["refresh_token"]
@@ -92,44 +140,50 @@ class AmazonApp(ServiceApp):
 
     # -- Orders v0 ------------------------------------------------------------------------------------
     def op_getOrders(self, sandbox: Sandbox, request: Request) -> Response:
+        model = sandbox.amazon
         args = request.args
         now = sandbox.clock.now()
-        next_token = args.get("NextToken")
-        if next_token:
-            query, after_key = _decode_token(next_token)
+        token = args.get("NextToken")
+        if token:
+            if not list_param(args, "MarketplaceIds"):
+                raise invalid_input("MarketplaceIds is required", "At least one marketplace ID must be provided")
+            query, after = orders_from_token(model.token_key, token, "NextToken")
         else:
-            query, after_key = _orders_query(args, now), None
-        dates = {k: parse_iso(v) for k, v in query.items() if k in _DATE_PARAMS}
-        found = sandbox.amazon.search(
-            marketplace_ids=query["MarketplaceIds"],
-            created_after=dates.get("CreatedAfter"),
-            created_before=dates.get("CreatedBefore"),
-            updated_after=dates.get("LastUpdatedAfter"),
-            updated_before=dates.get("LastUpdatedBefore"),
-            statuses=query.get("OrderStatuses"),
-            channels=query.get("FulfillmentChannels"),
-            order_ids=query.get("AmazonOrderIds"),
-        )
-        if after_key is not None:
-            found = [o for o in found if (_iso_z(o.last_update_date), o.amazon_order_id) > after_key]
-        size = int(query.get("MaxResultsPerPage", 100))
-        page = found[:size]
+            query, after = parse_v0(args, now), None
+        page, more = query.run(model, after)
         payload: dict[str, Any] = {"Orders": [o.as_wire() for o in page]}
-        if len(found) > size:
-            last = page[-1]
-            payload["NextToken"] = _encode_token(query, (_iso_z(last.last_update_date), last.amazon_order_id))
-        if "CreatedAfter" in query:
-            payload["CreatedBefore"] = query.get("CreatedBefore", _iso_z(now))
+        if more:
+            payload["NextToken"] = orders_token(model.token_key, query, page[-1])
+        if query.created_after is not None:
+            payload["CreatedBefore"] = query.created_before or iso_z(now - timedelta(minutes=2))
         else:
-            payload["LastUpdatedBefore"] = query.get("LastUpdatedBefore", _iso_z(now))
+            payload["LastUpdatedBefore"] = query.updated_before or iso_z(now)
         return json_response({"payload": payload})
 
     def op_getOrder(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         return json_response({"payload": sandbox.amazon.get(order_id).as_wire()})
 
     def op_getOrderItems(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
+        model = sandbox.amazon
+        offset = 0
+        token = request.args.get("NextToken")
+        if token:
+            data = _decode_items_token(model.token_key, token)
+            if data.get("o") != order_id:
+                raise invalid_input("Invalid NextToken", "The NextToken belongs to another order")
+            offset = int(data.get("i", 0))
+        order, page, following = model.order_items_page(order_id, offset)
+        payload: dict[str, Any] = {
+            "AmazonOrderId": order_id,
+            "OrderItems": [i.as_wire(order.currency, with_pricing=order.pricing_visible) for i in page],
+        }
+        if following is not None:
+            payload["NextToken"] = encode_token(model.token_key, {"o": order_id, "i": following})
+        return json_response({"payload": payload})
+
+    def op_getOrderItemsBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         order = sandbox.amazon.get(order_id)
-        items = [i.as_wire(order.currency) for i in order.items]
+        items = [{"OrderItemId": line.order_item_id} for line in order.items]
         return json_response({"payload": {"AmazonOrderId": order_id, "OrderItems": items}})
 
     def op_getOrderBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
@@ -143,21 +197,172 @@ class AmazonApp(ServiceApp):
 
     def op_confirmShipment(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         body = _json_object(request)
-        marketplace = body.get("marketplaceId")
+        marketplace = _string(body, "marketplaceId")
         package = body.get("packageDetail")
-        if not isinstance(marketplace, str) or not isinstance(package, dict):
-            raise invalid_input("Invalid request body", "marketplaceId and packageDetail are required")
-        for key in ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate", "orderItems"):
-            if key not in package:
-                raise invalid_input("Invalid request body", f"packageDetail.{key} is required")
-        if not isinstance(package["orderItems"], list) or not package["orderItems"]:
-            raise invalid_input("Invalid request body", "packageDetail.orderItems must be a non-empty array")
+        if not isinstance(package, dict):
+            raise invalid_input("Invalid request body", "packageDetail is required and must be an object")
+        reference = _string(package, "packageReferenceId", "packageDetail.")
+        if not reference.isdigit() or int(reference) < 1:
+            raise invalid_input("Invalid packageReferenceId", "Only positive numeric values are supported")
+        for key in ("carrierCode", "trackingNumber", "shipDate"):
+            _string(package, key, "packageDetail.")
+        for key in ("carrierName", "shippingMethod", "shipFromSupplySourceId"):
+            if key in package and not isinstance(package[key], str):
+                raise invalid_input("Invalid request body", f"packageDetail.{key} must be a string")
+        if "codCollectionMethod" in body and body["codCollectionMethod"] != "DirectPayment":
+            raise invalid_input("Invalid request body", "codCollectionMethod must be DirectPayment")
         try:
-            ship_date = parse_iso(str(package["shipDate"]))
-        except ValueError as err:
-            raise invalid_input("Invalid request body", "packageDetail.shipDate must be ISO 8601") from err
-        sandbox.amazon.confirm_shipment(order_id, marketplace, {**package, "shipDate": ship_date})
+            ship_date = parse_iso(package["shipDate"])
+        except (ValueError, OverflowError) as err:
+            raise invalid_input("Invalid request body", "packageDetail.shipDate must be an ISO 8601 date-time") from err
+        items = _item_quantities(package.get("orderItems"), "packageDetail.orderItems", quantity_required=True)
+        _known_marketplace(marketplace)
+        sandbox.amazon.confirm_shipment(order_id, marketplace, {**package, "shipDate": ship_date, "orderItems": items})
         return Response(status=204)
+
+    def op_updateShipmentStatus(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
+        body = _json_object(request)
+        marketplace = _string(body, "marketplaceId")
+        status = _string(body, "shipmentStatus")
+        if status not in SHIPMENT_STATUSES:
+            raise invalid_input("Invalid shipmentStatus", f"Possible values: {', '.join(sorted(SHIPMENT_STATUSES))}")
+        items = None
+        if "orderItems" in body:
+            items = _item_quantities(body["orderItems"], "orderItems", quantity_required=False)
+        _known_marketplace(marketplace)
+        sandbox.amazon.update_shipment_status(order_id, marketplace, status, items)
+        return Response(status=204)
+
+    # -- Orders 2026-01-01 --------------------------------------------------------------------------
+    def op_searchOrders(self, sandbox: Sandbox, request: Request) -> Response:
+        model = sandbox.amazon
+        now = sandbox.clock.now()
+        token = request.args.get("paginationToken")
+        if token:
+            query, after = orders_from_token(model.token_key, token, "paginationToken")
+        else:
+            query, after = parse_2026(request.args, now), None
+        page, more = query.run(model, after)
+        body: dict[str, Any] = {"orders": [order_2026(o, query.included) for o in page]}
+        if more:
+            body["pagination"] = {"nextToken": orders_token(model.token_key, query, page[-1])}
+        if query.created_after is not None:
+            body["createdBefore"] = query.created_before or iso_z(now - timedelta(minutes=2))
+        else:
+            body["lastUpdatedBefore"] = query.updated_before or iso_z(now)
+        return json_response(body)
+
+    def op_getOrder2026(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
+        included = included_data(request.args)
+        return json_response({"order": order_2026(sandbox.amazon.get(order_id), included)})
+
+    # -- Feeds 2021-06-30 ---------------------------------------------------------------------------
+    def op_createFeedDocument(self, sandbox: Sandbox, request: Request) -> Response:
+        body = _json_object(request)
+        content_type = _string(body, "contentType")
+        document = sandbox.amazon.feeds.create_document(content_type)
+        return json_response(
+            {"feedDocumentId": document.document_id, "url": self._document_url(sandbox, request, document.document_id)},
+            201,
+        )
+
+    def _document_url(self, sandbox: Sandbox, request: Request, document_id: str) -> str:
+        feeds = sandbox.amazon.feeds
+        signature = feeds.signature(feeds.document(document_id))
+        return f"{external_base(request.environ)}/_documents/{document_id}?X-Amz-Signature={signature}"
+
+    def op_uploadDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
+        if (request.content_length or 0) > MAX_DOCUMENT_BYTES:
+            raise AmazonError(413, "RequestEntityTooLarge", "The document is larger than 10 MB")
+        sandbox.amazon.feeds.upload(document_id, request.args.get("X-Amz-Signature", ""), request.get_data())
+        return Response(status=200)
+
+    def op_downloadDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
+        document = sandbox.amazon.feeds.download(document_id, request.args.get("X-Amz-Signature", ""))
+        return Response(document.content or b"", status=200, content_type=document.content_type)
+
+    def op_createFeed(self, sandbox: Sandbox, request: Request) -> Response:
+        body = _json_object(request)
+        feed_type = _string(body, "feedType")
+        document_id = _string(body, "inputFeedDocumentId")
+        markets = body.get("marketplaceIds")
+        if not isinstance(markets, list) or not markets or not all(isinstance(m, str) for m in markets):
+            raise invalid_input("Invalid request body", "marketplaceIds must be a non-empty array of strings")
+        feed = sandbox.amazon.feeds.create_feed(feed_type, markets, document_id)
+        return json_response({"feedId": feed.feed_id}, 202)
+
+    def op_getFeed(self, sandbox: Sandbox, request: Request, feed_id: str) -> Response:
+        return json_response(sandbox.amazon.feeds.feed(feed_id).as_wire())
+
+    def op_getFeedDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
+        document = sandbox.amazon.feeds.document(document_id)
+        url = self._document_url(sandbox, request, document.document_id)
+        return json_response({"feedDocumentId": document.document_id, "url": url})
+
+    # -- control plane ------------------------------------------------------------------------------
+    def ctl_create_order(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        allowed = {
+            "items",
+            "status",
+            "marketplace_id",
+            "fulfillment_channel",
+            "purchase_date",
+            "amazon_order_id",
+            "buyer_name",
+            "buyer_email",
+            "seller_id",
+            "address",
+            "seller_order_id",
+        }
+        unknown = sorted(set(body) - allowed)
+        if unknown:
+            raise ValueError(f"unknown order fields {unknown}; expected some of {sorted(allowed)}")
+        fields = dict(body)
+        if "purchase_date" in fields:
+            fields["purchase_date"] = parse_iso(str(fields["purchase_date"]))
+        order = sandbox.amazon.create_order(**fields)
+        return _control_view(order)
+
+    def ctl_order(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        order_id = request.args.get("amazon_order_id") or body.get("amazon_order_id")
+        return _control_view(_control_order(sandbox, order_id))
+
+    def ctl_set_status(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        order = _control_order(sandbox, body.get("amazon_order_id"))
+        return _control_view(sandbox.amazon.set_status(order.amazon_order_id, str(body["status"])))
+
+    def ctl_cancel(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        order = _control_order(sandbox, body.get("amazon_order_id"))
+        reason = str(body.get("reason") or "BuyerCanceled")
+        return _control_view(sandbox.amazon.cancel(order.amazon_order_id, reason))
+
+    def ctl_shipments(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        order = _control_order(sandbox, request.args.get("amazon_order_id") or body.get("amazon_order_id"))
+        return {"amazon_order_id": order.amazon_order_id, "shipments": [_shipment(s) for s in order.shipments]}
+
+    def ctl_rate_limits(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        limiter = sandbox.amazon.rate_limits
+        if request.method == "POST":
+            if "operation" in body:
+                limiter.set_plan(str(body["operation"]), float(body["rate"]), int(body["burst"]))
+            if "enabled" in body:
+                if not isinstance(body["enabled"], bool):
+                    raise ValueError("enabled must be true or false")
+                limiter.enable(body["enabled"])
+        plans = {op: {"rate": rate, "burst": burst} for op, (rate, burst) in sorted(limiter.plans.items())}
+        return {"enabled": limiter.enabled, "plans": plans}
+
+    def ctl_items_page_size(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        size = int(body["size"])
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        sandbox.amazon.order_items_page_size = size
+        return {"size": size}
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _request_id() -> dict[str, str]:
+    return {"x-amzn-RequestId": str(uuid.uuid4())}
 
 
 def _json_form(request: Request) -> dict[str, str]:
@@ -171,88 +376,83 @@ def _json_form(request: Request) -> dict[str, str]:
 def _json_object(request: Request) -> dict[str, Any]:
     try:
         data = read_json(request)
-    except ValueError as err:
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
         raise invalid_input("Invalid request body", "The body is not valid JSON") from err
     if not isinstance(data, dict):
         raise invalid_input("Invalid request body", "The body must be a JSON object")
     return data
 
 
-def _iso_z(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _string(body: dict[str, Any], key: str, where: str = "") -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise invalid_input("Invalid request body", f"{where}{key} is required and must be a non-empty string")
+    return value
 
 
-def _orders_query(args: MultiDict[str, str], now: datetime) -> dict[str, Any]:
-    """Validate getOrders parameters the way SP-API does; returns the normalised query."""
-    markets = list_param(args, "MarketplaceIds")
-    if not markets:
-        raise invalid_input("MarketplaceIds is required", "At least one MarketplaceId must be provided")
-    unknown = [m for m in markets if m not in MARKETPLACES]
-    if unknown:
-        raise invalid_input(f"Invalid MarketplaceIds: {','.join(unknown)}")
-    query: dict[str, Any] = {"MarketplaceIds": markets}
-    order_ids = list_param(args, "AmazonOrderIds")
-    if order_ids:
-        if len(order_ids) > 50:
-            raise invalid_input("AmazonOrderIds may hold at most 50 order IDs")
-        query["AmazonOrderIds"] = order_ids
-    for name in _DATE_PARAMS:
-        if name in args:
-            raw = args[name]
-            try:
-                value = parse_iso(raw)
-            except ValueError as err:
-                raise invalid_input(f"Invalid {name}: {raw!r} is not an ISO 8601 date") from err
-            if value > now - timedelta(minutes=2) and name.endswith("Before"):
-                raise invalid_input(f"{name} must be at least two minutes before the time of the request")
-            if value > now:
-                raise invalid_input(f"{name} cannot be in the future")
-            query[name] = _iso_z(value)
-    created = "CreatedAfter" in query or "CreatedBefore" in query
-    updated = "LastUpdatedAfter" in query or "LastUpdatedBefore" in query
-    if not order_ids:
-        if created and updated:
-            raise invalid_input("CreatedAfter/CreatedBefore cannot be combined with LastUpdatedAfter/LastUpdatedBefore")
-        if "CreatedAfter" not in query and "LastUpdatedAfter" not in query:
-            raise invalid_input("Either CreatedAfter or LastUpdatedAfter must be provided")
-    for after, before in (("CreatedAfter", "CreatedBefore"), ("LastUpdatedAfter", "LastUpdatedBefore")):
-        if before in query and after in query and parse_iso(query[before]) < parse_iso(query[after]):
-            raise invalid_input(f"{before} must be equal to or after {after}")
-    statuses = list_param(args, "OrderStatuses")
-    bad = [s for s in statuses if s not in STATUSES]
-    if bad:
-        raise invalid_input(f"Invalid OrderStatuses: {','.join(bad)}")
-    if statuses:
-        query["OrderStatuses"] = statuses
-    channels = list_param(args, "FulfillmentChannels")
-    if any(c not in {"MFN", "AFN"} for c in channels):
-        raise invalid_input("Invalid FulfillmentChannels: expected AFN or MFN")
-    if channels:
-        query["FulfillmentChannels"] = channels
-    if "MaxResultsPerPage" in args:
-        try:
-            size = int(args["MaxResultsPerPage"])
-        except ValueError as err:
-            raise invalid_input("MaxResultsPerPage must be an integer between 1 and 100") from err
-        if not 1 <= size <= 100:
-            raise invalid_input("MaxResultsPerPage must be an integer between 1 and 100")
-        query["MaxResultsPerPage"] = size
-    return query
+def _known_marketplace(marketplace: str) -> None:
+    if marketplace not in MARKETPLACES:
+        raise invalid_input("Invalid marketplaceId", f"Marketplace ID {marketplace} is not defined")
 
 
-def _encode_token(query: dict[str, Any], after: tuple[str, str]) -> str:
-    """An opaque token: the query and the (LastUpdateDate, AmazonOrderId) key of the last order sent."""
-    raw = json.dumps({"q": query, "k": list(after)}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+def _item_quantities(value: Any, where: str, *, quantity_required: bool) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not value:
+        raise invalid_input("Invalid request body", f"{where} must be a non-empty array")
+    out = []
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict) or not isinstance(entry.get("orderItemId"), str):
+            raise invalid_input("Invalid request body", f"{where}[{index}].orderItemId is required (a string)")
+        quantity = entry.get("quantity")
+        if quantity is None and not quantity_required:
+            out.append({"orderItemId": entry["orderItemId"]})
+            continue
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise invalid_input("Invalid request body", f"{where}[{index}].quantity must be a positive integer")
+        out.append({"orderItemId": entry["orderItemId"], "quantity": quantity})
+    return out
 
 
-def _decode_token(token: str) -> tuple[dict[str, Any], tuple[str, str]]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        stamp, order_id = data["k"]
-        return dict(data["q"]), (str(stamp), str(order_id))
-    except (ValueError, KeyError, TypeError) as err:
-        raise invalid_input("Invalid NextToken", "The NextToken is malformed or expired") from err
+def _decode_items_token(secret: bytes, token: str) -> dict[str, Any]:
+    data = decode_token(secret, token)
+    if not isinstance(data.get("o"), str) or not isinstance(data.get("i"), int):
+        raise invalid_input("Invalid NextToken")
+    return data
+
+
+def _control_order(sandbox: Sandbox, amazon_order_id: Any) -> Order:
+    if not amazon_order_id:
+        raise ValueError("amazon_order_id is required")
+    order = sandbox.amazon.orders.get(str(amazon_order_id))
+    if order is None:
+        raise ControlNotFound(f"no Amazon order {amazon_order_id}")
+    return order
+
+
+def _shipment(s: Any) -> dict[str, Any]:
+    return {
+        "package_reference_id": s.package_reference_id,
+        "carrier_code": s.carrier_code,
+        "carrier_name": s.carrier_name,
+        "shipping_method": s.shipping_method,
+        "tracking_number": s.tracking_number,
+        "ship_date": iso_z(s.ship_date),
+        "items": [{"order_item_id": item_id, "quantity": qty} for item_id, qty in s.items],
+    }
+
+
+def _control_view(order: Order) -> dict[str, Any]:
+    return {
+        "order": order.as_wire(),
+        "items": [i.as_wire(order.currency) for i in order.items],
+        "shipments": [_shipment(s) for s in order.shipments],
+        "cancellation": None
+        if order.cancellation is None
+        else {
+            "reason": order.cancellation.reason,
+            "requested_by": order.cancellation.requested_by,
+            "at": iso_z(order.cancellation.at),
+        },
+    }
 
 
 __all__ = ["AmazonApp", "Order"]
