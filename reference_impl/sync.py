@@ -10,6 +10,7 @@ from typing import Any
 
 from reference_impl.amazon_api import AmazonClient
 from reference_impl.cancellation import cancel_on_amazon, record_cancellation
+from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import (
@@ -174,15 +175,15 @@ class StoreSync:
             f"AND status IN ({', '.join('?' * len(statuses))})",
             (self.name, *statuses),
         ).fetchall()
-        store_id: int | None = None
+        store: tuple[int, int] | None = None
         for raw in rows:
             row = OrderRow.from_sql(raw)
             if not self.is_due(row):
                 continue
             try:
-                if store_id is None:
-                    store_id = self._store_id()
-                self._import(row, store_id)
+                if store is None:
+                    store = self._store_view()
+                self._import(row, *store)
             except RemoteError as err:
                 self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
             except BadAmazonData as err:
@@ -192,13 +193,14 @@ class StoreSync:
         """Whether the row's order should have a Magento order now (FBA only once Shipped, IMP-10)."""
         return row.status in self.due_statuses and is_due(row.status, row.channel)
 
-    def _store_id(self) -> int:
-        """The configured store view, or the default store view of the integrated website (SET-03)."""
+    def _store_view(self) -> tuple[int, int]:
+        """(store view ID, website ID): the configured store view, or the default store view of the
+        integrated website (SET-03)."""
         views = self.magento.store_views()
         if self.settings.store_view_code:
             for view in views:
                 if view["code"] == self.settings.store_view_code:
-                    return int(view["id"])
+                    return int(view["id"]), int(view["website_id"])
             raise RemoteError("storeViews", f"no store view {self.settings.store_view_code!r} in Magento")
         websites = {w["code"]: w for w in self.magento.websites()}
         site = websites.get(self.store.website_code)
@@ -208,9 +210,9 @@ class StoreSync:
         group = groups.get(site["default_group_id"])
         if group is None:
             raise RemoteError("storeGroups", f"website {site['code']} has no default store group")
-        return int(group["default_store_id"])
+        return int(group["default_store_id"]), int(site["id"])
 
-    def _import(self, row: OrderRow, store_id: int) -> None:
+    def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
         amazon_id = row.amazon_order_id
         items = row.data.get("items")
         if items is None:
@@ -231,6 +233,16 @@ class StoreSync:
             self._block(row, reason)
             return
         entity = magento_entity(row.data["order"], lines, self.settings, store_id)
+        if self.settings.customer_mode == "create":
+            customer = customer_for(
+                self.magento,
+                email=entity["customer_email"],
+                firstname=entity["customer_firstname"],
+                lastname=entity["customer_lastname"],
+                website_id=website_id,
+                store_id=store_id,
+            )
+            entity = assign(entity, customer)
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
