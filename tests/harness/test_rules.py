@@ -39,3 +39,22 @@ def test_profiles_nest() -> None:
     documented = {r for r in catalogue() if in_profile(r, "documented")}
     assert core < documented <= set(catalogue())
     assert set(PROFILES) == {"core", "documented", "strict"}
+
+
+def test_every_rule_has_a_scenario() -> None:
+    missing = sorted(set(catalogue()) - _tags())
+    assert missing == [], f"rules without a scenario: {missing}"
+
+
+def test_every_area_has_its_feature_file() -> None:
+    names = {p.stem for p in FEATURES_DIR.glob("*.feature")}
+    assert {
+        "order_import",
+        "pre_integration",
+        "blockers",
+        "import_disabled",
+        "order_settings",
+        "views",
+        "cancellation_and_stores",
+        "sync_robustness",
+    } <= names
