@@ -25,12 +25,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--tags", default=None, help='tag expression, e.g. "IMP-01 or BLK-02"')
     run.add_argument("--seed", type=int, default=0, help="seed of generated buyers and order IDs")
     run.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers (0: one process)")
-    run.add_argument("--report-dir", default=None, help="write conformance.json and junit.xml here")
+    run.add_argument(
+        "--report-dir", default=None, help="write conformance.json, junit.xml, cucumber.json and report.html here"
+    )
     run.add_argument("--live", action="store_true", help="serve the simulators on loopback ports")
     rules = sub.add_parser("rules", help="list the rule catalogue")
     rules.add_argument("--profile", default="strict")
-    serve = sub.add_parser("serve", help="serve the simulators on loopback ports")
-    serve.add_argument("service", choices=["amazon", "magento", "all"], nargs="?", default="all")
+    serve = sub.add_parser("serve", help="serve the simulators, or the reference connector's driver, on loopback")
+    serve.add_argument(
+        "service",
+        choices=["amazon", "magento", "all", "connector"],
+        nargs="?",
+        default="all",
+        help="all (default: both simulators), amazon, magento, or connector (the HTTP driver of the reference)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="port of the first service (0: any free port)")
     return parser
@@ -69,6 +77,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "-c",
         str(FEATURES_DIR / "pytest.ini"),  # the suite's own ini: it runs the same anywhere
         "-q",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",  # this command imported the harness before pytest
         "--asc-impl",
         args.impl,
         "--asc-profile",
@@ -83,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.live:
         argv.append("--asc-live")
     if args.report_dir:
-        argv += ["--asc-report-dir", args.report_dir, "--junitxml", f"{args.report_dir}/junit.xml"]
+        argv += ["--asc-report-dir", args.report_dir]
     code = int(pytest.main(argv))
     return 0 if code == 0 else 1
 
@@ -117,6 +127,8 @@ def _scenarios_by_rule() -> dict[str, list[str]]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.service == "connector":
+        return _serve_connector(args)
     from simulators import SandboxRegistry
     from simulators.amazon.wire import AmazonApp
     from simulators.magento.wire import MagentoApp
@@ -141,6 +153,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         for server in servers:
             server.stop()
+    return 0
+
+
+def _serve_connector(args: argparse.Namespace) -> int:
+    """The reference connector over the HTTP driver protocol: ``asc-conformance run --impl <printed URL>``."""
+    from reference_impl.driver_server import make_driver_server, server_url
+
+    try:
+        server = make_driver_server(args.host, args.port)
+    except OSError as err:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {err.strerror}")
+    print(f"connector: {server_url(server)}  (driver protocol; run --impl {server_url(server)})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        server.app.close()
     return 0
 
 

@@ -17,9 +17,11 @@ from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.impl import ImplError, resolve
+from harness.reports import write_reports
 from harness.results import ResultBook
 from harness.rules import PROFILES, catalogue, in_profile, rule_tags
 from harness.steps import STEP_MODULES
+from harness.system_clock import on_simulated_time
 from harness.world import LiveSimulators, World, open_world
 
 ASC_KEY = "asc_conformance"
@@ -30,7 +32,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--asc-impl", default="reference", help="connector: entry-point name, module:factory or URL")
     group.addoption("--asc-profile", default="strict", choices=sorted(PROFILES), help="conformance level to run")
     group.addoption("--asc-seed", type=int, default=0, help="seed of generated buyers and order IDs")
-    group.addoption("--asc-report-dir", default=None, help="write conformance.json (and more) here")
+    group.addoption(
+        "--asc-report-dir", default=None, help="write conformance.json, junit.xml, cucumber.json and report.html here"
+    )
     group.addoption("--asc-live", action="store_true", help="serve the simulators on loopback ports")
 
 
@@ -40,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in STEP_MODULES:
         config.pluginmanager.import_plugin(name)
     config.stash[BOOK] = ResultBook()
-    config.pluginmanager.register(_Recorder(config.stash[BOOK]), "asc-conformance-recorder")
+    config.pluginmanager.register(_Recorder(config, config.stash[BOOK]), "asc-conformance-recorder")
 
 
 BOOK = pytest.StashKey[ResultBook]()
@@ -81,7 +85,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def asc_factory(pytestconfig: pytest.Config) -> Any:
     impl = pytestconfig.getoption("asc_impl")
     try:
-        return resolve(impl)
+        return on_simulated_time(resolve(impl))
     except ImplError as err:
         pytest.exit(str(err), returncode=4)
 
@@ -103,54 +107,133 @@ def asc_live(pytestconfig: pytest.Config) -> Iterator[LiveSimulators | None]:
 def world(
     request: pytest.FixtureRequest, asc_factory: Any, asc_live: LiveSimulators | None, tmp_path: Path
 ) -> Iterator[World]:
-    """The scenario's World; its seed depends on --asc-seed and the scenario's name only."""
+    """The scenario's World; its seed depends on --asc-seed and the scenario's name only.
+
+    A scenario that checks a rule the connector declares unsupported is skipped, with the reason.
+    """
     base_seed = int(request.config.getoption("asc_seed"))
     seed = zlib.crc32(f"{base_seed}:{request.node.name}".encode())
     with open_world(asc_factory, seed=seed, workdir=tmp_path, live=asc_live) as built:
         built.rules = tuple(_scenario_rules(request.node))
         unsupported = built.adapter.capabilities().unsupported
         reasons = [f"{r}: {unsupported[r]}" for r in built.rules if r in unsupported]
-        if reasons and len(reasons) == len(built.rules):
-            pytest.skip("connector declares unsupported: " + "; ".join(reasons))
+        if reasons:
+            pytest.skip("the connector declares unsupported " + "; ".join(reasons))
         yield built
+
+
+def _rendered(item: pytest.Item, template: Any) -> Any:
+    """The scenario as run: an outline's title and steps with the example's values filled in."""
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example") if callspec is not None else None
+    return template.render(example) if example else template
+
+
+def _scenario_name(item: pytest.Item, scenario: Any, template: Any) -> str:
+    """The scenario's title (an outline's with its example's values; the same in every run)."""
+    name = str(scenario.name)
+    if "[" in item.name and name == template.name:
+        name += f" [{item.name.split('[', 1)[1].removesuffix(']')}]"
+    return name
+
+
+def _steps(item: pytest.Item, scenario: Any, report: pytest.TestReport) -> list[dict[str, Any]]:
+    """Every step of the scenario with its status: passed, failed (the first failing one) or skipped."""
+    executed = scenario_reports_registry.get(item)
+    done = executed.serialize()["steps"] if executed is not None else []
+    out: list[dict[str, Any]] = []
+    failed_seen = False
+    for index, step in enumerate(scenario.steps):
+        if index < len(done) and not failed_seen:
+            ran = done[index]
+            status = "failed" if ran["failed"] else "passed"
+            failed_seen = ran["failed"]
+            duration = round(float(ran["duration"]), 6)
+        else:
+            status, duration = "skipped", 0.0
+        out.append(
+            {
+                "keyword": step.keyword,
+                "name": step.name,
+                "line": step.line_number,
+                "status": status,
+                "duration": duration,
+            }
+        )
+    if report.when == "call" and report.failed and not failed_seen and out:
+        # the scenario failed outside a step's own report (for example in a hook): blame the last step run
+        last = max((i for i, s in enumerate(out) if s["status"] == "passed"), default=0)
+        out[last]["status"] = "failed"
+    return out
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
     report = yield
-    if _is_scenario(item):
-        template = _template(item)
-        executed = scenario_reports_registry.get(item)
-        steps = (
-            [
-                {"keyword": s["keyword"], "name": s["name"], "failed": s["failed"], "duration": s["duration"]}
-                for s in executed.serialize()["steps"]
-            ]
-            if executed is not None
-            else [{"keyword": s.keyword, "name": s.name, "failed": False, "duration": 0.0} for s in template.steps]
-        )
-        info = {
+    template = _template(item)
+    if template is not None:
+        scenario = _rendered(item, template)
+        info: dict[str, Any] = {
             "rules": _scenario_rules(item),
-            "scenario": item.name if "[" in item.name else template.name,
+            "scenario": _scenario_name(item, scenario, template),
             "feature": template.feature.name,
             "file": Path(template.feature.filename).name,
-            "steps": steps,
+            "line": template.line_number,
+            "tags": sorted(template.tags | template.feature.tags),
+            "feature_line": template.feature.line_number,
+            "feature_description": template.feature.description,
+            "steps": _steps(item, scenario, report),
         }
+        if report.failed and call.excinfo is not None:
+            info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
         report.user_properties.append((ASC_KEY, json.dumps(info)))
         report.user_properties.append(("rules", " ".join(info["rules"])))
     return report
 
 
+def _progress_line(result: Any) -> str:
+    word = {"passed": "PASSED ", "failed": "FAILED ", "skipped": "SKIPPED"}.get(result.outcome, result.outcome)
+    line = f"{word} {' '.join(result.rules):<14} {result.file}: {result.scenario} ({result.duration:.2f} s)"
+    if result.outcome != "passed" and result.message:
+        line += f"\n        {result.message.strip().splitlines()[0][:200]}"
+    return line
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    """With progress lines on, a scenario prints no dot: its line comes when it finishes."""
+    if not _progress_on(config) or not any(k == ASC_KEY for k, _ in report.user_properties):
+        return None
+    if report.when == "call":
+        return report.outcome, "", report.outcome.upper()
+    if report.failed:
+        return "error", "", "ERROR"
+    if report.skipped:
+        return "skipped", "", "SKIPPED"
+    return "", "", ""
+
+
+def _progress_on(config: pytest.Config) -> bool:
+    return config.getoption("verbose") <= 0 and not hasattr(config, "workerinput")
+
+
 class _Recorder:
     """Collects every scenario report (on the controller, workers' reports arrive deserialised)."""
 
-    def __init__(self, book: ResultBook) -> None:
+    def __init__(self, config: pytest.Config, book: ResultBook) -> None:
+        self.config = config
         self.book = book
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         info = next((json.loads(v) for k, v in report.user_properties if k == ASC_KEY), None)
-        if info is not None:
-            self.book.add(report, info)
+        if info is None:
+            return
+        result = self.book.add(report, info)
+        if report.when == "teardown" and _progress_on(self.config):
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.ensure_newline()
+                reporter.write_line(_progress_line(result))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -166,10 +249,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(line)
     report_dir = config.getoption("asc_report_dir")
     if report_dir:
-        book.write(
+        paths = write_reports(
             Path(report_dir),
+            book,
             summary,
             impl=config.getoption("asc_impl"),
             profile=profile,
             seed=config.getoption("asc_seed"),
         )
+        terminalreporter.write_line("reports: " + ", ".join(str(p) for p in paths))

@@ -13,6 +13,8 @@ class ReferenceAdapter:
     """Drives :class:`reference_impl.Connector` through the adapter contract."""
 
     connector_class: type[Connector] = Connector
+    #: The connector takes ``env.now``/``env.sleep``: the harness need not freeze the system clock.
+    reads_system_clock = False
 
     def __init__(self, env: ConnectorEnvironment) -> None:
         self.connector = self.connector_class(env.workdir / "connector.sqlite3", now=env.now, sleep=env.sleep)

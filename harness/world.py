@@ -52,6 +52,10 @@ class World:
 
     def restart_connector(self) -> None:
         """Close the connector and build it again on the same work directory (a process restart)."""
+        restart = getattr(self.adapter, "restart", None)
+        if callable(restart):  # a connector in another process restarts there (HTTP driver)
+            restart()
+            return
         if self.factory is None or self.env is None:
             raise RuntimeError("this World cannot restart its connector")
         self.adapter.close()
