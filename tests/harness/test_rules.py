@@ -15,6 +15,8 @@ def _tags() -> set[str]:
         tags |= feature.tags
         for scenario in feature.scenarios.values():
             tags |= scenario.tags
+            for examples in scenario.examples:
+                tags |= examples.tags
     return tags
 
 
