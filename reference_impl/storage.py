@@ -62,6 +62,10 @@ MIGRATIONS: list[str] = [
 ]
 
 
+class SchemaTooNew(sqlite3.DatabaseError):
+    """The database was written by a newer connector; opening it could lose data."""
+
+
 @dataclass
 class OrderRow:
     """A row of the Amazon orders table as stored."""
@@ -99,11 +103,20 @@ class Storage:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
 
     def _migrate(self) -> None:
+        """Bring the schema to the newest version, all steps in one transaction (all or nothing)."""
         with self.transaction():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise SchemaTooNew(
+                    f"{self.path} has schema version {version}, newer than this connector's {len(MIGRATIONS)}"
+                )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     self.db.execute(statement)
