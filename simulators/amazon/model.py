@@ -217,6 +217,7 @@ class Order:
     cancel_reason: str | None = None
     cancellation: Cancellation | None = None
     shipment_status_updates: list[ShipmentStatusUpdate] = field(default_factory=list)
+    history: list[tuple[str, datetime, int]] = field(default_factory=list)  # (status, LastUpdateDate, shipped)
 
     @property
     def currency(self) -> str:
@@ -298,6 +299,7 @@ class AmazonModel:
         self._by_update: list[tuple[datetime, str]] = []
         self._by_created: list[tuple[datetime, str]] = []
         self._by_status: dict[str, set[str]] = {s: set() for s in STATUSES}
+        self._stale: list[dict[str, Any]] = []
         self.tokens: dict[str, datetime] = {}
         self.rate_limits = RateLimiter(clock)
         self.order_items_page_size = 100
@@ -413,6 +415,7 @@ class AmazonModel:
             if order.purchase_date.tzinfo is None:
                 raise ValueError("purchase_date must be timezone-aware")
             self._ship_for_status(order, status)
+            order.history.append((status, now, order.items_shipped))
             self.orders[order.amazon_order_id] = order
             self._item_ids.update(line.order_item_id for line in lines)
             bisect.insort(self._by_update, order.update_key)
@@ -481,6 +484,7 @@ class AmazonModel:
             order.status = status
         order.last_update_date = self._now()
         bisect.insort(self._by_update, order.update_key)
+        order.history.append((order.status, order.last_update_date, order.items_shipped))
 
     def set_status(self, amazon_order_id: str, status: str) -> Order:
         """Move an order to ``status`` if Amazon would; Shipped marks every item shipped.
@@ -525,6 +529,41 @@ class AmazonModel:
                     f"order {amazon_order_id} is {order.status}; a seller cancels only Pending or Unshipped orders"
                 )
             return self.cancel(amazon_order_id, reason, requested_by="MERCHANT")
+
+    def report_stale(self, amazon_order_id: str, status: str) -> None:
+        """Serve once more an earlier state of the order (a lagging replica, as Amazon's can be).
+
+        The next getOrders (v0) first page for the order's marketplace carries, after the current
+        results, the order as it was when it last had ``status``, with that time's LastUpdateDate.
+        """
+        with self._lock:
+            order = self.orders.get(amazon_order_id)
+            if order is None:
+                raise KeyError(f"no Amazon order {amazon_order_id}")
+            earlier = [h for h in order.history[:-1] if h[0] == status]
+            if not earlier:
+                raise ValueError(f"order {amazon_order_id} never had the earlier status {status}")
+            old_status, stamp, shipped = earlier[-1]
+            snapshot = order.as_wire()
+            snapshot.update(
+                OrderStatus=old_status,
+                LastUpdateDate=iso_z(stamp),
+                NumberOfItemsShipped=shipped,
+                NumberOfItemsUnshipped=sum(i.quantity_ordered for i in order.items) - shipped,
+            )
+            if old_status in {"Pending", "PendingAvailability", "Canceled"}:
+                snapshot.pop("OrderTotal", None)
+            else:
+                snapshot["OrderTotal"] = money(order.total, order.currency)
+            self._stale.append(snapshot)
+
+    def take_stale(self, marketplace_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Stale reports queued by :meth:`report_stale` for these marketplaces (each served once)."""
+        markets = set(marketplace_ids)
+        with self._lock:
+            served = [s for s in self._stale if s["MarketplaceId"] in markets]
+            self._stale = [s for s in self._stale if s["MarketplaceId"] not in markets]
+            return served
 
     def shipment_confirmations(self, amazon_order_id: str) -> list[ShipmentConfirmation]:
         """What the seller confirmed to Amazon for this order."""

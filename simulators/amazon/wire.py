@@ -152,6 +152,8 @@ class AmazonApp(ServiceApp):
             query, after = parse_v0(args, now), None
         page, more = query.run(model, after)
         payload: dict[str, Any] = {"Orders": [o.as_wire() for o in page]}
+        if after is None:
+            payload["Orders"] += model.take_stale(query.marketplace_ids)
         if more:
             payload["NextToken"] = orders_token(model.token_key, query, page[-1])
         if query.created_after is not None:
