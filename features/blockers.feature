@@ -55,14 +55,14 @@ Feature: Order creation blockers
       | problem      |
       | out of stock |
 
-  @BLK-04
+  @BLK-04 @DEC-02
   Scenario: The admin message names the Amazon store with an order that cannot be imported
     Given the Magento product "SKU-2" is disabled
     And an Unshipped Amazon order "A" for 1 x "SKU-2"
     When the connector syncs
     Then the Magento admin shows the cannot-import message naming "Main Store"
 
-  @BLK-04
+  @BLK-04 @DEC-02
   Scenario: The admin message names every Amazon store with such orders
     Given the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
     And the Magento product "SKU-2" is disabled

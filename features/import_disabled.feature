@@ -32,7 +32,7 @@ Feature: Order import disabled
       | PartiallyShipped |
       | Shipped          |
 
-  @DIS-03
+  @DIS-03 @DEC-04
   Scenario: The orders are view-only and the order number leads to Seller Central
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
     When the connector syncs

@@ -31,7 +31,7 @@ Feature: Import lifecycle with order import enabled
     And order "A" has exactly one Magento order with status "processing" in state "processing"
     And the Magento order for "A" holds 2 x "SKU-1" at 25.00
 
-  @IMP-04
+  @IMP-04 @DEC-04
   Scenario: The order number in the table leads to the Magento order
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
     When the connector syncs
@@ -123,7 +123,7 @@ Feature: Import lifecycle with order import enabled
     Then order "F" has exactly one Magento order with status "complete" in state "complete"
     And the salable quantity of "SKU-1" is 10
 
-  @IMP-12
+  @IMP-12 @DEC-01
   Scenario: The Magento order shows it came from Amazon
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
     When the connector syncs

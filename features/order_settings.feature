@@ -114,7 +114,7 @@ Feature: Order settings of an Amazon store
     When the connector syncs
     Then order "A" has exactly one Magento order with status "amazon_imported" in state "processing"
 
-  @SET-07
+  @SET-07 @DEC-05
   Scenario: Reserve Quantity holds back an order's quantity until its Magento order takes the stock
     Given the Amazon store "Main Store" is integrated
     And the merchant sets the order settings of "Main Store" to
@@ -129,7 +129,7 @@ Feature: Order settings of an Amazon store
     Then order "A" has exactly one Magento order with status "processing" in state "processing"
     And the salable quantity of "SKU-1" is 7
 
-  @SET-07
+  @SET-07 @DEC-05
   Scenario: Reserve Quantity releases the hold when Amazon cancels the order
     Given the Amazon store "Main Store" is integrated
     And the merchant sets the order settings of "Main Store" to
@@ -141,7 +141,7 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then the salable quantity of "SKU-1" is 10
 
-  @SET-07
+  @SET-07 @DEC-05
   Scenario: Do Not Reserve Quantity leaves salable quantity alone until the Magento order
     Given the Amazon store "Main Store" is integrated
     And the merchant sets the order settings of "Main Store" to
