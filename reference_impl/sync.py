@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from reference_impl import reservations
 from reference_impl.amazon_api import AmazonClient
 from reference_impl.cancellation import cancel_on_amazon, record_cancellation
 from reference_impl.customers import assign, customer_for
@@ -76,10 +77,13 @@ class StoreSync:
             self._send_outbox()
         self._read_amazon()
         if self.settings.import_enabled:
+            if self.settings.reserve == "reserve":
+                self._hold_quantities()
             self._import_due()
             self._follow_cancellations()
             if cron:
                 self._complete_shipped()
+        self._release_holds()
         return self.report
 
     def _stamp(self) -> str:
@@ -214,15 +218,7 @@ class StoreSync:
 
     def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
         amazon_id = row.amazon_order_id
-        items = row.data.get("items")
-        if items is None:
-            items = self.amazon.order_items(amazon_id)
-            with self.storage.transaction() as db:
-                data = {**row.data, "items": items}
-                db.execute(
-                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
-                    (json.dumps(data), self.name, amazon_id),
-                )
+        items = self._items(row)
         lines = order_lines(items)
         existing = self.magento.orders_by_field("ext_order_id", amazon_id)
         if existing:  # created before, but not recorded (a crash or a failed answer): adopt it (SYN-04)
@@ -290,6 +286,64 @@ class StoreSync:
                 (int(order["entity_id"]), str(order["increment_id"]), self.name, row.amazon_order_id),
             )
             self._note(row.amazon_order_id, f"Magento order #{order['increment_id']} created.")
+
+    # -- Reserve Quantity (SET-07) ----------------------------------------------------------------------
+    def _hold_quantities(self) -> None:
+        """Hold back the quantity of merchant-fulfilled orders that have no Magento order yet."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL AND channel = 'MFN' "
+            f"AND status IN ({', '.join('?' * len(reservations.HOLDING))})",
+            (self.name, *reservations.HOLDING),
+        ).fetchall()
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            if row.data.get("held"):
+                continue
+            try:
+                held = reservations.quantities(order_lines(self._items(row)))
+                reservations.mark(self.storage, row, held)
+                try:
+                    reservations.append(self.magento, held, -1, row.amazon_order_id)
+                except RemoteError:
+                    reservations.mark(self.storage, row, None)
+                    raise
+            except RemoteError as err:
+                self._fail(f"hold {row.amazon_order_id}", err)
+            except BadAmazonData:
+                continue  # the import step notes the bad data
+
+    def _release_holds(self) -> None:
+        """Release the hold of an order that now has a Magento order (which took the stock) or was canceled."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND data LIKE '%\"held\"%' "
+            f"AND (magento_entity_id IS NOT NULL OR status IN ({', '.join('?' * len(reservations.ENDED))}))",
+            (self.name, *reservations.ENDED),
+        ).fetchall()
+        for raw in rows:
+            row = OrderRow.from_sql(raw)
+            held = row.data.get("held")
+            if not held:
+                continue
+            try:
+                reservations.append(self.magento, held, +1, row.amazon_order_id)
+            except RemoteError as err:
+                self._fail(f"release {row.amazon_order_id}", err)
+                continue
+            reservations.mark(self.storage, row, None)
+
+    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
+        """The order's items, fetched once from Amazon and kept in the row."""
+        items = row.data.get("items")
+        if items is None:
+            items = self.amazon.order_items(row.amazon_order_id)
+            data = {**row.data, "items": items}
+            with self.storage.transaction() as db:
+                db.execute(
+                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
+                    (json.dumps(data), self.name, row.amazon_order_id),
+                )
+            row.data = data
+        return list(items)
 
     # -- shipments and completion --------------------------------------------------------------------------
     def _collect_shipments(self) -> None:
