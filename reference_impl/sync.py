@@ -110,7 +110,9 @@ class StoreSync:
                     continue
                 newest = max(newest, stamp)
         except RemoteError as err:
+            # Pages need not be ordered by LastUpdateDate: keep the cursor, the next sync reads them all again.
             self._fail("getOrders", err)
+            return
         # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read.
         with self.storage.transaction() as db:
             db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (newest.isoformat(), self.name))
