@@ -18,8 +18,8 @@ Feature: Sync robustness
   @SYN-02
   Scenario: When Amazon answers 429 QuotaExceeded, the sync backs off and resumes
     Given 3 Unshipped Amazon orders "Q1..Q3" for 1 x "SKU-1" each
-    And Amazon answers the next 3 "getOrders" calls with 429 QuotaExceeded
-    And Amazon answers the next 2 "getOrderItems" calls with 429 QuotaExceeded
+    And Amazon throttles the next 3 order searches
+    And Amazon throttles the next 2 order item look-ups
     When the connector syncs
     And the connector syncs
     Then each of the orders "Q1..Q3" has exactly one Magento order

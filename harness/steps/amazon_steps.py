@@ -155,9 +155,17 @@ def amazon_cancels(world: World, alias: str) -> None:
     world.amazon.cancel(world.order_id(alias), "BuyerCanceled")
 
 
-@given(parsers.parse('Amazon answers the next {times:d} "{operation}" calls with 429 QuotaExceeded'))
-def amazon_throttles(world: World, times: int, operation: str) -> None:
-    world.sandbox.faults.inject("amazon", operation, Fault("status", times=times, status=429))
+THROTTLED = {"order searches": "getOrders", "order item look-ups": "getOrderItems", "order look-ups": "getOrder"}
+
+
+@given(
+    parsers.re(
+        r"^Amazon throttles the next (?P<times>\d+) (?P<what>order searches|order item look-ups|order look-ups)$"
+    )
+)
+def amazon_throttles(world: World, times: str, what: str) -> None:
+    """Amazon answers 429 QuotaExceeded to the next calls of one operation."""
+    world.sandbox.faults.inject("amazon", THROTTLED[what], Fault("status", times=int(times), status=429))
 
 
 @when(parsers.parse('Amazon reports order "{alias}" again with its earlier status "{status}"'))
