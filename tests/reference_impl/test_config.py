@@ -1,0 +1,224 @@
+"""Process configuration (file and ASC_* variables), the HTTP clock, and the command line's errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reference_impl.__main__ import main, open_connector
+from reference_impl.clock import ClockError, HttpClock
+from reference_impl.config import DEFAULT_AMAZON_ENDPOINT, ConfigError, load_config
+
+TOML = """
+database = "state/c.db"
+clock_url = "http://127.0.0.1:9/_sim/clock"
+
+[amazon]
+client_id = "cid"
+client_secret = "csecret"
+page_size = 50
+
+[magento]
+url = "https://shop.example.com/"
+username = "admin"
+password = "pw"
+
+[[stores]]
+name = "US"
+refresh_token = "r-us"
+integrated_at = "2026-01-05T09:00:00Z"
+
+[[stores]]
+name = "DE"
+marketplace_id = "A1PA6795UKMFR9"
+refresh_token = "r-de"
+amazon_endpoint = "https://sellingpartnerapi-eu.amazon.com"
+magento_url = "https://de.example.com"
+[stores.orders]
+import_enabled = false
+customer_mode = "create"
+"""
+
+
+CREDENTIALS = "[amazon]\nclient_id='c'\nclient_secret='s'\n[magento]\nurl='http://m.test'\nusername='u'\npassword='p'\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "c.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_toml_file_with_defaults_and_per_store_overrides(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, TOML), env={})
+    assert config.database == tmp_path / "state" / "c.db"  # relative to the file
+    assert config.clock_url == "http://127.0.0.1:9/_sim/clock"
+    assert config.page_size == 50
+    us, de = config.store("US"), config.store("DE")
+    assert us.amazon_endpoint == DEFAULT_AMAZON_ENDPOINT
+    assert us.lwa_client_id == de.lwa_client_id == "cid"
+    assert us.magento_url == "https://shop.example.com"
+    assert us.marketplace_id == "ATVPDKIKX0DER"
+    assert us.integrated_at == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    assert de.integrated_at is None
+    assert de.amazon_endpoint == "https://sellingpartnerapi-eu.amazon.com"
+    assert de.magento_url == "https://de.example.com"
+    assert de.orders == {"import_enabled": False, "customer_mode": "create"}
+
+
+def test_a_json_file_and_variables_that_override_it(tmp_path: Path) -> None:
+    data = {
+        "amazon": {"client_id": "cid", "client_secret": "s"},
+        "magento": {"url": "http://m.test", "username": "a", "password": "p"},
+        "stores": [{"name": "Main", "refresh_token": "r"}],
+    }
+    path = _write(tmp_path, json.dumps(data), "c.json")
+    env = {"ASC_MAGENTO_URL": "http://other.test", "ASC_DATABASE": "/var/lib/asc/c.db", "ASC_REFRESH_TOKEN": "x"}
+    with pytest.raises(ConfigError, match="ASC_STORE_NAME is required"):
+        load_config(path, env=env)
+    config = load_config(path, env={**env, "ASC_STORE_NAME": "Main"})
+    assert config.database == Path("/var/lib/asc/c.db")
+    assert config.store("Main").magento_url == "http://other.test"
+    assert config.store("Main").refresh_token == "x"
+    assert len(config.stores) == 1
+
+
+def test_variables_alone_configure_one_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "ASC_AMAZON_ENDPOINT": "http://sp.test",
+        "ASC_LWA_ENDPOINT": "http://lwa.test",
+        "ASC_LWA_CLIENT_ID": "c",
+        "ASC_LWA_CLIENT_SECRET": "s",
+        "ASC_MAGENTO_URL": "http://m.test",
+        "ASC_MAGENTO_USERNAME": "admin",
+        "ASC_MAGENTO_PASSWORD": "pw",
+        "ASC_STORE_NAME": "Main",
+        "ASC_REFRESH_TOKEN": "r",
+        "ASC_INTEGRATED_AT": "2026-02-01T00:00:00+01:00",
+        "ASC_AMAZON_PAGE_SIZE": "20",
+    }
+    config = load_config(None, env=env)
+    store = config.store("Main")
+    assert (store.amazon_endpoint, store.lwa_endpoint, store.magento_url) == (
+        "http://sp.test",
+        "http://lwa.test",
+        "http://m.test",
+    )
+    assert store.integrated_at == datetime(2026, 1, 31, 23, tzinfo=UTC)
+    assert config.page_size == 20
+    assert config.database == tmp_path / "asc-connector.sqlite3"
+    assert config.clock_url is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("database = [", "is not valid TOML"),
+        ("colour = 'blue'", "unknown key(s) ['colour'] at top level"),
+        ("[amazon]\nendpoint = 'ftp://x'\n[[stores]]\nname='A'\nrefresh_token='r'", "must be an http(s) URL"),
+        ("[[stores]]\nname = 'A'\nrefresh_token = 'r'", "store 'A': amazon client_id is missing"),
+        ("[[stores]]\nrefresh_token = 'r'", "stores[0]: name is required"),
+        ("[amazon]\npage_size = 500", "page_size must be an integer from 1 to 100"),
+        ("clock_url = 'nowhere'", "clock_url must be an http(s) URL"),
+        (CREDENTIALS + "[[stores]]\nname='A'\nrefresh_token='r'\nintegrated_at='then'", "must be an ISO 8601 instant"),
+        ("[[stores]]\nname='A'\n[stores.orders]\ncolour='x'", "bad order settings: unknown order setting"),
+        ("[[stores]]\nname='A'\n[stores.orders]\ncustomer_mode='x'", "customer_mode must be one of"),
+        (CREDENTIALS + "[[stores]]\nname='A'\nrefresh_token='r'\n[[stores]]\nname='A'\nrefresh_token='r'", "twice"),
+        ("stores = 'A'", "stores must be a list"),
+    ],
+)
+def test_a_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, text), env={})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cannot read configuration file .*nope\.toml"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_the_command_line_reports_a_bad_config_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(_write(tmp_path, "colour = 1")), "sync"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m reference_impl: configuration error: unknown key(s) ['colour']")
+    assert err.count("\n") == 1
+
+
+def test_an_unreachable_clock_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(_write(tmp_path, TOML)), "integrate"]) == 3  # nothing listens on port 9
+    err = capsys.readouterr().err
+    assert err.startswith("python -m reference_impl: clock error: clock http://127.0.0.1:9/_sim/clock unreachable")
+
+
+def test_the_http_clock_agrees_with_the_simulators_and_sleeps_by_advancing(live_sims) -> None:  # type: ignore[no-untyped-def]
+    clock = HttpClock(f"{live_sims.amazon_url}/_sim/clock")
+    start = live_sims.sandbox.clock.now()
+    assert clock.now() == start
+    clock.sleep(90)
+    assert live_sims.sandbox.clock.now() == start + timedelta(seconds=90)
+    assert clock.now() == start + timedelta(seconds=90)
+    with pytest.raises(ClockError, match="did not answer"):
+        HttpClock(f"{live_sims.amazon_url}/_sim/journal").now()
+
+
+def _live_config(tmp_path: Path, sims, magento_url: str | None = None, settings: str = "") -> Path:  # type: ignore[no-untyped-def]
+    return _write(
+        tmp_path,
+        f"""
+clock_url = "{sims.amazon_url}/_sim/clock"
+database = "c.db"
+[amazon]
+endpoint = "{sims.amazon_url}"
+lwa_endpoint = "{sims.amazon_url}"
+client_id = "c"
+client_secret = "s"
+[magento]
+url = "{magento_url or sims.magento_url}"
+username = "admin"
+password = "admin123"
+[[stores]]
+name = "Main"
+refresh_token = "r"
+{settings}
+""",
+    )
+
+
+def test_stores_are_integrated_once_and_follow_config_changes(tmp_path: Path, live_sims) -> None:  # type: ignore[no-untyped-def]
+    clock = live_sims.sandbox.clock
+    integrated_at = clock.now()
+    connector = open_connector(load_config(_live_config(tmp_path, live_sims), env={}))
+    assert connector.store_config("Main").integrated_at == integrated_at  # the simulated clock's now
+    connector.close()
+    clock.advance(3600)
+    moved = _live_config(tmp_path, live_sims, "http://127.0.0.1:1", "[stores.orders]\nimport_enabled = false")
+    connector = open_connector(load_config(moved, env={}))
+    try:
+        assert connector.store_config("Main").integrated_at == integrated_at  # kept
+        assert connector.store_config("Main").magento_url == "http://127.0.0.1:1"  # followed
+        assert connector.settings("Main").import_enabled is False
+    finally:
+        connector.close()
+
+
+def test_cron_repeats_on_the_configured_clock(tmp_path: Path, live_sims, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    live_sims.sandbox.magento.create_product("SKU-1", qty=5)
+    path = _live_config(tmp_path, live_sims)
+    assert main(["--config", str(path), "integrate"]) == 0
+    start = live_sims.sandbox.clock.now()
+    live_sims.sandbox.clock.advance(30)
+    order = live_sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    assert main(["--config", str(path), "cron", "--every", "300", "--times", "3"]) == 0
+    assert live_sims.sandbox.clock.now() == start + timedelta(seconds=30 + 600)
+    assert len(live_sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+    capsys.readouterr()
+    assert main(["--config", str(path), "orders", "--store", "Main"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["order_number"] for r in rows] == [order.amazon_order_id]
+    assert main(["--config", str(path), "orders", "--store", "Nope"]) == 2
