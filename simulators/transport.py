@@ -129,7 +129,9 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, name=f"sim-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, args=(0.05,), name=f"sim-{self.port}", daemon=True
+            )
             self._thread.start()
         return self
 

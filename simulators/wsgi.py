@@ -15,6 +15,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map
@@ -115,6 +116,7 @@ class ServiceApp:
 
     # -- WSGI -------------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        _quote_raw_query(environ)
         request = Request(environ)
         namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
         sandbox = self.registry.get(namespace)
@@ -189,7 +191,7 @@ class ServiceApp:
     def _control(self, sandbox: Sandbox, request: Request, path: str) -> Response:
         if self.control_token is not None:
             supplied = request.headers.get("X-Sim-Control-Token", "")
-            if not secrets.compare_digest(supplied, self.control_token):
+            if not secrets.compare_digest(supplied.encode(), self.control_token.encode()):
                 return json_response({"error": "control plane requires X-Sim-Control-Token"}, 403)
         handler_name = self.control_routes.get((request.method, path)) or _COMMON_CONTROL.get((request.method, path))
         if handler_name is None:
@@ -247,6 +249,15 @@ _COMMON_CONTROL = {
     ("DELETE", "/faults"): "ctl_faults_clear",
     ("POST", "/reset"): "ctl_reset",
 }
+
+
+def _quote_raw_query(environ: dict[str, Any]) -> None:
+    """Percent-encode raw bytes that are not UTF-8 in the query string (werkzeug would fail decoding them)."""
+    raw = str(environ.get("QUERY_STRING", "")).encode("latin-1", "replace")
+    try:
+        raw.decode()
+    except UnicodeDecodeError:
+        environ["QUERY_STRING"] = quote(raw, safe="&=+%;/?:@,$!*'()~-._")
 
 
 def _drop(environ: dict[str, Any]) -> None:

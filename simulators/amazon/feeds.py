@@ -124,7 +124,7 @@ class FeedStore:
 
     def _document_for_url(self, document_id: str, signature: str) -> FeedDocument:
         document = self.documents.get(document_id)
-        if document is None or not hmac.compare_digest(self.signature(document), signature or ""):
+        if document is None or not hmac.compare_digest(self.signature(document).encode(), (signature or "").encode()):
             raise AmazonError(403, "AccessDenied", "The request signature does not match")
         return document
 

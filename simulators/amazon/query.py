@@ -286,7 +286,7 @@ def encode_token(secret: bytes, payload: dict[str, Any]) -> str:
 def decode_token(secret: bytes, token: str, name: str = "NextToken") -> dict[str, Any]:
     """The payload of a token this model issued; 400 InvalidInput for anything else."""
     raw, _, signature = token.strip().partition(".")
-    if not raw or not hmac.compare_digest(_sign(secret, raw), signature):
+    if not raw or not hmac.compare_digest(_sign(secret, raw).encode(), signature.encode()):
         raise invalid_input(f"Invalid {name}", f"The {name} is malformed or was not issued for this query")
     try:
         data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
