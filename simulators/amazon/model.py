@@ -18,7 +18,7 @@ import secrets
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -117,7 +117,9 @@ def to_decimal(value: Any, what: str) -> Decimal:
 
 def iso_z(when: datetime) -> str:
     """Amazon's timestamp form: UTC, whole seconds, trailing Z."""
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if when.tzinfo is not None and when.utcoffset():
+        when = when.astimezone(UTC)
+    return when.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 @dataclass
@@ -414,6 +416,7 @@ class AmazonModel:
             )
             if order.purchase_date.tzinfo is None:
                 raise ValueError("purchase_date must be timezone-aware")
+            order.purchase_date = order.purchase_date.astimezone(UTC)
             self._ship_for_status(order, status)
             order.history.append((status, now, order.items_shipped))
             self.orders[order.amazon_order_id] = order
@@ -652,7 +655,8 @@ class AmazonModel:
             sizes["status"] = sum(len(self._by_status[s]) for s in wanted_status if s in self._by_status)
         best = min(sizes, key=lambda k: sizes[k])
         if best == "update" or sizes[best] >= sizes["update"]:
-            return (self.orders[oid] for _, oid in itertools.islice(self._by_update, start, stop))
+            index = self._by_update
+            return (self.orders[index[i][1]] for i in range(start, stop))
         if best == "created":
             ids: Iterable[str] = (oid for _, oid in self._by_created[c_lo:c_hi])
         else:
