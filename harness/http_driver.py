@@ -7,6 +7,7 @@ operation carries the simulated ``now``, and anything that is not the protocol i
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -132,8 +133,12 @@ class HttpAdapter:
         session = client.request(
             "POST", "/sessions", "open_session", {"now": env.now().isoformat(), "clock_url": env.clock_url}
         )
-        if not isinstance(session, str) or not session or "/" in session:
-            raise ProtocolError(f"driver {client.base_url}: open_session: the session ID is not a string: {session!r}")
+        if (
+            not isinstance(session, str)
+            or not re.fullmatch(r"[A-Za-z0-9._~-]{1,128}", session)
+            or session in {".", ".."}
+        ):
+            raise ProtocolError(f"driver {client.base_url}: open_session: the session ID is not usable: {session!r}")
         self.session = session
         self._closed = False
 

@@ -7,6 +7,8 @@ so every report is complete under ``-n`` (pytest-bdd's own ``--cucumberjson`` is
 from __future__ import annotations
 
 import json
+import os
+import traceback
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,6 +162,9 @@ def _steps(item: pytest.Item, scenario: Any, report: pytest.TestReport) -> list[
                 "duration": duration,
             }
         )
+    if report.skipped:
+        for step in out:
+            step["status"] = "skipped"
     if report.when == "call" and report.failed and not failed_seen and out:
         # the scenario failed outside a step's own report (for example in a hook): blame the last step run
         last = max((i for i, s in enumerate(out) if s["status"] == "passed"), default=0)
@@ -186,9 +191,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         }
         if report.failed and call.excinfo is not None:
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
+            info["traceback"] = _traceback(call.excinfo.tb)
         report.user_properties.append((ASC_KEY, json.dumps(info)))
         report.user_properties.append(("rules", " ".join(info["rules"])))
     return report
+
+
+_FRAMEWORK = (f"{os.sep}_pytest{os.sep}", f"{os.sep}pluggy{os.sep}", f"{os.sep}pytest_bdd{os.sep}")
+
+
+def _traceback(tb: Any) -> str:
+    """The failure's frames outside pytest's own machinery (no addresses: the same text in every run)."""
+    frames = [f for f in traceback.extract_tb(tb) if not any(part in f.filename for part in _FRAMEWORK)]
+    return "".join(traceback.format_list(frames))
 
 
 def _progress_line(result: Any) -> str:

@@ -27,7 +27,7 @@ class ScenarioResult:
 
     ``steps`` holds ``{"keyword", "name", "line", "status", "duration"}`` (status: passed, failed or
     skipped); ``message`` is the failure (the exception, which for a RuleViolation holds the world's
-    state) or the skip reason; ``traceback`` is pytest's full text of a failure.
+    state) or the skip reason; ``traceback`` lists the failure's frames outside pytest's machinery.
     """
 
     nodeid: str
@@ -87,7 +87,7 @@ class ResultBook:
                 error = info.get("error")
                 where = "" if report.when == "call" else f"error in {report.when}: "
                 result.message = where + (error or str(report.longreprtext).strip().splitlines()[-1:][0])
-                result.traceback = str(report.longreprtext)
+                result.traceback = str(info.get("traceback") or "")
         return result
 
     def ordered(self) -> list[ScenarioResult]:

@@ -1,0 +1,38 @@
+"""In-process connectors that read the system clock see the scenario's simulated time during each call."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sample_adapters import SystemClockReader
+
+from harness.reference_adapter import create_adapter
+from harness.system_clock import SystemClockAdapter, on_simulated_time
+from harness.world import open_world
+
+
+def test_a_connector_reading_datetime_now_sees_the_simulated_clock(tmp_path: Path) -> None:
+    with open_world(on_simulated_time(SystemClockReader), seed=1, workdir=tmp_path) as world:
+        assert isinstance(world.adapter, SystemClockAdapter)
+        world.clock.advance(3600)
+        start = world.clock.now()
+        world.adapter.integrate_store(world.store_spec("Main Store"))
+        world.adapter.sync(None)
+        seen = {s["label"]: s for s in world.adapter.wrapped.seen}
+        assert seen["integrate_store"]["now"] == start
+        assert seen["integrate_store"]["naive"] == start.replace(tzinfo=None)
+        assert seen["integrate_store"]["today"] == start.date()
+        assert seen["integrate_store"]["time"] == start.timestamp()
+        assert seen["sync:before"]["now"] == start
+        # a sleep through env.sleep moves the simulators' clock and the frozen system clock together
+        assert seen["sync:after"]["now"] == start + timedelta(seconds=90) == world.clock.now()
+        # outside a call, the system clock is real again
+        assert abs(datetime.now(UTC) - world.clock.now()) > timedelta(days=1)
+        assert abs(time.time() - world.clock.now().timestamp()) > 86400
+
+
+def test_an_adapter_that_takes_the_injected_clock_is_not_wrapped(tmp_path: Path) -> None:
+    with open_world(on_simulated_time(create_adapter), seed=1, workdir=tmp_path) as world:
+        assert not isinstance(world.adapter, SystemClockAdapter)
