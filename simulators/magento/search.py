@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from simulators.magento.errors import bad_request
+from simulators.magento.errors import INVALID_FIELD_VALUE, bad_request, invalid_type, required
 
 CONDITIONS = frozenset({"eq", "neq", "in", "nin", "like", "gt", "gteq", "lt", "lteq", "null", "notnull", "finset"})
-_FILTER = re.compile(r"^searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type)\]$")
-_SORT = re.compile(r"^searchCriteria\[sortOrders\]\[(\d+)\]\[(field|direction)\]$")
+_FILTER = re.compile(
+    r"^searchCriteria\[(?:filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]"
+    r"\[(field|value|condition_type|conditionType)\]$"
+)
+_SORT = re.compile(r"^searchCriteria\[(?:sortOrders|sort_orders)\]\[(\d+)\]\[(field|direction)\]$")
 
 
 @dataclass(frozen=True)
@@ -55,19 +59,23 @@ def parse_criteria(args: MultiDict[str, str]) -> SearchCriteria:
     for key in args:
         value = args.get(key, "")
         if m := _FILTER.match(key):
-            groups.setdefault(int(m[1]), {}).setdefault(int(m[2]), {})[m[3]] = value
+            key_name = "condition_type" if m[3] == "conditionType" else m[3]
+            groups.setdefault(int(m[1]), {}).setdefault(int(m[2]), {})[key_name] = value
         elif m := _SORT.match(key):
             sorts.setdefault(int(m[1]), {})[m[2]] = value
-        elif key in ("searchCriteria[pageSize]", "searchCriteria[currentPage]"):
+        elif key in (
+            "searchCriteria[pageSize]",
+            "searchCriteria[currentPage]",
+            "searchCriteria[page_size]",
+            "searchCriteria[current_page]",
+        ):
             try:
                 number = int(value)
             except ValueError as err:
-                raise bad_request(
-                    f'The "{value}" value\'s type is invalid. The "int" type was expected. Verify and try again.'
-                ) from err
+                raise invalid_type(value, "int") from err
             if number < 0:
-                raise bad_request(f"{key} must not be negative.")
-            if key.endswith("[pageSize]"):
+                raise bad_request(INVALID_FIELD_VALUE, {"value": value, "fieldName": key[15:-1]})
+            if key.endswith(("[pageSize]", "[page_size]")):
                 criteria.page_size = number
             else:
                 criteria.current_page = max(number, 1)
@@ -75,10 +83,10 @@ def parse_criteria(args: MultiDict[str, str]) -> SearchCriteria:
         group = []
         for _, spec in sorted(filters.items()):
             if "field" not in spec:
-                raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "field"})
+                raise required("field")
             condition = spec.get("condition_type", "eq") or "eq"
             if condition not in CONDITIONS:
-                raise bad_request(f'Invalid condition type "{condition}".')
+                raise bad_request(INVALID_FIELD_VALUE, {"value": condition, "fieldName": "condition_type"})
             group.append(Filter(spec["field"], spec.get("value", ""), condition))
         criteria.groups.append(group)
     for _, spec in sorted(sorts.items()):
@@ -142,7 +150,33 @@ def _sort_key(value: Any) -> tuple[bool, bool, Decimal, str]:
     return (value is None, number is None, number or Decimal(0), str(value or ""))
 
 
-def apply(entities: list[dict[str, Any]], criteria: SearchCriteria) -> tuple[list[dict[str, Any]], int]:
+Lookup = Callable[[str, str], set[int] | None]
+
+
+def narrow(criteria: SearchCriteria, lookup: Lookup) -> set[int] | None:
+    """IDs that can match, from an index, or None when no filter group can use one.
+
+    A group (OR of filters) narrows when every one of its filters is an ``eq`` or ``in`` on a field
+    ``lookup`` knows (it returns None for the others); groups AND together, so their sets intersect.
+    The caller still applies every filter to the candidates.
+    """
+    result: set[int] | None = None
+    for group in criteria.groups:
+        ids: set[int] | None = set()
+        for f in group:
+            values = [f.value] if f.condition == "eq" else [v.strip() for v in f.value.split(",")]
+            found = [lookup(f.field, v) for v in values] if f.condition in ("eq", "in") else [None]
+            if any(x is None for x in found):
+                ids = None
+                break
+            for x in found:
+                ids |= x or set()
+        if ids is not None:
+            result = ids if result is None else result & ids
+    return result
+
+
+def apply(entities: Iterable[dict[str, Any]], criteria: SearchCriteria) -> tuple[list[dict[str, Any]], int]:
     """Filter, sort and page; returns the page and the total count."""
     found = [e for e in entities if matches(e, criteria)]
     for name, direction in reversed(criteria.sort):

@@ -1,4 +1,12 @@
-"""The fake Magento's HTTP surface: Magento 2 REST routes under ``/rest[/<store_code>]/V1``."""
+"""The fake Magento's HTTP surface: Magento 2 REST routes under ``/rest[/<store_code>]/V1``.
+
+Every route answers under ``/rest/V1/...`` (the default store view), ``/rest/<store_code>/V1/...``
+and ``/rest/all/V1/...``; an unknown store code is not a route, as in Magento. Every route except
+the admin token needs ``Authorization: Bearer <admin token>``. Errors come in Magento's
+``{"message", "parameters"}`` envelope. GET routes honour Magento's ``fields`` parameter.
+The companion module's routes (admin messages, inventory reservations) are described in
+:mod:`simulators.magento.companion`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,12 @@ from typing import Any
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from simulators.magento import errors
-from simulators.magento.errors import MagentoError, bad_request
-from simulators.magento.model import MagentoModel, Product
-from simulators.magento.search import apply, parse_criteria
+from simulators.magento import errors, payloads
+from simulators.magento.catalog import ENABLED, decimal
+from simulators.magento.companion import Call, CompanionRoutes
+from simulators.magento.control import CONTROL_ROUTES, MagentoControl
+from simulators.magento.errors import MagentoError, bad_request, invalid_type, required
+from simulators.magento.search import SearchCriteria, apply, narrow, parse_criteria
 from simulators.sandbox import Sandbox
 from simulators.wsgi import ServiceApp, json_response, read_json
 
@@ -21,23 +31,57 @@ _ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/V1/store/storeGroups", "storeGroups"),
     ("GET", "/V1/store/storeConfigs", "storeConfigs"),
     ("GET", "/V1/products", "productSearch"),
+    ("POST", "/V1/products", "productSave"),
     ("GET", "/V1/products/<path:sku>", "productGet"),
+    ("PUT", "/V1/products/<path:sku>", "productPut"),
+    ("DELETE", "/V1/products/<path:sku>", "productDelete"),
     ("GET", "/V1/stockItems/<path:sku>", "stockItemGet"),
-    ("GET", "/V1/inventory/get-product-salable-quantity/<path:sku>/<int:stock_id>", "salableQty"),
-    ("GET", "/V1/inventory/is-product-salable/<path:sku>/<int:stock_id>", "isSalable"),
+    ("PUT", "/V1/products/<path:sku>/stockItems/<item_id>", "stockItemPut"),
+    ("GET", "/V1/inventory/get-product-salable-quantity/<path:sku>/<stock_id>", "salableQty"),
+    ("GET", "/V1/inventory/is-product-salable/<path:sku>/<stock_id>", "isSalable"),
+    ("GET", "/V1/inventory/is-product-salable-for-requested-qty/<path:sku>/<stock_id>/<qty>", "isSalableForQty"),
+    ("POST", "/V1/inventory/reservations", "reservationsAppend"),
+    ("GET", "/V1/inventory/reservations", "reservationsList"),
+    ("GET", "/V1/customers/search", "customerSearch"),
+    ("POST", "/V1/customers", "customerCreate"),
+    ("GET", "/V1/customers/<customer_id>", "customerGet"),
     ("GET", "/V1/orders", "orderSearch"),
     ("POST", "/V1/orders", "orderCreate"),
-    ("GET", "/V1/orders/<int:order_id>", "orderGet"),
-    ("POST", "/V1/orders/<int:order_id>/cancel", "orderCancel"),
-    ("GET", "/V1/orders/<int:order_id>/comments", "orderCommentsGet"),
-    ("POST", "/V1/orders/<int:order_id>/comments", "orderCommentAdd"),
-    ("POST", "/V1/order/<int:order_id>/invoice", "orderInvoice"),
-    ("POST", "/V1/order/<int:order_id>/ship", "orderShip"),
+    ("GET", "/V1/orders/<order_id>", "orderGet"),
+    ("POST", "/V1/orders/<order_id>/cancel", "orderCancel"),
+    ("POST", "/V1/orders/<order_id>/hold", "orderHold"),
+    ("POST", "/V1/orders/<order_id>/unhold", "orderUnhold"),
+    ("GET", "/V1/orders/<order_id>/comments", "orderCommentsGet"),
+    ("POST", "/V1/orders/<order_id>/comments", "orderCommentAdd"),
+    ("POST", "/V1/order/<order_id>/invoice", "orderInvoice"),
+    ("POST", "/V1/order/<order_id>/ship", "orderShip"),
+    ("POST", "/V1/order/<order_id>/refund", "orderRefund"),
+    ("GET", "/V1/invoices", "invoiceSearch"),
+    ("GET", "/V1/invoices/<doc_id>", "invoiceGet"),
     ("GET", "/V1/shipments", "shipmentSearch"),
+    ("GET", "/V1/shipment/<doc_id>", "shipmentGet"),
+    ("GET", "/V1/creditmemos", "creditmemoSearch"),
+    ("GET", "/V1/creditmemo/<doc_id>", "creditmemoGet"),
     ("GET", "/V1/adminNotification/systemMessages", "messagesGet"),
     ("PUT", "/V1/adminNotification/systemMessages/<identity>", "messagePut"),
     ("DELETE", "/V1/adminNotification/systemMessages/<identity>", "messageDelete"),
 ]
+
+# The ACL resource Magento names in its 401 for each group of routes.
+_RESOURCES = {
+    "store": "Magento_Backend::store",
+    "product": "Magento_Catalog::products",
+    "stock": "Magento_CatalogInventory::cataloginventory",
+    "salable": "Magento_InventoryApi::stock",
+    "reservations": "Magento_InventoryApi::stock",
+    "customer": "Magento_Customer::manage",
+    "order": "Magento_Sales::sales",
+    "invoice": "Magento_Sales::sales_invoice",
+    "shipment": "Magento_Sales::shipment",
+    "creditmemo": "Magento_Sales::sales_creditmemo",
+    "message": "Magento_AdminNotification::show_list",
+}
+_ORDER_INDEXES = {"increment_id", "ext_order_id", "po_number", "payment.po_number", "entity_id"}
 
 
 def _rules() -> list[Rule]:
@@ -48,46 +92,44 @@ def _rules() -> list[Rule]:
     return rules
 
 
-def product_wire(model: MagentoModel, product: Product) -> dict[str, Any]:
-    stock = model.stock.get(product.sku)
-    body: dict[str, Any] = {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "attribute_set_id": 4,
-        "price": float(product.price),
-        "status": product.status,
-        "visibility": product.visibility,
-        "type_id": "simple",
-        "created_at": "2026-01-01 00:00:00",
-        "updated_at": "2026-01-01 00:00:00",
-        "extension_attributes": {"website_ids": [1]},
-        "custom_attributes": [],
-    }
-    if stock is not None:
-        body["extension_attributes"]["stock_item"] = stock_wire(product, stock)
-    return body
+def _resource(operation: str) -> str:
+    lowered = operation.lower()
+    for key, resource in _RESOURCES.items():
+        if key in lowered:
+            return resource
+    return (
+        "Magento_Backend::admin" if operation not in {"websites", "storeViews", "storeGroups"} else _RESOURCES["store"]
+    )
 
 
-def stock_wire(product: Product, stock: Any) -> dict[str, Any]:
-    return {
-        "item_id": product.id,
-        "product_id": product.id,
-        "stock_id": 1,
-        "qty": float(stock.qty),
-        "is_in_stock": stock.is_in_stock,
-        "manage_stock": stock.manage_stock,
-        "use_config_manage_stock": True,
-        "min_qty": float(stock.min_qty),
-        "is_qty_decimal": False,
-    }
+def _search(rows: list[dict[str, Any]], criteria: SearchCriteria) -> dict[str, Any]:
+    items, total = apply(rows, criteria)
+    return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}
 
 
-class MagentoApp(ServiceApp):
+def _int(value: Any, expected: str = "int") -> int:
+    try:
+        return int(str(value))
+    except ValueError as err:
+        raise invalid_type(value, expected) from err
+
+
+def _wrapped(body: Any, name: str) -> dict[str, Any]:
+    """The object Magento's input processor expects under ``name`` in the body."""
+    value = body.get(name) if isinstance(body, dict) else None
+    if value is None:
+        raise required(name)
+    if not isinstance(value, dict):
+        raise invalid_type(value, "object")
+    return value
+
+
+class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
     """WSGI app of the fake Magento REST API."""
 
     service = "magento"
     url_map = Map(_rules(), strict_slashes=False)
+    control_routes = CONTROL_ROUTES
 
     def error_response(self, status: int, message: str) -> Response:
         return json_response(MagentoError(status, message).envelope(), status)
@@ -99,202 +141,292 @@ class MagentoApp(ServiceApp):
         model = sandbox.magento
         store_code = args.pop("store_code", None)
         try:
-            if store_code not in (None, "all", "default") and store_code not in {s.store_code for s in model.stores}:
-                raise MagentoError(400, "The store that was requested wasn't found. Verify the store and try again.")
+            store_id = 1
+            if store_code not in (None, "all"):
+                try:
+                    store_id = model.store_by_code(store_code).store_id
+                except KeyError:
+                    raise MagentoError(404, errors.NO_ROUTE) from None
             if operation != "adminToken":
                 auth = request.headers.get("Authorization", "")
                 token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-                if token not in model.tokens:
-                    raise MagentoError(401, errors.UNAUTHORIZED, {"resources": "Magento_Backend::admin"})
+                if not model.token_valid(token):
+                    raise MagentoError(401, errors.UNAUTHORIZED, {"resources": _resource(operation)})
             body = _body(request) if request.method in {"POST", "PUT"} else None
-            default_store = 1
-            if store_code not in (None, "all"):
-                default_store = model.store_by_code(store_code).store_id
-            result = getattr(self, "op_" + operation)(model, request, body, default_store=default_store, **args)
+            with model.lock:
+                result = getattr(self, "op_" + operation)(Call(model, request, body, store_id), **args)
+            fields = request.args.get("fields")
+            if request.method == "GET" and fields:
+                result = payloads.select_fields(result, payloads.parse_fields(fields))
             return json_response(result)
         except MagentoError as err:
             return json_response(err.envelope(), err.status)
 
     # -- auth and stores ------------------------------------------------------------------------------
-    def op_adminToken(self, model: MagentoModel, request: Request, body: Any, **_: Any) -> str:
-        if not isinstance(body, dict) or not body.get("username") or not body.get("password"):
-            raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "username"})
-        return model.admin_token(str(body["username"]), str(body["password"]))
+    def op_adminToken(self, call: Call) -> str:
+        body = call.body if isinstance(call.body, dict) else {}
+        for name in ("username", "password"):
+            if not isinstance(body.get(name), str) or not body[name]:
+                raise required(name)
+        return call.model.admin_token(body["username"], body["password"])
 
-    def op_websites(self, model: MagentoModel, *_: Any, **__: Any) -> list[dict[str, Any]]:
-        sites = {0: {"id": 0, "code": "admin", "name": "Admin", "default_group_id": 0}}
-        for s in model.stores:
-            sites.setdefault(
-                s.website_id,
-                {
-                    "id": s.website_id,
-                    "code": s.website_code,
-                    "name": s.website_code.title() + " Website",
-                    "default_group_id": s.group_id,
-                },
+    def op_websites(self, call: Call) -> list[dict[str, Any]]:
+        return payloads.websites(call.model.tree)
+
+    def op_storeGroups(self, call: Call) -> list[dict[str, Any]]:
+        return payloads.store_groups(call.model.tree)
+
+    def op_storeViews(self, call: Call) -> list[dict[str, Any]]:
+        return payloads.store_views(call.model.tree)
+
+    def op_storeConfigs(self, call: Call) -> list[dict[str, Any]]:
+        return payloads.store_configs(call.model.tree)
+
+    # -- catalog and inventory ---------------------------------------------------------------------------
+    def op_productGet(self, call: Call, sku: str) -> dict[str, Any]:
+        return payloads.product(call.model.catalog, call.model.product(sku))
+
+    def op_productSearch(self, call: Call) -> dict[str, Any]:
+        catalog = call.model.catalog
+        return _search(
+            [payloads.product(catalog, p) for p in catalog.products.values()], parse_criteria(call.request.args)
+        )
+
+    def op_productSave(self, call: Call) -> dict[str, Any]:
+        data = _wrapped(call.body, "product")
+        if not isinstance(data.get("sku"), str) or not data["sku"]:
+            raise required("sku")
+        return self.op_productPut(call, data["sku"])
+
+    def op_productPut(self, call: Call, sku: str) -> dict[str, Any]:
+        """Update the product (or create it when it does not exist, as ProductRepository::save does)."""
+        data = _wrapped(call.body, "product")
+        catalog = call.model.catalog
+        stock_data = (data.get("extension_attributes") or {}).get("stock_item")
+        if stock_data is not None and not isinstance(stock_data, dict):
+            raise invalid_type(stock_data, "object")
+        if sku not in catalog.products:
+            for name in ("name", "price"):
+                if data.get(name) is None:
+                    raise bad_request(errors.PRODUCT_SAVE_FAILED)
+            status = data.get("status", ENABLED)
+            if str(status) not in ("1", "2"):
+                raise bad_request(errors.INVALID_FIELD_VALUE, {"value": status, "fieldName": "status"})
+            stock_data = stock_data or {}
+            catalog.create_product(
+                sku,
+                name=str(data["name"]),
+                price=data["price"],
+                qty=stock_data.get("qty", 0),
+                enabled=str(status) == "1",
+                manage_stock=bool(stock_data.get("manage_stock", True)),
+                is_in_stock=stock_data.get("is_in_stock"),
+                visibility=_int(data.get("visibility", 4)),
             )
-        return list(sites.values())
+            return payloads.product(catalog, catalog.product(sku))
+        if stock_data:
+            self._check_stock(stock_data)
+        product = catalog.update_product(sku, data)
+        if stock_data:
+            self._set_stock(call, sku, stock_data)
+        return payloads.product(catalog, product)
 
-    def op_storeGroups(self, model: MagentoModel, *_: Any, **__: Any) -> list[dict[str, Any]]:
-        groups: dict[int, dict[str, Any]] = {}
-        for s in model.stores:
-            groups.setdefault(
-                s.group_id,
-                {
-                    "id": s.group_id,
-                    "website_id": s.website_id,
-                    "root_category_id": 2,
-                    "default_store_id": s.store_id,
-                    "name": "Main Website Store",
-                    "code": f"group_{s.group_id}",
-                },
-            )
-        return list(groups.values())
+    def op_productDelete(self, call: Call, sku: str) -> bool:
+        call.model.delete_product(sku)
+        return True
 
-    def op_storeViews(self, model: MagentoModel, *_: Any, **__: Any) -> list[dict[str, Any]]:
-        views = [{"id": 0, "code": "admin", "name": "Admin", "website_id": 0, "store_group_id": 0, "is_active": 1}]
-        views += [
-            {
-                "id": s.store_id,
-                "code": s.store_code,
-                "name": s.name,
-                "website_id": s.website_id,
-                "store_group_id": s.group_id,
-                "is_active": 1,
-            }
-            for s in model.stores
-        ]
-        return views
+    def op_stockItemGet(self, call: Call, sku: str) -> dict[str, Any]:
+        product = call.model.products.get(sku)
+        if product is None:
+            raise errors.not_found(errors.SKU_NOT_FOUND, [sku])
+        return payloads.stock_item(product, call.model.stock[sku])
 
-    def op_storeConfigs(self, model: MagentoModel, *_: Any, **__: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": s.store_id,
-                "code": s.store_code,
-                "website_id": s.website_id,
-                "locale": "en_US",
-                "base_currency_code": "USD",
-                "default_display_currency_code": "USD",
-                "timezone": "UTC",
-                "weight_unit": "lbs",
-                "base_url": f"http://magento.test/{s.store_code}/",
-                "base_link_url": f"http://magento.test/{s.store_code}/",
-                "base_static_url": "http://magento.test/static/",
-                "base_media_url": "http://magento.test/media/",
-                "secure_base_url": f"https://magento.test/{s.store_code}/",
-                "secure_base_link_url": f"https://magento.test/{s.store_code}/",
-                "secure_base_static_url": "https://magento.test/static/",
-                "secure_base_media_url": "https://magento.test/media/",
-            }
-            for s in model.stores
-        ]
+    def op_stockItemPut(self, call: Call, sku: str, item_id: str) -> int:
+        data = _wrapped(call.body, "stockItem")
+        product = call.model.products.get(sku)
+        if product is None:
+            raise errors.not_found(errors.SKU_NOT_FOUND, [sku])
+        self._check_stock(data)
+        self._set_stock(call, sku, data)
+        return product.id
 
-    # -- catalog ------------------------------------------------------------------------------------
-    def op_productGet(self, model: MagentoModel, request: Request, body: Any, sku: str, **_: Any) -> dict[str, Any]:
-        return product_wire(model, model.product(sku))
+    @staticmethod
+    def _check_stock(data: dict[str, Any]) -> None:
+        for name in ("qty", "min_qty"):
+            if data.get(name) is not None:
+                decimal(data[name])
+        for name in ("is_in_stock", "manage_stock"):
+            if data.get(name) is not None and not isinstance(data[name], bool | int):
+                raise invalid_type(data[name], "bool")
 
-    def op_productSearch(self, model: MagentoModel, request: Request, body: Any, **_: Any) -> dict[str, Any]:
-        criteria = parse_criteria(request.args)
-        rows = [product_wire(model, p) for p in model.products.values()]
-        items, total = apply(rows, criteria)
-        return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}
+    @staticmethod
+    def _set_stock(call: Call, sku: str, data: dict[str, Any]) -> None:
+        flags = {k: (None if data.get(k) is None else bool(data[k])) for k in ("is_in_stock", "manage_stock")}
+        call.model.set_stock(sku, data.get("qty"), min_qty=data.get("min_qty"), **flags)
 
-    def op_stockItemGet(self, model: MagentoModel, request: Request, body: Any, sku: str, **_: Any) -> dict[str, Any]:
-        product = model.product(sku)
-        stock = model.stock.get(sku)
-        if stock is None:
-            raise MagentoError(404, f'The stock item for Product with SKU "{sku}" doesn\'t exist.')
-        return stock_wire(product, stock)
+    def _stock_id(self, stock_id: str) -> None:
+        if _int(stock_id) != 1:
+            raise errors.not_found('Stock with id "%value" does not exist.', {"value": stock_id})
 
-    def op_salableQty(
-        self, model: MagentoModel, request: Request, body: Any, sku: str, stock_id: int, **_: Any
-    ) -> float:
-        model.product(sku)
-        return float(model.salable_qty(sku))
+    def op_salableQty(self, call: Call, sku: str, stock_id: str) -> float:
+        self._stock_id(stock_id)
+        call.model.product(sku)
+        return float(call.model.salable_qty(sku))
 
-    def op_isSalable(self, model: MagentoModel, request: Request, body: Any, sku: str, stock_id: int, **_: Any) -> bool:
-        return model.is_salable(sku)
+    def op_isSalable(self, call: Call, sku: str, stock_id: str) -> bool:
+        self._stock_id(stock_id)
+        return call.model.is_salable(sku)
 
-    # -- orders -------------------------------------------------------------------------------------
-    def op_orderCreate(
-        self, model: MagentoModel, request: Request, body: Any, default_store: int = 1, **_: Any
-    ) -> dict[str, Any]:
-        entity = body.get("entity") if isinstance(body, dict) else None
-        if not isinstance(entity, dict):
-            raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "entity"})
-        return model.place_order(entity, default_store_id=default_store)
+    def op_isSalableForQty(self, call: Call, sku: str, stock_id: str, qty: str) -> dict[str, Any]:
+        self._stock_id(stock_id)
+        wanted = decimal(qty, "float")
+        if call.model.is_salable(sku, wanted):
+            return {"salable": True, "errors": []}
+        if sku not in call.model.products or not call.model.products[sku].enabled:
+            problem = {"code": "is_product_salable-not_salable", "message": "The product is not salable."}
+        else:
+            problem = {"code": "is_correct_qty-not_enough", "message": errors.QTY_NOT_AVAILABLE}
+        return {"salable": False, "errors": [problem]}
 
-    def op_orderGet(self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any) -> dict[str, Any]:
-        return model.order(order_id)
+    # -- customers ------------------------------------------------------------------------------------
+    def op_customerSearch(self, call: Call) -> dict[str, Any]:
+        return _search(list(call.model.customers.customers.values()), parse_criteria(call.request.args))
 
-    def op_orderSearch(self, model: MagentoModel, request: Request, body: Any, **_: Any) -> dict[str, Any]:
-        criteria = parse_criteria(request.args)
-        candidates = list(model.orders.values())
-        for group in criteria.groups:
-            # An indexed equality filter alone in its group narrows the candidates without a scan.
-            if (
-                len(group) == 1
-                and group[0].condition == "eq"
-                and group[0].field in {"increment_id", "ext_order_id", "po_number", "payment.po_number"}
-            ):
-                key = "po_number" if group[0].field.endswith("po_number") else group[0].field
-                candidates = model.find(key, group[0].value)
-                break
-        items, total = apply(candidates, criteria)
-        return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}
+    def op_customerCreate(self, call: Call) -> dict[str, Any]:
+        return call.model.customers.create(_wrapped(call.body, "customer"), default_store_id=call.store_id)
 
-    def op_orderCancel(self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any) -> bool:
-        return model.cancel(order_id)
+    def op_customerGet(self, call: Call, customer_id: str) -> dict[str, Any]:
+        return call.model.customers.get(_int(customer_id))
 
-    def op_orderInvoice(self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any) -> str:
-        items = body.get("items") if isinstance(body, dict) else None
-        return str(model.invoice(order_id, items))
+    # -- orders ---------------------------------------------------------------------------------------
+    def op_orderCreate(self, call: Call) -> dict[str, Any]:
+        return call.model.book.place(_wrapped(call.body, "entity"), default_store_id=call.store_id)
 
-    def op_orderShip(self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any) -> str:
-        body = body if isinstance(body, dict) else {}
-        return str(model.ship(order_id, body.get("items"), body.get("tracks")))
+    def op_orderGet(self, call: Call, order_id: str) -> dict[str, Any]:
+        return call.model.order(_int(order_id))
 
-    def op_orderCommentsGet(
-        self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any
-    ) -> dict[str, Any]:
-        histories = model.order(order_id)["status_histories"]
+    def op_orderSearch(self, call: Call) -> dict[str, Any]:
+        criteria = parse_criteria(call.request.args)
+        book = call.model.book
+
+        def lookup(field_name: str, value: str) -> set[int] | None:
+            if field_name not in _ORDER_INDEXES:
+                return None
+            return book.ids_for("po_number" if field_name.endswith("po_number") else field_name, value)
+
+        ids = narrow(criteria, lookup)
+        rows = book.orders.values() if ids is None else [book.orders[i] for i in sorted(ids)]
+        return _search(list(rows), criteria)
+
+    def op_orderCancel(self, call: Call, order_id: str) -> bool:
+        return call.model.book.cancel(_int(order_id))
+
+    def op_orderHold(self, call: Call, order_id: str) -> bool:
+        return call.model.book.hold(_int(order_id))
+
+    def op_orderUnhold(self, call: Call, order_id: str) -> bool:
+        return call.model.book.unhold(_int(order_id))
+
+    def op_orderCommentsGet(self, call: Call, order_id: str) -> dict[str, Any]:
+        histories = call.model.order(_int(order_id))["status_histories"]
         return {"items": histories, "search_criteria": {"filter_groups": []}, "total_count": len(histories)}
 
-    def op_orderCommentAdd(self, model: MagentoModel, request: Request, body: Any, order_id: int, **_: Any) -> bool:
-        history = (body or {}).get("statusHistory") if isinstance(body, dict) else None
-        if not isinstance(history, dict) or not history.get("comment"):
-            raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "statusHistory"})
-        model.add_comment(order_id, str(history["comment"]), history.get("status"))
+    def op_orderCommentAdd(self, call: Call, order_id: str) -> bool:
+        history = _wrapped(call.body, "statusHistory")
+        comment = history.get("comment")
+        if not isinstance(comment, str) or not comment.strip():
+            raise required("comment")
+        status = history.get("status")
+        if status is not None and not isinstance(status, str):
+            raise invalid_type(status, "string")
+        call.model.book.add_comment(
+            _int(order_id),
+            comment,
+            status or None,
+            notify=bool(history.get("is_customer_notified")),
+            visible=bool(history.get("is_visible_on_front")),
+            any_state=True,
+        )
         return True
 
-    def op_shipmentSearch(self, model: MagentoModel, request: Request, body: Any, **_: Any) -> dict[str, Any]:
-        criteria = parse_criteria(request.args)
-        shipments = [s for o in model.orders.values() for s in o["shipments"]]
-        items, total = apply(shipments, criteria)
-        return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}
+    @staticmethod
+    def _comment(body: dict[str, Any]) -> str | None:
+        comment = body.get("comment")
+        if comment is None:
+            return None
+        if not isinstance(comment, dict):
+            raise invalid_type(comment, "object")
+        return str(comment.get("comment") or "") or None
 
-    # -- admin system messages (the companion module's routes) ------------------------------------------
-    def op_messagesGet(self, model: MagentoModel, *_: Any, **__: Any) -> list[dict[str, Any]]:
-        return [vars(m) for m in model.system_messages()]
+    def op_orderInvoice(self, call: Call, order_id: str) -> str:
+        body = call.body if isinstance(call.body, dict) else {}
+        invoice = call.model.book.invoice(_int(order_id), body.get("items"), comment=self._comment(body))
+        return str(invoice["entity_id"])
 
-    def op_messagePut(self, model: MagentoModel, request: Request, body: Any, identity: str, **_: Any) -> bool:
-        if not isinstance(body, dict) or not body.get("text"):
-            raise bad_request('"%fieldName" is required. Enter and try again.', {"fieldName": "text"})
-        severity = int(body.get("severity", 2))
-        if severity not in (1, 2, 3, 4):
-            raise bad_request("severity must be 1 (critical), 2 (major), 3 (minor) or 4 (notice).")
-        model.raise_message(identity, str(body["text"]), severity)
-        return True
+    def op_orderShip(self, call: Call, order_id: str) -> str:
+        body = call.body if isinstance(call.body, dict) else {}
+        book = call.model.book
+        shipment = book.ship(_int(order_id), body.get("items"), body.get("tracks"), comment=self._comment(body))
+        return str(shipment["entity_id"])
 
-    def op_messageDelete(self, model: MagentoModel, request: Request, body: Any, identity: str, **_: Any) -> bool:
-        return model.clear_message(identity)
+    def op_orderRefund(self, call: Call, order_id: str) -> str:
+        body = call.body if isinstance(call.body, dict) else {}
+        memo = call.model.book.refund(
+            _int(order_id), body.get("items"), arguments=body.get("arguments"), comment=self._comment(body)
+        )
+        return str(memo["entity_id"])
+
+    # -- documents ------------------------------------------------------------------------------------
+    def _document(self, call: Call, kind: str, doc_id: str) -> dict[str, Any]:
+        store = {"invoice": call.model.book.invoices, "shipment": call.model.book.shipments}.get(
+            kind, call.model.book.creditmemos
+        )
+        document = store.get(_int(doc_id))
+        if document is None:
+            raise errors.not_found()
+        return document
+
+    def op_invoiceGet(self, call: Call, doc_id: str) -> dict[str, Any]:
+        return self._document(call, "invoice", doc_id)
+
+    def op_shipmentGet(self, call: Call, doc_id: str) -> dict[str, Any]:
+        return self._document(call, "shipment", doc_id)
+
+    def op_creditmemoGet(self, call: Call, doc_id: str) -> dict[str, Any]:
+        return self._document(call, "creditmemo", doc_id)
+
+    def _documents(self, call: Call, kind: str) -> dict[str, Any]:
+        criteria = parse_criteria(call.request.args)
+        book = call.model.book
+        store = {"invoice": book.invoices, "shipment": book.shipments, "creditmemo": book.creditmemos}[kind]
+
+        def lookup(field_name: str, value: str) -> set[int] | None:
+            if field_name != "order_id":
+                return None
+            try:
+                return {doc["entity_id"] for doc in book.documents(kind, int(value))}
+            except ValueError:
+                return set()
+
+        ids = narrow(criteria, lookup)
+        rows = list(store.values()) if ids is None else [store[i] for i in sorted(ids)]
+        return _search(rows, criteria)
+
+    def op_invoiceSearch(self, call: Call) -> dict[str, Any]:
+        return self._documents(call, "invoice")
+
+    def op_shipmentSearch(self, call: Call) -> dict[str, Any]:
+        return self._documents(call, "shipment")
+
+    def op_creditmemoSearch(self, call: Call) -> dict[str, Any]:
+        return self._documents(call, "creditmemo")
 
 
 def _body(request: Request) -> Any:
     try:
         return read_json(request)
     except ValueError as err:
-        raise MagentoError(400, "Decoding error: \nSyntax error") from err
+        raise MagentoError(400, errors.DECODING_ERROR) from err
 
 
 __all__ = ["MagentoApp"]
