@@ -126,6 +126,9 @@ class AmazonApp(ServiceApp):
         missing = [k for k in ("client_id", "client_secret") if not form.get(k)]
         if grant == "refresh_token" and not form.get("refresh_token"):
             missing.append("refresh_token")
+        if grant == "client_credentials" and not form.get("scope"):
+            body = {"error": "invalid_scope", "error_description": "The client_credentials grant needs a scope"}
+            return json_response(body, 400)
         if missing:
             body = {
                 "error": "invalid_request",

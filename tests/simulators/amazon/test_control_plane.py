@@ -138,7 +138,7 @@ def test_a_delay_past_the_clients_timeout_live() -> None:
     sandbox = registry.add(Sandbox("default", seed=1))
     with LiveServer(AmazonApp(registry)) as server:
         sandbox.faults.inject("amazon", "lwaToken", Fault("delay", seconds=0.6))
-        grant = {"grant_type": "client_credentials", "client_id": "c", "client_secret": "s"}
+        grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
         started = time.monotonic()
         with pytest.raises(requests.ReadTimeout):
             requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=0.2)

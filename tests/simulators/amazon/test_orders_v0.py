@@ -206,7 +206,7 @@ def test_confirm_shipment_records_the_package(api: Any) -> None:
         "item:00000000000000",
     ],
 )
-def test_invalid_confirmations_are_400_and_change_nothing(api: Any, error_codes: Any, body: Any) -> None:
+def test_invalid_confirmations_are_400_and_change_nothing(api: Any, error_codes: Any, conforms: Any, body: Any) -> None:
     order = api.model.create_order(status="Unshipped", items=[{"sku": "A", "quantity": 2}])
     stamp = order.last_update_date
     api.sims.sandbox.clock.advance(30)
@@ -224,14 +224,16 @@ def test_invalid_confirmations_are_400_and_change_nothing(api: Any, error_codes:
     response = api.post(f"{ORDERS}/{order.amazon_order_id}/shipmentConfirmation", body)
     assert response.status_code == 400, response.text
     assert error_codes(response) == ["InvalidInput"]
+    conforms(response.json(), "ConfirmShipmentErrorResponse")
     assert order.status == "Unshipped" and order.shipments == [] and order.last_update_date == stamp
 
 
-def test_update_shipment_status(api: Any, error_codes: Any) -> None:
+def test_update_shipment_status(api: Any, error_codes: Any, conforms: Any) -> None:
     order = api.model.create_order(status="Unshipped")
     path = f"{ORDERS}/{order.amazon_order_id}/shipment"
     bad = api.post(path, {"marketplaceId": US, "shipmentStatus": "Lost"})
     assert bad.status_code == 400 and error_codes(bad) == ["InvalidInput"]
+    conforms(bad.json(), "UpdateShipmentStatusErrorResponse")
     assert order.shipment_status_updates == []
     api.sims.sandbox.clock.advance(10)
     ok = api.post(path, {"marketplaceId": US, "shipmentStatus": "ReadyForPickup"})
@@ -263,6 +265,8 @@ def test_lwa_grants_and_refusals(sims: Any) -> None:
     assert body["token_type"] == "bearer" and body["expires_in"] >= 3600
     refused = requests.post(url, data={"grant_type": "password", "client_id": "c", "client_secret": "s"}, timeout=5)
     assert refused.status_code == 400 and refused.json()["error"] == "unsupported_grant_type"
+    scopeless = requests.post(url, data={**grant, "scope": ""}, timeout=5)
+    assert scopeless.status_code == 400 and scopeless.json()["error"] == "invalid_scope"
     missing = requests.post(
         url, data={"grant_type": "refresh_token", "client_id": "c", "client_secret": "s"}, timeout=5
     )
