@@ -1,0 +1,265 @@
+"""The kill matrix: run the conformance suite against every mutant and show which rules catch it.
+
+``python -m harness.mutation`` runs the whole suite against each mutant of :mod:`harness.mutants`
+(and once against the reference connector, the baseline) and prints, per mutant, whether the rule
+it breaks failed (killed) or not (SURVIVED), and which other rules failed with it. It exits 1 when
+a mutant survives. ``--quick`` runs only the scenarios of each mutant's own rule (what CI does).
+
+A mutant counts as killed only by a scenario that is tagged with its rule, fails against the mutant
+and passes against the reference connector in the same run: a scenario that is broken for everyone
+proves nothing.
+
+Runs are spread over worker processes (``--workers``); each worker runs its share of the suite runs
+one after another in its own process (pytest's start-up is paid once per worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness import mutants as catalogue_module
+from harness.mutants import Mutant
+
+REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One suite run: a connector (``--impl``) and an optional tag expression."""
+
+    key: str
+    impl: str
+    tags: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What one suite run reported: scenario outcomes (by node ID) and the rules each checks."""
+
+    exit_code: int
+    scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str = ""
+    seconds: float = 0.0
+
+    def failed(self) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.scenarios.items() if v["outcome"] == "failed"}
+
+    def passed(self) -> set[str]:
+        return {k for k, v in self.scenarios.items() if v["outcome"] == "passed"}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"exit_code": self.exit_code, "scenarios": self.scenarios, "error": self.error, "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outcome:
+        return cls(
+            int(data["exit_code"]), dict(data["scenarios"]), str(data.get("error", "")), float(data.get("seconds", 0))
+        )
+
+
+@dataclass
+class Verdict:
+    """One mutant's fate: killed or not, by which scenarios, and every rule that failed against it."""
+
+    mutant: Mutant
+    killed: bool
+    killing: list[str]
+    failed_rules: list[str]
+    error: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mutant": self.mutant.name,
+            "rule": self.mutant.rule,
+            "description": self.mutant.description,
+            "killed": self.killed,
+            "killing_scenarios": self.killing,
+            "failed_rules": self.failed_rules,
+            "error": self.error,
+        }
+
+
+# -- running the suite (inside a worker process) ---------------------------------------------------------
+def run_job(job: Job, report_dir: Path) -> Outcome:
+    """Run the suite once, in this process, quietly; the outcome comes from its conformance.json."""
+    from harness.cli import main as cli_main
+
+    argv = ["run", "--impl", job.impl, "--profile", "strict", "--report-dir", str(report_dir)]
+    if job.tags:
+        argv += ["--tags", job.tags]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = cli_main(argv)
+    report = report_dir / "conformance.json"
+    if not report.exists():
+        return Outcome(code, error=sink.getvalue()[-2000:] or "the run wrote no report")
+    data = json.loads(report.read_text())
+    scenarios = {
+        s["nodeid"]: {"outcome": s["outcome"], "rules": list(s["rules"]), "scenario": s["scenario"]}
+        for s in data.get("scenarios", [])
+    }
+    return Outcome(code, scenarios)
+
+
+def _worker(jobs: list[Job], out: Path) -> None:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="asc-mutation-") as tmp:
+        # pytest's own temporary root, private to this worker: no time spent pruning other runs' leftovers
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = tmp
+        for index, job in enumerate(jobs):
+            started = time.perf_counter()
+            outcome = run_job(job, Path(tmp) / str(index))
+            outcome.seconds = round(time.perf_counter() - started, 3)
+            results[job.key] = outcome.as_json()
+    out.write_text(json.dumps(results))
+
+
+def run_jobs(jobs: list[Job], workers: int = 2) -> dict[str, Outcome]:
+    """Run jobs spread over ``workers`` subprocesses (round robin); outcomes by job key."""
+    workers = max(1, min(workers, len(jobs)))
+    shares = [jobs[i::workers] for i in range(workers)]
+    with tempfile.TemporaryDirectory(prefix="asc-mutation-") as tmp:
+
+        def launch(index: int) -> dict[str, Any]:
+            spec = Path(tmp) / f"jobs-{index}.json"
+            out = Path(tmp) / f"out-{index}.json"
+            spec.write_text(json.dumps([vars(j) for j in shares[index]]))
+            proc = subprocess.run(
+                [sys.executable, "-m", "harness.mutation", "--worker", str(spec), str(out)],
+                capture_output=True,
+                text=True,
+                cwd=tmp,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                timeout=1800,
+            )
+            if not out.exists():
+                message = (proc.stderr or proc.stdout)[-2000:]
+                return {j.key: Outcome(proc.returncode, error=message).as_json() for j in shares[index]}
+            return dict(json.loads(out.read_text()))
+
+        merged: dict[str, Any] = {}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for part in pool.map(launch, range(workers)):
+                merged.update(part)
+    return {key: Outcome.from_json(value) for key, value in merged.items()}
+
+
+# -- verdicts ----------------------------------------------------------------------------------------------
+def verdict(mutant: Mutant, outcome: Outcome, baseline: Outcome) -> Verdict:
+    """Killed when a scenario tagged with the mutant's rule fails against it and passes on the reference."""
+    trusted = baseline.passed()
+    failed = {k: v for k, v in outcome.failed().items() if k in trusted}
+    killing = sorted(v["scenario"] for v in failed.values() if mutant.rule in v["rules"])
+    rules = sorted({r for v in failed.values() for r in v["rules"]})
+    return Verdict(mutant, bool(killing) and outcome.exit_code == 1, killing, rules, outcome.error)
+
+
+def kill_matrix(mutants: Sequence[Mutant], *, quick: bool = False, workers: int = 2) -> tuple[list[Verdict], Outcome]:
+    """Run the suite against each mutant (only its rule's scenarios when ``quick``) and the reference."""
+    jobs = [Job(m.name, m.impl, m.rule if quick else None) for m in mutants]
+    rules = sorted({m.rule for m in mutants})
+    jobs.insert(0, Job(REFERENCE, REFERENCE, " or ".join(rules) if quick else None))
+    outcomes = run_jobs(jobs, workers)
+    baseline = outcomes[REFERENCE]
+    return [verdict(m, outcomes[m.name], baseline) for m in mutants], baseline
+
+
+def render(verdicts: Sequence[Verdict], baseline: Outcome) -> str:
+    """The matrix as text: one line per mutant, then the rules the reference itself fails (if any)."""
+    width = max(len(v.mutant.name) for v in verdicts)
+    lines = [f"{'mutant':<{width}}  {'rule':<8} {'verdict':<9} rules failing against the mutant"]
+    for v in verdicts:
+        state = "killed" if v.killed else "SURVIVED"
+        others = ", ".join(v.failed_rules) or "-"
+        lines.append(f"{v.mutant.name:<{width}}  {v.mutant.rule:<8} {state:<9} {others}")
+        if v.error:
+            lines.append(f"{'':<{width}}  error: {v.error.strip().splitlines()[-1]}")
+    broken = sorted({r for s in baseline.failed().values() for r in s["rules"]})
+    killed = sum(v.killed for v in verdicts)
+    lines.append(f"{killed}/{len(verdicts)} mutants killed")
+    if broken:
+        lines.append("the reference connector itself fails " + ", ".join(broken) + " (those scenarios kill nothing)")
+    return "\n".join(lines)
+
+
+def markdown(verdicts: Sequence[Verdict]) -> str:
+    """The matrix as a Markdown table: mutant rows, one column per rule that failed against any mutant."""
+    rules = sorted({r for v in verdicts for r in v.failed_rules} | {v.mutant.rule for v in verdicts}, key=_rule_key)
+    head = "| mutant | breaks | verdict | " + " | ".join(rules) + " |"
+    rows = [head, "|" + " --- |" * (3 + len(rules))]
+    for v in verdicts:
+        cells = []
+        for rule in rules:
+            if rule == v.mutant.rule:
+                cells.append("**K**" if rule in v.failed_rules else "**S**")
+            else:
+                cells.append("x" if rule in v.failed_rules else "")
+        state = "killed" if v.killed else "SURVIVED"
+        rows.append(f"| `{v.mutant.name}` | {v.mutant.rule} | {state} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _rule_key(rule: str) -> tuple[int, str]:
+    from harness.rules import catalogue
+
+    ids = list(catalogue())
+    return (ids.index(rule), rule) if rule in ids else (len(ids), rule)
+
+
+# -- command line ------------------------------------------------------------------------------------------
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the kill-matrix command (also usable as an ``asc-conformance`` subcommand)."""
+    parser.add_argument("--quick", action="store_true", help="run only each mutant's own rule's scenarios")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--mutant", action="append", default=[], help="only this mutant (repeatable)")
+    parser.add_argument("--json", default=None, help="write the verdicts to this JSON file")
+    parser.add_argument("--markdown", default=None, help="write the matrix as a Markdown table to this file")
+    parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the kill matrix as ``args`` say; 0 when every mutant is killed, 1 otherwise, 2 on bad input."""
+    if args.list:
+        for m in catalogue_module.catalogue():
+            print(f"{m.name:<40} {m.rule:<8} {m.description}")
+        return 0
+    try:
+        chosen = catalogue_module.resolve_names(args.mutant)
+    except KeyError as err:
+        print(f"mutation: error: {err.args[0]}", file=sys.stderr)
+        return 2
+    verdicts, baseline = kill_matrix(chosen, quick=args.quick, workers=args.workers)
+    print(render(verdicts, baseline))
+    if args.json:
+        Path(args.json).write_text(json.dumps([v.as_json() for v in verdicts], indent=1))
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(verdicts) + "\n")
+    return 0 if all(v.killed for v in verdicts) else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--worker"]:
+        jobs = [Job(**j) for j in json.loads(Path(argv[1]).read_text())]
+        _worker(jobs, Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

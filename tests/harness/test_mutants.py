@@ -1,0 +1,52 @@
+"""The suite bites: every catalogued mutant fails a scenario tagged with the rule it breaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import mutants
+from harness.impl import resolve
+from harness.mutation import Outcome, kill_matrix, markdown, render, verdict
+from harness.rules import catalogue as rule_catalogue
+
+RULES_JSON = Path(__file__).resolve().parents[2] / "harness" / "rules.json"
+
+
+def _seed_rules() -> set[str]:
+    data = json.loads(RULES_JSON.read_text())
+    return {r["id"] for r in data["rules"] if r["source"] == "seed"}
+
+
+def test_the_catalogue_breaks_every_seed_rule_with_named_mutants() -> None:
+    found = mutants.catalogue()
+    assert len(found) >= 25
+    assert _seed_rules() <= {m.rule for m in found}, sorted(_seed_rules() - {m.rule for m in found})
+    known = set(rule_catalogue())
+    for mutant in found:
+        assert mutant.rule in known, mutant
+        assert mutant.description and "\n" not in mutant.description
+        assert resolve(mutant.impl) is mutant.factory  # reachable through --impl like any connector
+
+
+def test_a_scenario_broken_on_the_reference_kills_nothing() -> None:
+    mutant = mutants.MUTANTS["imports_while_pending"]
+    tagged = {"outcome": "failed", "rules": ["IMP-02"], "scenario": "A Pending order has no Magento order"}
+    other = {"outcome": "failed", "rules": ["IMP-01"], "scenario": "listed"}
+    against_mutant = Outcome(1, {"a": tagged, "b": other})
+    assert verdict(mutant, against_mutant, Outcome(0, {"a": {**tagged, "outcome": "passed"}})).killed
+    assert not verdict(mutant, against_mutant, Outcome(1, {"a": tagged})).killed  # fails on the reference too
+    only_other = Outcome(1, {"b": other})
+    assert not verdict(mutant, only_other, Outcome(0, {"b": {**other, "outcome": "passed"}})).killed
+
+
+def test_every_mutant_is_killed_by_a_scenario_of_its_rule() -> None:
+    verdicts, baseline = kill_matrix(mutants.catalogue(), quick=True, workers=2)
+    text = render(verdicts, baseline)
+    assert not [v for v in verdicts if v.error], text
+    survivors = [v.mutant.name for v in verdicts if not v.killed]
+    assert not survivors, text
+    for v in verdicts:
+        assert v.mutant.rule in v.failed_rules and v.killing, text
+    table = markdown(verdicts)
+    assert table.count("| killed |") == len(verdicts)
