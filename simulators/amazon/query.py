@@ -216,7 +216,7 @@ def parse_v0(args: MultiDict[str, str], now: datetime) -> OrdersQuery:
         raise invalid_input(f"Invalid AmazonOrderIds: {','.join(bad_ids)}", "An AmazonOrderId is in 3-7-7 format")
     dates = [_time(args, n) for n in ("CreatedAfter", "CreatedBefore", "LastUpdatedAfter", "LastUpdatedBefore")]
     names = ("CreatedAfter", "CreatedBefore", "LastUpdatedAfter", "LastUpdatedBefore")
-    _window(now, names, *dates, required=not order_ids)
+    _window(now, names, *dates, required=True)
     query.created_after, query.created_before, query.updated_after, query.updated_before = (
         None if d is None else iso_z(d) for d in dates
     )
