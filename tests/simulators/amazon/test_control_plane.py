@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -139,10 +138,8 @@ def test_a_delay_past_the_clients_timeout_live() -> None:
     with LiveServer(AmazonApp(registry)) as server:
         sandbox.faults.inject("amazon", "lwaToken", Fault("delay", seconds=0.6))
         grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
-        started = time.monotonic()
         with pytest.raises(requests.ReadTimeout):
             requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=0.2)
-        assert time.monotonic() - started < 0.6
         assert requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=5).status_code == 200
         sandbox.faults.inject("amazon", "lwaToken", Fault("delay", seconds=0.3))
         assert requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=5).status_code == 200  # within timeout
