@@ -1,0 +1,183 @@
+"""End-to-end sync benchmark of the reference connector against the in-process simulators.
+
+For each size N it places N new Unshipped Amazon orders (MFN, one or two lines over 50 SKUs with
+ample stock), runs ONE ``Connector.sync`` and reports: seconds, orders per second, peak memory of the
+process (each size runs in a fresh child process, so the peaks do not mix), the HTTP calls per imported
+order by operation (counted from the sandbox journal), and the growth ratios t(10N)/t(N): about 10
+means linear. Not run by pytest::
+
+    .venv/bin/python benchmarks/connector_sync.py                 # 1k, 10k, 100k
+    .venv/bin/python benchmarks/connector_sync.py --sizes 1000 5000 --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import json
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from reference_impl import Connector, StoreConfig  # noqa: E402
+from simulators import Sandbox, SandboxRegistry  # noqa: E402
+from simulators.amazon.wire import AmazonApp  # noqa: E402
+from simulators.journal import Journal, JournalEntry  # noqa: E402
+from simulators.magento.wire import MagentoApp  # noqa: E402
+from simulators.transport import InProcess  # noqa: E402
+
+AMAZON = "http://sp-api.bench"
+MAGENTO = "http://magento.bench"
+SKUS = [f"BENCH-{n:03d}" for n in range(50)]
+
+
+class CountingJournal(Journal):
+    """A journal that counts requests by (service, operation, status) instead of keeping them."""
+
+    def __init__(self) -> None:
+        super().__init__(limit=1)
+        self.counts: Counter[tuple[str, str, int]] = Counter()
+
+    def record(self, entry: JournalEntry) -> None:
+        self.counts[(entry.service, entry.operation, entry.status)] += 1
+
+
+def _place_orders(sandbox: Sandbox, count: int) -> None:
+    for n in range(count):
+        items = [{"sku": SKUS[n % len(SKUS)], "quantity": 1 + n % 2, "price": "9.99"}]
+        if n % 4 == 0:
+            items.append({"sku": SKUS[(n * 7 + 3) % len(SKUS)], "quantity": 1, "price": "4.50", "tax": "0.36"})
+        sandbox.amazon.create_order(items=items, status="Unshipped")
+        if n % 20 == 19:
+            sandbox.clock.advance(1)
+
+
+def run_one(size: int, *, profile: bool, trace: bool) -> dict[str, object]:
+    """One size in this process: set up, sync once, measure."""
+    registry = SandboxRegistry(seed=3)
+    sandbox = registry.add(Sandbox("default", seed=3))
+    journal = CountingJournal()
+    sandbox.journal = journal
+    for sku in SKUS:
+        sandbox.magento.create_product(sku, price="9.99", qty=10 * size + 100)
+    clock = sandbox.clock
+    workdir = Path(tempfile.mkdtemp(prefix="asc-bench-"))
+    connector = Connector(workdir / "c.db", now=clock.now, sleep=lambda s: clock.advance(s))
+    connector.integrate_store(
+        StoreConfig(
+            name="Main",
+            marketplace_id="ATVPDKIKX0DER",
+            amazon_endpoint=AMAZON,
+            lwa_endpoint=AMAZON,
+            lwa_client_id="c",
+            lwa_client_secret="s",
+            refresh_token="r",
+            magento_url=MAGENTO,
+            magento_username="admin",
+            magento_password="admin123",
+            integrated_at=clock.now(),
+        )
+    )
+    clock.advance(60)
+    started = time.perf_counter()
+    _place_orders(sandbox, size)
+    setup_s = time.perf_counter() - started
+    clock.advance(300)
+    with InProcess() as transport:
+        # ``responses`` keeps every call it answered; that log is the test transport's, not the connector's.
+        transport.mount(AMAZON, AmazonApp(registry))
+        transport.mount(MAGENTO, MagentoApp(registry))
+        for call_list in [transport._mock._calls, *(r.calls for r in transport._mock.registered())]:
+            call_list.add_call = lambda *args, **kwargs: None  # type: ignore[method-assign]
+        if trace:
+            tracemalloc.start()
+        profiler = cProfile.Profile() if profile else None
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        report = connector.sync("Main")["Main"]
+        if profiler:
+            profiler.disable()
+        sync_s = time.perf_counter() - started
+        traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
+        if trace:
+            tracemalloc.stop()
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    imported = sum(1 for row in connector.storage.orders("Main") if row.magento_entity_id is not None)
+    connector.close()
+    calls: Counter[str] = Counter()
+    for (service, operation, _status), count in journal.counts.items():
+        calls[f"{service}.{operation}"] += count
+    total_calls = sum(calls.values())
+    result: dict[str, object] = {
+        "orders": size,
+        "imported": imported,
+        "errors": len(report.get("errors") or []),
+        "setup_s": round(setup_s, 2),
+        "sync_s": round(sync_s, 2),
+        "orders_per_s": round(size / sync_s, 1),
+        "peak_rss_mb": round(rss_peak / 1024, 1),
+        "rss_growth_during_sync_mb": round((rss_peak - rss_before) / 1024, 1),
+        "traced_peak_mb": round(traced_peak / 2**20, 1) if traced_peak is not None else None,
+        "http_calls": total_calls,
+        "calls_per_order": round(total_calls / max(imported, 1), 3),
+        "calls_by_operation": dict(sorted(calls.items())),
+    }
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        result["profile"] = out.getvalue()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
+    parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of each sync")
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one, profile=args.profile, trace=args.tracemalloc)), flush=True)
+        return 0
+    results: dict[int, dict[str, object]] = {}
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size)]
+        command += ["--profile"] * args.profile + ["--tracemalloc"] * args.tracemalloc
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, check=False)
+        except subprocess.TimeoutExpired:
+            print(f"{size:>7} orders: did not finish within {args.timeout:.0f} s", flush=True)
+            break
+        if done.returncode != 0:
+            print(f"{size:>7} orders: failed\n{done.stderr[-2000:]}", flush=True)
+            break
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        results[size] = result
+        profile = result.pop("profile", None)
+        print(json.dumps(result), flush=True)
+        if profile:
+            print(profile, flush=True)
+    sizes = sorted(results)
+    for small, big in itertools.pairwise(sizes):
+        ratio = float(results[big]["sync_s"]) / max(float(results[small]["sync_s"]), 1e-9)  # type: ignore[arg-type]
+        print(f"t({big})/t({small}) = {ratio:.2f} (linear: {big / small:.0f})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
