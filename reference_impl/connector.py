@@ -15,6 +15,7 @@ from filelock import FileLock, Timeout
 from reference_impl.amazon_api import AmazonClient
 from reference_impl.cancellation import CANCEL_REASONS, cancel_on_amazon, record_cancellation
 from reference_impl.http_errors import RemoteError
+from reference_impl.http_session import ConnectorSession
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import is_due
 from reference_impl.settings import OrderSettings, StoreConfig
@@ -47,7 +48,7 @@ class Connector:
         self.storage = Storage(db_path)
         self.now = now or _system_now
         self.sleep = sleep or time.sleep
-        self.session = session or requests.Session()
+        self.session = session or ConnectorSession()
         self._amazon: dict[str, AmazonClient] = {}
         self._magento: dict[tuple[str, str], MagentoClient] = {}
 
