@@ -276,7 +276,8 @@ class OrderBook:
                 raise invalid_type(shipping, "Magento\\Sales\\Api\\Data\\ShippingInterface")
             if shipping.get("address") is not None:
                 shipping_address = _address(shipping["address"], "shipping")
-        grand_given = entity.get("grand_total")
+        grand_given = None if entity.get("grand_total") is None else decimal(entity["grand_total"])
+        base_given = None if entity.get("base_grand_total") is None else decimal(entity["base_grand_total"])
         if not afn:
             for sku, qty in wanted.items():
                 item = self.catalog.stock.get(sku)
@@ -292,8 +293,8 @@ class OrderBook:
         order_items = [self._item(entity_id, store.store_id, now, line) for line in lines]
         subtotal = sum((d(i["row_total"]) for i in order_items), ZERO)
         tax_total = sum((d(i["tax_amount"]) for i in order_items), ZERO)
-        grand = decimal(grand_given) if grand_given is not None else subtotal + tax_total + shipping_amount
-        base_grand = decimal(entity.get("base_grand_total", grand))
+        grand = grand_given if grand_given is not None else subtotal + tax_total + shipping_amount
+        base_grand = base_given if base_given is not None else grand
         order = copy.deepcopy({k: v for k, v in entity.items() if k not in {"items", "extension_attributes"}})
         currency = str(entity.get("order_currency_code") or "USD")
         order.update(
@@ -769,6 +770,7 @@ class OrderBook:
                     **_doc_line(item, qty, row, item_tax),
                     "entity_id": self._next("creditmemo_item"),
                     "parent_id": memo_id,
+                    "base_cost": 0.0,
                     "back_to_stock": item["item_id"] in restock,
                 }
             )

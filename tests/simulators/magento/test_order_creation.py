@@ -1,0 +1,151 @@
+"""POST /V1/orders: what a full order entity becomes, and what Magento refuses (writing nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulators.magento import errors
+
+
+def test_a_placed_order_has_magentos_shape_and_reserves_its_stock(api: Any) -> None:
+    order = api.place()
+    assert order["increment_id"] == "000000001" and order["entity_id"] == 1
+    assert (order["state"], order["status"], order["ext_order_id"]) == (
+        "processing",
+        "processing",
+        "111-0000000-0000001",
+    )
+    assert order["payment"]["po_number"] == "111-0000000-0000001" and order["payment"]["method"] == "amazonpayment"
+    assert (order["subtotal"], order["tax_amount"], order["grand_total"], order["total_due"]) == (20.0, 1.6, 21.6, 21.6)
+    assert order["billing_address"]["parent_id"] == order["entity_id"]
+    shipping = order["extension_attributes"]["shipping_assignments"][0]
+    assert shipping["shipping"]["address"]["address_type"] == "shipping"
+    assert [i["sku"] for i in shipping["items"]] == ["SKU-1"]
+    assert order["status_histories"] == []
+    assert order["created_at"] == api.sims.sandbox.clock.now().strftime("%Y-%m-%d %H:%M:%S")
+    assert api.model.salable_qty("SKU-1") == 8
+    assert api.get(f"/orders/{order['entity_id']}").json() == order
+
+
+def test_increment_ids_follow_a_per_store_sequence_unless_given(api: Any) -> None:
+    api.model.add_store_view("second", "Second", "base")
+    first = api.place()
+    second = api.place(store_id=2)
+    third = api.place()
+    given = api.place(increment_id="AMZ-1")
+    assert [o["increment_id"] for o in (first, second, third, given)] == [
+        "000000001",
+        "2000000001",
+        "000000002",
+        "AMZ-1",
+    ]
+    assert api.error(api.post("/orders", {"entity": api.entity(increment_id="AMZ-1")}), 400) == (
+        'The order number "AMZ-1" is already in use.'
+    )
+
+
+def test_status_history_comments_are_kept_newest_first(api: Any) -> None:
+    order = api.place(status_histories=[{"comment": "Imported.", "status": "processing"}])
+    assert [h["comment"] for h in order["status_histories"]] == ["Imported."]
+    assert api.post(f"/orders/{order['entity_id']}/comments", {"statusHistory": {"comment": "Later."}}).json()
+    listed = api.get(f"/orders/{order['entity_id']}/comments").json()
+    assert [h["comment"] for h in listed["items"]] == ["Later.", "Imported."] and listed["total_count"] == 2
+    assert all(h["parent_id"] == order["entity_id"] for h in listed["items"])
+
+
+def test_custom_statuses_must_belong_to_the_state(api: Any) -> None:
+    message = api.error(api.post("/orders", {"entity": api.entity(status="amazon_new")}), 400)
+    assert message == 'The "amazon_new" status is not assigned to the "processing" state.'
+    api.model.add_order_status("amazon_new", "processing")
+    order = api.place(status="amazon_new")
+    assert (order["state"], order["status"]) == ("processing", "amazon_new")
+    assert api.error(api.post("/orders", {"entity": api.entity(status="complete")}), 400) == (
+        'The "complete" status is not assigned to the "processing" state.'
+    )
+    pending = api.place(state=None, status=None)
+    assert (pending["state"], pending["status"]) == ("new", "pending")
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        ({"items": []}, 400, '"items" is required. Enter and try again.'),
+        ({"items": [{"qty_ordered": 1}]}, 400, '"sku" is required. Enter and try again.'),
+        ({"items": [{"sku": "NOPE", "qty_ordered": 1}]}, 404, errors.PRODUCT_NOT_FOUND),
+        ({"items": [{"sku": "SKU-1", "qty_ordered": "two"}]}, 400, 'The "two" value\'s type is invalid.'),
+        ({"items": [{"sku": "SKU-1", "qty_ordered": 0}]}, 400, 'Invalid value of "0" provided'),
+        ({"items": [{"sku": "SKU-1", "qty_ordered": 11}]}, 400, errors.QTY_NOT_AVAILABLE),
+        ({"store_id": 9}, 400, errors.STORE_NOT_FOUND),
+        ({"customer_id": 42}, 404, "No such entity with customerId = 42"),
+        ({"payment": {"po_number": "x"}}, 400, '"method" is required. Enter and try again.'),
+        ({"billing_address": {"firstname": "J"}}, 400, '"city" is required. Enter and try again.'),
+        ({"grand_total": "lots"}, 400, 'The "lots" value\'s type is invalid.'),
+        ({"status_histories": "hello"}, 400, 'The "hello" value\'s type is invalid.'),
+        (
+            {"items": [{"sku": "SKU-1", "qty_ordered": 1}, {"sku": "SKU-2", "qty_ordered": 6}]},
+            400,
+            errors.QTY_NOT_AVAILABLE,
+        ),
+    ],
+)
+def test_bad_entities_get_magentos_error_and_leave_no_trace(
+    api: Any, change: dict[str, Any], status: int, message: str
+) -> None:
+    response = api.post("/orders", {"entity": api.entity(**change)})
+    assert api.error(response, status).startswith(message)
+    assert api.model.orders == {} and api.model.reservations == []
+    assert api.place()["increment_id"] == "000000001"  # no sequence number was used up
+
+
+def test_disabled_and_out_of_stock_products_are_refused(api: Any) -> None:
+    api.model.set_product_status("SKU-1", enabled=False)
+    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.PRODUCT_NOT_AVAILABLE
+    api.model.set_product_status("SKU-1", enabled=True)
+    api.model.set_stock("SKU-1", 10, is_in_stock=False)
+    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.OUT_OF_STOCK
+    assert api.model.orders == {}
+
+
+def test_stock_held_by_reservations_is_not_salable(api: Any) -> None:
+    api.model.reserve("SKU-1", -9, "held for an Amazon order")
+    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.QTY_NOT_AVAILABLE
+    api.model.reserve("SKU-1", 9, "released")
+    assert api.place()["items"][0]["qty_ordered"] == 2
+
+
+def test_fba_orders_take_no_stock_and_ignore_salability(api: Any) -> None:
+    api.model.set_stock("SKU-1", 0)
+    afn = {"amazon_fulfillment_channel": "AFN"}
+    order = api.place(state="complete", status="complete", extension_attributes=afn)
+    assert order["state"] == "complete" and api.model.reservations == []
+
+
+def test_unmanaged_stock_is_always_salable_and_never_reserved(api: Any) -> None:
+    api.model.set_stock("SKU-1", 0, manage_stock=False)
+    api.place(items=[{"sku": "SKU-1", "qty_ordered": 50}])
+    assert api.model.reservations == []
+
+
+def test_customer_orders_must_name_a_customer_of_the_stores_website(api: Any) -> None:
+    customer = api.model.create_customer("jane@example.com", "Jane", "Buyer")
+    order = api.place(customer_id=customer["id"], customer_is_guest=0)
+    assert order["customer_id"] == customer["id"] and order["customer_is_guest"] == 0
+    api.model.add_store_view("eu", "EU", "europe")
+    response = api.post("/orders", {"entity": api.entity(customer_id=customer["id"], store_id=2)})
+    assert api.error(response, 404) == f"No such entity with customerId = {customer['id']}"
+
+
+def test_saving_an_existing_order_changes_its_status_and_ext_order_id(api: Any) -> None:
+    order = api.place()
+    api.model.add_order_status("ready", "processing")
+    body = {"entity_id": order["entity_id"], "increment_id": order["increment_id"], "status": "ready"}
+    saved = api.post("/orders", {"entity": {**body, "ext_order_id": "NEW-ID"}}).json()
+    assert (saved["status"], saved["ext_order_id"]) == ("ready", "NEW-ID")
+    assert api.model.find("ext_order_id", "NEW-ID")[0]["entity_id"] == order["entity_id"]
+    assert api.model.find("ext_order_id", "111-0000000-0000001") == []
+    wrong = api.post("/orders", {"entity": {**body, "status": "closed"}})
+    assert api.error(wrong, 400) == 'The "closed" status is not assigned to the "processing" state.'
+    assert api.error(api.post("/orders", {"entity": {"entity_id": 99, "status": "ready"}}), 404)
+    assert len(api.model.orders) == 1
