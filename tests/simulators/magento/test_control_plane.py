@@ -1,0 +1,163 @@
+"""The Magento control plane over HTTP (/_sim/...), and the shared journal, faults, reset, namespaces and clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from simulators.journal import Fault
+
+
+def _ctl(api: Any, method: str, path: str, body: Any = None, namespace: str = "") -> requests.Response:
+    base = api.sims.magento_url + (f"/ns/{namespace}" if namespace else "")
+    return requests.request(method, f"{base}/_sim{path}", json=body, timeout=5)
+
+
+def test_catalog_set_up_over_http(api: Any) -> None:
+    created = _ctl(api, "POST", "/products", {"sku": "NEW", "price": "3.50", "qty": 4})
+    assert created.status_code == 200 and created.json()["salable_qty"] == 4
+    assert _ctl(api, "POST", "/products/status", {"sku": "NEW", "enabled": False}).json()["status"] == 2
+    stock = _ctl(api, "POST", "/stock", {"sku": "NEW", "qty": 9}).json()
+    assert (stock["qty"], stock["is_in_stock"], stock["salable_qty"]) == (9, True, 9)
+    assert _ctl(api, "POST", "/products/delete", {"sku": "NEW"}).json() == {"deleted": "NEW"}
+    assert api.error(api.get("/products/NEW"), 404)
+    refused = _ctl(api, "POST", "/stock", {"sku": "SKU-1", "qty": -4})
+    assert refused.status_code == 400 and "negative" in refused.json()["error"]
+    assert _ctl(api, "POST", "/stock", {"sku": "NOPE", "qty": 1}).status_code == 400
+
+
+def test_merchant_actions_over_http_name_orders_by_increment_id(api: Any) -> None:
+    order = api.place()
+    shipped = _ctl(
+        api,
+        "POST",
+        "/orders/ship",
+        {"increment_id": order["increment_id"], "carrier_code": "ups", "track_number": "1Z1"},
+    )
+    assert shipped.status_code == 200, shipped.text
+    shipment = api.model.shipments_of(order["entity_id"])[0]
+    assert (shipment["tracks"][0]["carrier_code"], shipment["tracks"][0]["track_number"]) == ("ups", "1Z1")
+    invoiced = _ctl(api, "POST", "/orders/invoice", {"order_id": order["entity_id"]}).json()
+    assert invoiced["order"]["state"] == "complete"
+    refused = _ctl(api, "POST", "/orders/invoice", {"order_id": order["entity_id"]})
+    assert refused.status_code == 400 and "status of complete" in refused.json()["error"]
+    refunded = _ctl(api, "POST", "/orders/refund", {"order_id": order["entity_id"], "return_to_stock": True}).json()
+    assert refunded["order"]["state"] == "closed" and api.model.stock["SKU-1"].qty == 10
+
+
+def test_cancel_hold_unhold_and_comment_over_http(api: Any) -> None:
+    order = api.place()
+    oid = {"order_id": order["entity_id"]}
+    assert _ctl(api, "POST", "/orders/hold", oid).json()["order"]["state"] == "holded"
+    assert _ctl(api, "POST", "/orders/cancel", oid).json()["canceled"] is False
+    assert _ctl(api, "POST", "/orders/unhold", oid).json()["order"]["state"] == "processing"
+    assert _ctl(api, "POST", "/orders/comment", {**oid, "comment": "Called the buyer."}).json()["comment"]
+    refused = _ctl(api, "POST", "/orders/comment", {**oid, "comment": "x", "status": "complete"})
+    assert refused.status_code == 400  # the admin form offers only statuses of the order's state
+    assert _ctl(api, "POST", "/orders/cancel", oid).json()["order"]["state"] == "canceled"
+    assert _ctl(api, "POST", "/orders/hold", {"order_id": 99}).status_code == 400
+
+
+def test_stores_statuses_customers_grid_and_messages_over_http(api: Any) -> None:
+    view = _ctl(api, "POST", "/stores", {"code": "uk", "name": "UK", "website_code": "europe"}).json()
+    assert view["store_code"] == "uk" and view["website_code"] == "europe"
+    statuses = _ctl(api, "POST", "/statuses", {"status": "amazon_ready", "label": "Amazon Ready"}).json()
+    assert statuses == {"state": "processing", "statuses": ["processing", "fraud", "amazon_ready"]}
+    order = api.place(status="amazon_ready", store_id=view["store_id"])
+    rows = _ctl(api, "GET", "/orders/grid").json()["rows"]
+    assert [(r["increment_id"], r["status_label"]) for r in rows] == [(order["increment_id"], "Amazon Ready")]
+    assert _ctl(api, "GET", "/orders/grid?store_code=default").json()["rows"] == []
+    found = _ctl(api, "GET", "/orders?amazon_order_id=111-0000000-0000001").json()["items"]
+    assert [o["entity_id"] for o in found] == [order["entity_id"]]
+    customer = _ctl(api, "POST", "/customers", {"email": "a@b.co", "firstname": "A", "lastname": "B"}).json()
+    assert customer["website_id"] == 1
+    assert _ctl(api, "POST", "/customers", {"email": "a@b.co", "firstname": "A", "lastname": "B"}).status_code == 400
+    _ctl(api, "POST", "/messages", {"identity": "x", "text": "Order blocked", "severity": 1})
+    assert [m["text"] for m in _ctl(api, "GET", "/messages").json()["messages"]] == ["Order blocked"]
+    assert _ctl(api, "DELETE", "/messages?identity=x").json() == {"cleared": True}
+    assert _ctl(api, "GET", "/nothing").status_code == 404
+
+
+def test_admin_messages_raised_and_cleared_over_rest_are_read_by_the_harness(api: Any) -> None:
+    path = "/adminNotification/systemMessages/amazon-order-111"
+    assert api.put(path, {"text": "SKU-9 is missing", "severity": 2}).json() is True
+    assert api.put("/adminNotification/systemMessages/critical", {"text": "Down", "severity": 1}).json() is True
+    assert [m.identity for m in api.model.system_messages()] == ["critical", "amazon-order-111"]
+    assert [m["text"] for m in api.get("/adminNotification/systemMessages").json()] == ["Down", "SKU-9 is missing"]
+    assert api.error(api.put(path, {"text": "x", "severity": 9}), 400)
+    assert api.error(api.put(path, {"severity": 1}), 400) == '"text" is required. Enter and try again.'
+    assert api.delete(path).json() is True and api.delete(path).json() is False
+
+
+def test_the_journal_records_magento_operations(api: Any) -> None:
+    order = api.place()
+    api.post(f"/order/{order['entity_id']}/ship", {})
+    api.get("/nowhere")
+    entries = _ctl(api, "GET", "/journal?service=magento").json()["entries"]
+    assert [(e["operation"], e["status"]) for e in entries][-3:] == [
+        ("orderCreate", 200),
+        ("orderShip", 200),
+        ("unknown", 404),
+    ]
+    assert entries[-3]["body"]["entity"]["ext_order_id"] == "111-0000000-0000001"
+
+
+def test_a_status_fault_answers_in_magentos_envelope_and_writes_nothing(api: Any) -> None:
+    assert _ctl(api, "POST", "/faults", {"operation": "orderCreate", "kind": "status", "status": 503}).ok
+    response = api.post("/orders", {"entity": api.entity()})
+    assert api.error(response, 503) == "Simulated fault: HTTP 503"
+    assert api.model.orders == {}
+    assert api.place()["increment_id"] == "000000001"
+
+
+def test_a_fault_after_commit_keeps_the_order_but_fails_the_answer(api: Any) -> None:
+    api.sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
+    response = api.post("/orders", {"entity": api.entity()})
+    assert api.error(response, 500).startswith("Simulated fault after commit")
+    assert len(api.model.orders_for_amazon_id("111-0000000-0000001")) == 1
+    ship_fault = Fault("after_commit", status=502)
+    api.sims.sandbox.faults.inject("magento", "orderShip", ship_fault)
+    oid = api.model.orders_for_amazon_id("111-0000000-0000001")[0]["entity_id"]
+    assert api.error(api.post(f"/order/{oid}/ship", {}), 502)
+    assert len(api.model.shipments_of(oid)) == 1
+
+
+def test_reset_forgets_magento_state(api: Any) -> None:
+    api.place()
+    api.model.raise_message("x", "y")
+    assert _ctl(api, "POST", "/reset", {}).ok
+    model = api.sims.sandbox.magento
+    assert model.orders == {} and model.products == {} and model.system_messages() == []
+    assert requests.get(api.sims.magento_url + "/rest/V1/store/websites", timeout=5).status_code == 401  # old token
+
+
+def test_namespaces_keep_magento_states_apart(api: Any) -> None:
+    base = api.sims.magento_url
+    token = requests.post(
+        f"{base}/ns/other/rest/V1/integration/admin/token",
+        json={"username": "admin", "password": "admin123"},
+        timeout=5,
+    ).json()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{base}/ns/other/rest/V1/products/SKU-1", headers=headers, timeout=5).status_code == 404
+    assert _ctl(api, "POST", "/products", {"sku": "SKU-1", "qty": 1}, namespace="other").ok
+    other = requests.get(f"{base}/ns/other/rest/V1/products/SKU-1", headers=headers, timeout=5).json()
+    assert other["extension_attributes"]["stock_item"]["qty"] == 1
+    assert api.get("/products/SKU-1").json()["extension_attributes"]["stock_item"]["qty"] == 10
+    assert (
+        requests.get(
+            f"{base}/ns/other/rest/V1/orders", headers={"Authorization": f"Bearer {api.token}"}, timeout=5
+        ).status_code
+        == 401
+    )
+
+
+def test_magento_stamps_come_from_the_simulated_clock(api: Any) -> None:
+    assert _ctl(api, "POST", "/clock/advance", {"seconds": 3600}).ok
+    order = api.place()
+    assert order["created_at"] == "2026-01-05 10:00:00"
+    _ctl(api, "POST", "/clock/set", {"now": "2026-02-01T12:00:00Z"})
+    api.post(f"/order/{order['entity_id']}/invoice", {})
+    assert api.get(f"/orders/{order['entity_id']}").json()["updated_at"] == "2026-02-01 12:00:00"
+    assert api.model.invoices_of(order["entity_id"])[0]["created_at"] == "2026-02-01 12:00:00"
