@@ -112,7 +112,14 @@ class ConnectorEnvironment:
 
 @runtime_checkable
 class ConnectorAdapter(Protocol):
-    """The operations the harness drives. Settings keys and values are listed in :data:`SETTINGS`."""
+    """The operations the harness drives. Settings keys and values are listed in :data:`SETTINGS`.
+
+    Optional, outside the protocol: a class attribute ``reads_system_clock = False`` when the connector
+    takes ``env.now``/``env.sleep`` (otherwise each call runs with the system clock frozen at the
+    simulated instant, see ``harness.system_clock``), and ``restart()`` for a connector that restarts in
+    place (otherwise a restart closes the adapter and builds a new one on the same ``env.workdir``).
+    Over HTTP the same operations are the driver protocol (docs/driver-protocol.md).
+    """
 
     def integrate_store(self, store: StoreSpec) -> None: ...
 

@@ -30,14 +30,15 @@ def cli() -> RunCli:
 
 
 def start_process(argv: list[str], cwd: Path | None = None) -> tuple[subprocess.Popen[str], str]:
-    """Start a server process that prints its URL as the first word of its first line; returns it and the URL."""
+    """Start a server process that prints its URL on its first line; returns the process and the URL."""
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     assert process.stdout is not None
     line = process.stdout.readline()
-    if not line.startswith("http"):
+    urls = [word for word in line.split() if word.startswith("http://")]
+    if not urls:
         process.kill()
         raise RuntimeError(f"{argv} did not print its URL: {line!r} {process.stderr.read() if process.stderr else ''}")
-    return process, line.split()[0]
+    return process, urls[0]
 
 
 def stop_process(process: subprocess.Popen[str]) -> None:

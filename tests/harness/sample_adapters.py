@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -91,3 +92,20 @@ class SystemClockReader:
 
     def close(self) -> None:
         pass
+
+
+class SystemClockReference(ReferenceAdapter):
+    """The reference connector left on its default clock (``datetime.now(UTC)``), which also takes the
+    integration instant from the system clock when a store is integrated, as many connectors do."""
+
+    reads_system_clock = True
+
+    def __init__(self, env: ConnectorEnvironment) -> None:
+        self.connector = self.connector_class(env.workdir / "connector.sqlite3", sleep=env.sleep)
+
+    def integrate_store(self, store: StoreSpec) -> None:
+        super().integrate_store(replace(store, integrated_at=datetime.now(UTC)))
+
+
+def system_clock_reference(env: ConnectorEnvironment) -> SystemClockReference:
+    return SystemClockReference(env)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import start_process, stop_process
 from werkzeug.wrappers import Request, Response
 
 from harness.adapter import ActionRefused, ConnectorEnvironment
@@ -206,3 +208,12 @@ def test_a_session_id_that_cannot_go_in_a_path_is_a_protocol_error(
     app.sessions = lambda r: _json({"session": "../admin"}, 201)
     with pytest.raises(ProtocolError, match=re.escape("open_session: the session ID is not usable: '../admin'")):
         http_factory(url)(_env(tmp_path))
+
+
+def test_serve_connector_starts_the_reference_driver() -> None:
+    process, url = start_process([sys.executable, "-m", "harness.cli", "serve", "connector", "--port", "0"])
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        assert resolve(url) is not None  # the hello is the protocol's
+    finally:
+        stop_process(process)

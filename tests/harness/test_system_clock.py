@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sample_adapters import SystemClockReader
 
@@ -36,3 +37,12 @@ def test_a_connector_reading_datetime_now_sees_the_simulated_clock(tmp_path: Pat
 def test_an_adapter_that_takes_the_injected_clock_is_not_wrapped(tmp_path: Path) -> None:
     with open_world(on_simulated_time(create_adapter), seed=1, workdir=tmp_path) as world:
         assert not isinstance(world.adapter, SystemClockAdapter)
+
+
+def test_a_real_connector_on_the_system_clock_passes_time_sensitive_rules(cli: Any, tmp_path: Path) -> None:
+    # the connector stamps the integration instant with datetime.now(): on the wall clock, every order of
+    # the scenario would be "placed before integration" and IMP-01/IMP-03 would fail
+    tags = "IMP-01 or IMP-03 or PRE-01 or PRE-03 or SYN-02"
+    result = cli("run", "--impl", "sample_adapters:system_clock_reference", "--tags", tags, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "rules checked: PASSED" in result.stdout
