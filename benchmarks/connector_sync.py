@@ -17,6 +17,7 @@ import cProfile
 import io
 import itertools
 import json
+import os
 import pstats
 import resource
 import subprocess
@@ -138,7 +139,8 @@ def run_one(size: int, *, profile: bool, trace: bool) -> dict[str, object]:
     }
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("BENCH_TOP", "25")))
         result["profile"] = out.getvalue()
     return result
 

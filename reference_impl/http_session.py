@@ -2,8 +2,9 @@
 
 A plain ``requests.Session`` scans every environment variable (proxy settings, CA bundle) on every
 request; at thousands of calls per sync that is a large share of the connector's own time. This
-session resolves those settings once per scheme and host and reuses them; everything else is
-``requests`` as usual (``trust_env`` still switches the environment off entirely).
+session resolves those settings once per scheme, host and per-call settings and reuses them (a
+changed environment is seen by a new session); everything else is ``requests`` as usual
+(``trust_env`` still switches the environment off entirely).
 """
 
 from __future__ import annotations
@@ -23,25 +24,31 @@ class ConnectorSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
-        self._environment: dict[tuple[str, str, str | None], tuple[dict[str, str], str | None]] = {}
+        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._environment_lock = threading.Lock()
 
     def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
         if not self.trust_env:
             return dict(super().merge_environment_settings(url, proxies, stream, verify, cert))
-        proxies = dict(proxies or {})
         parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc, proxies.get("no_proxy"))
+        try:
+            own = (frozenset(self.proxies.items()), self.stream, self.verify, self.cert)
+            key = (parts.scheme, parts.netloc, frozenset((proxies or {}).items()), stream, verify, cert, own)
+            hash(key)
+        except TypeError:  # unhashable settings: resolve them afresh
+            return self._merge(url, proxies, stream, verify, cert)
         with self._environment_lock:
-            cached = self._environment.get(key)
-            if cached is None:
-                ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-                cached = self._environment[key] = (dict(get_environ_proxies(url, no_proxy=key[2])), ca_bundle)
-        env_proxies, ca_bundle = cached
-        for scheme, proxy in env_proxies.items():
+            merged = self._environment.get(key)
+            if merged is None:
+                merged = self._environment[key] = self._merge(url, proxies, stream, verify, cert)
+        return {**merged, "proxies": dict(merged["proxies"])}
+
+    def _merge(self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
+        proxies = dict(proxies or {})
+        for scheme, proxy in get_environ_proxies(url, no_proxy=proxies.get("no_proxy")).items():
             proxies.setdefault(scheme, proxy)
-        if (verify is True or verify is None) and ca_bundle:
-            verify = ca_bundle
+        if verify is True or verify is None:
+            verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or verify
         return {
             "proxies": merge_setting(proxies, self.proxies),
             "stream": merge_setting(stream, self.stream),
