@@ -681,6 +681,8 @@ class AmazonModel:
             order = self.get(amazon_order_id)
             if marketplace_id != order.marketplace_id:
                 raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
+            if order.fulfillment_channel == "AFN":
+                raise invalid_input("Invalid order", f"Order {amazon_order_id} is fulfilled by Amazon (AFN)")
             if order.status not in {"Unshipped", "PartiallyShipped"}:
                 raise invalid_input(
                     "Invalid order status", f"Order {amazon_order_id} is {order.status} and cannot be confirmed"

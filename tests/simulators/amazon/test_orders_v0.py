@@ -208,12 +208,16 @@ def test_confirm_shipment_records_the_package(api: Any) -> None:
         "market:A1PA6795UKMFR9",
         "market:NOPE",
         "item:00000000000000",
+        "afn:",
     ],
 )
 def test_invalid_confirmations_are_400_and_change_nothing(api: Any, error_codes: Any, conforms: Any, body: Any) -> None:
-    order = api.model.create_order(status="Unshipped", items=[{"sku": "A", "quantity": 2}])
+    channel = "AFN" if body == "afn:" else "MFN"
+    order = api.model.create_order(status="Unshipped", items=[{"sku": "A", "quantity": 2}], fulfillment_channel=channel)
     stamp = order.last_update_date
     api.sims.sandbox.clock.advance(30)
+    if body == "afn:":
+        body = confirmation(order)
     if isinstance(body, str):
         kind, _, value = body.partition(":")
         if kind == "overrides":
