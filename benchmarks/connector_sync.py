@@ -65,7 +65,14 @@ def _place_orders(sandbox: Sandbox, count: int) -> None:
             sandbox.clock.advance(1)
 
 
-def run_one(size: int, *, profile: bool, trace: bool) -> dict[str, object]:
+def _by_operation(counts: Counter[tuple[str, str, int]]) -> dict[str, int]:
+    calls: Counter[str] = Counter()
+    for (service, operation, _status), count in counts.items():
+        calls[f"{service}.{operation}"] += count
+    return dict(sorted(calls.items()))
+
+
+def run_one(size: int, *, profile: bool, trace: bool, idle_sync: bool = True) -> dict[str, object]:
     """One size in this process: set up, sync once, measure."""
     registry = SandboxRegistry(seed=3)
     sandbox = registry.add(Sandbox("default", seed=3))
@@ -116,12 +123,23 @@ def run_one(size: int, *, profile: bool, trace: bool) -> dict[str, object]:
         traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
             tracemalloc.stop()
+        first_sync_calls = journal.counts.copy()
+        idle: dict[str, object] = {}
+        if idle_sync:  # nothing new on Amazon: what a sync costs once everything is imported
+            clock.advance(300)
+            started = time.perf_counter()
+            idle_report = connector.sync("Main")["Main"]
+            idle_calls = journal.counts - first_sync_calls
+            idle = {
+                "idle_sync_s": round(time.perf_counter() - started, 2),
+                "idle_sync_calls": sum(idle_calls.values()),
+                "idle_sync_errors": len(idle_report.get("errors") or []),
+                "idle_calls_by_operation": _by_operation(idle_calls),
+            }
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     imported = sum(1 for row in connector.storage.orders("Main") if row.magento_entity_id is not None)
     connector.close()
-    calls: Counter[str] = Counter()
-    for (service, operation, _status), count in journal.counts.items():
-        calls[f"{service}.{operation}"] += count
+    calls = _by_operation(first_sync_calls)
     total_calls = sum(calls.values())
     result: dict[str, object] = {
         "orders": size,
@@ -135,7 +153,8 @@ def run_one(size: int, *, profile: bool, trace: bool) -> dict[str, object]:
         "traced_peak_mb": round(traced_peak / 2**20, 1) if traced_peak is not None else None,
         "http_calls": total_calls,
         "calls_per_order": round(total_calls / max(imported, 1), 3),
-        "calls_by_operation": dict(sorted(calls.items())),
+        "calls_by_operation": calls,
+        **idle,
     }
     if profiler:
         out = io.StringIO()
@@ -151,15 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of each sync")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
+    parser.add_argument("--no-idle-sync", action="store_true", help="skip the second sync with nothing new")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one, profile=args.profile, trace=args.tracemalloc)), flush=True)
+        result = run_one(args.one, profile=args.profile, trace=args.tracemalloc, idle_sync=not args.no_idle_sync)
+        print(json.dumps(result), flush=True)
         return 0
     results: dict[int, dict[str, object]] = {}
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size)]
         command += ["--profile"] * args.profile + ["--tracemalloc"] * args.tracemalloc
+        command += ["--no-idle-sync"] * args.no_idle_sync
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, check=False)
         except subprocess.TimeoutExpired:
