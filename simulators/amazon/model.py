@@ -386,6 +386,14 @@ class AmazonModel:
             raise ValueError(f"amazon_order_id must be in 3-7-7 format, got {amazon_order_id!r}")
         if items is not None and (not isinstance(items, list) or not items):
             raise ValueError("items must be a non-empty list")
+        texts = {"buyer_name": buyer_name, "buyer_email": buyer_email, "seller_order_id": seller_order_id}
+        for name, value in texts.items():
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ValueError(f"{name} must be a non-empty string")
+        if address is not None and (
+            not isinstance(address, dict) or not all(isinstance(v, str) for v in address.values())
+        ):
+            raise ValueError("address must be an object of strings (Name, AddressLine1, City, CountryCode ...)")
         with self._lock:
             seller = self.sellers.get(seller_id)
             if seller is None:

@@ -237,3 +237,46 @@ def test_feed_documents_of_any_content_are_processed_or_reported(body: bytes) ->
     status = CLIENT.get(f"/feeds/2021-06-30/feeds/{response.get_json()['feedId']}", headers=HEADERS).get_json()
     assert status["processingStatus"] in {"DONE", "FATAL"}
     assert snapshot(SANDBOX)[0] == before[0]  # no order changed: these documents name no order
+
+
+CONTROL_ROUTES = [
+    ("POST", "/_sim/orders"),
+    ("POST", "/_sim/orders/status"),
+    ("POST", "/_sim/orders/cancel"),
+    ("GET", "/_sim/orders/shipments"),
+    ("POST", "/_sim/rate-limits"),
+    ("POST", "/_sim/order-items/page-size"),
+]
+order_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "items": json_values
+        | st.lists(st.dictionaries(st.sampled_from(["sku", "quantity", "price", "tax"]), json_values)),
+        "status": st.sampled_from(["Pending", "Unshipped", "Shipped", "PartiallyShipped"]) | json_values,
+        "marketplace_id": st.sampled_from(["ATVPDKIKX0DER", "A1VC38T7YXB528"]) | json_values,
+        "amazon_order_id": st.sampled_from(["111-1111111-1111111", "1-1-1"]) | json_values,
+        "buyer_name": json_values,
+        "address": json_values,
+        "purchase_date": st.sampled_from(["2026-01-01T00:00:00Z", "tomorrow"]) | json_values,
+        "reason": json_values,
+        "enabled": json_values,
+        "size": json_values,
+    },
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(route=st.sampled_from(CONTROL_ROUTES), body=order_fields | json_values)
+def test_control_routes_answer_400_or_404_for_bad_input(route: tuple[str, str], body: Any) -> None:
+    registry = SandboxRegistry(seed=1)
+    sandbox = registry.add(Sandbox("default", seed=1))
+    client = Client(AmazonApp(registry))
+    method, path = route
+    response = client.open(path, method=method, data=json.dumps(body), content_type="application/json")
+    assert response.status_code in {200, 400, 404}, response.get_data(as_text=True)
+    assert isinstance(response.get_json(), dict)
+    if response.status_code == 200 and path == "/_sim/orders":
+        (order,) = sandbox.amazon.orders.values()
+        assert isinstance(order.buyer_name, str) and all(isinstance(v, str) for v in order.address.values())
+    elif response.status_code != 200:
+        assert sandbox.amazon.orders == {}
