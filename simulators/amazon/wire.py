@@ -365,7 +365,7 @@ class AmazonApp(ServiceApp):
         return {"size": size}
 
 
-# -- helpers ------------------------------------------------------------------------------------------
+# -- request parsing and views ----------------------------------------------------------------------
 def _request_id() -> dict[str, str]:
     return {"x-amzn-RequestId": str(uuid.uuid4())}
 
