@@ -6,12 +6,15 @@ the same world.
 
 Three indexes keep searches proportional to the orders they match rather than to all stored orders:
 a sorted list by (LastUpdateDate, AmazonOrderId), a sorted list by (PurchaseDate, AmazonOrderId) and
-a set of order IDs per status. :meth:`AmazonModel.search` walks the smallest candidate set.
+a set of order IDs per status. :meth:`AmazonModel.search` walks the smallest candidate set: the
+LastUpdateDate range lazily (a page costs its own size), or the PurchaseDate range or status sets
+(a page costs their size m, times log of the page size).
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import re
 import secrets
@@ -622,11 +625,15 @@ class AmazonModel:
                     and (after is None or o.update_key > after)
                 )
 
-            candidates = self._candidates(
+            candidates, ordered = self._candidates(
                 order_ids, created_after, created_before, updated_after, updated_before, wanted_status, after
             )
             matched = (o for o in candidates if keep(o))
-            return list(itertools.islice(matched, limit)) if limit is not None else list(matched)
+            if ordered:
+                return list(itertools.islice(matched, limit)) if limit is not None else list(matched)
+            if limit is not None:  # a page of an unordered candidate set costs O(m log page), not a full sort
+                return heapq.nsmallest(limit, matched, key=lambda o: o.update_key)
+            return sorted(matched, key=lambda o: o.update_key)
 
     def _candidates(
         self,
@@ -637,11 +644,11 @@ class AmazonModel:
         updated_before: datetime | None,
         wanted_status: set[str],
         after: tuple[datetime, str] | None,
-    ) -> Iterator[Order]:
-        """Orders in (LastUpdateDate, AmazonOrderId) order from the cheapest index; a superset of the result."""
+    ) -> tuple[Iterator[Order], bool]:
+        """A superset of the result from the cheapest index, and whether it comes in (LastUpdateDate, ID) order."""
         if order_ids:
             found = {i: self.orders[i] for i in order_ids if i in self.orders}
-            return iter(sorted(found.values(), key=lambda o: o.update_key))
+            return iter(found.values()), False
         start = 0
         if updated_after is not None:
             start = bisect.bisect_left(self._by_update, (updated_after, ""))
@@ -664,12 +671,12 @@ class AmazonModel:
         best = min(sizes, key=lambda k: sizes[k])
         if best == "update" or sizes[best] >= sizes["update"]:
             index = self._by_update
-            return (self.orders[index[i][1]] for i in range(start, stop))
+            return (self.orders[index[i][1]] for i in range(start, stop)), True
         if best == "created":
             ids: Iterable[str] = (oid for _, oid in self._by_created[c_lo:c_hi])
         else:
             ids = itertools.chain.from_iterable(self._by_status[s] for s in wanted_status if s in self._by_status)
-        return iter(sorted((self.orders[oid] for oid in ids), key=lambda o: o.update_key))
+        return (self.orders[oid] for oid in ids), False
 
     def order_items_page(self, amazon_order_id: str, offset: int) -> tuple[Order, list[OrderItem], int | None]:
         """One page of an order's items from ``offset``; the next offset when more remain."""
