@@ -23,19 +23,27 @@ from reference_impl.amazon_api import AmazonClient
 from reference_impl.clock import ClockError, HttpClock, SystemClock
 from reference_impl.config import ConfigError, ProcessConfig, load_config
 from reference_impl.connector import Connector
+from reference_impl.magento_api import MagentoClient
 from reference_impl.settings import StoreConfig
 
 PROG = "python -m reference_impl"
 
 
 class ProcessConnector(Connector):
-    """The connector with the process configuration's getOrders page size."""
+    """The connector with the process configuration's getOrders page size and HTTP timeout."""
 
-    page_size: int = 100
+    page_size: int = AmazonClient.page_size
+    http_timeout: float = AmazonClient.timeout
 
     def _amazon_client(self, name: str) -> AmazonClient:
         client = super()._amazon_client(name)
         client.page_size = self.page_size
+        client.timeout = self.http_timeout
+        return client
+
+    def _magento_client(self, name: str) -> MagentoClient:
+        client = super()._magento_client(name)
+        client.timeout = self.http_timeout
         return client
 
 
@@ -44,6 +52,7 @@ def open_connector(config: ProcessConfig) -> Connector:
     clock = HttpClock(config.clock_url, token=config.clock_token) if config.clock_url else SystemClock()
     connector = ProcessConnector(config.database, now=clock.now, sleep=clock.sleep)
     connector.page_size = config.page_size
+    connector.http_timeout = config.http_timeout
     try:
         apply_stores(connector, config)
     except BaseException:

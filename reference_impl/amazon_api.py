@@ -20,6 +20,8 @@ class AmazonClient:
 
     #: getOrders page size (SP-API allows 1..100).
     page_size: int = 100
+    #: Seconds to wait for a connection and for each read.
+    timeout: float = TIMEOUT
 
     def __init__(
         self,
@@ -64,7 +66,7 @@ class AmazonClient:
     def _send(self, operation: str, method: str, url: str, **kwargs: Any) -> Any:
         for attempt in range(MAX_RETRIES + 1):
             try:
-                response = self.session.request(method, url, timeout=TIMEOUT, **kwargs)
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except requests.RequestException as err:
                 raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
             if response.status_code == 429 and attempt < MAX_RETRIES:

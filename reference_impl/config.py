@@ -5,6 +5,7 @@ are defaults that each ``[[stores]]`` entry may override)::
 
     database = "var/connector.sqlite3"
     clock_url = "http://127.0.0.1:8001/_sim/clock"   # omit for the system clock
+    http_timeout = 10                                # seconds, for every Amazon and Magento call
 
     [amazon]
     endpoint = "https://sellingpartnerapi-na.amazon.com"
@@ -28,7 +29,7 @@ are defaults that each ``[[stores]]`` entry may override)::
     import_enabled = true
 
 Environment variables override the file: ``ASC_CONFIG`` (the file), ``ASC_DATABASE``, ``ASC_CLOCK_URL``,
-``ASC_CLOCK_TOKEN``, ``ASC_AMAZON_ENDPOINT``, ``ASC_LWA_ENDPOINT``, ``ASC_LWA_CLIENT_ID``,
+``ASC_CLOCK_TOKEN``, ``ASC_HTTP_TIMEOUT``, ``ASC_AMAZON_ENDPOINT``, ``ASC_LWA_ENDPOINT``, ``ASC_LWA_CLIENT_ID``,
 ``ASC_LWA_CLIENT_SECRET``, ``ASC_AMAZON_PAGE_SIZE``, ``ASC_MAGENTO_URL``, ``ASC_MAGENTO_USERNAME``,
 ``ASC_MAGENTO_PASSWORD``; and one store without a file: ``ASC_STORE_NAME``, ``ASC_MARKETPLACE_ID``,
 ``ASC_REFRESH_TOKEN``, ``ASC_INTEGRATED_AT``, ``ASC_WEBSITE_CODE``.
@@ -53,14 +54,20 @@ DEFAULT_AMAZON_ENDPOINT = "https://sellingpartnerapi-na.amazon.com"
 DEFAULT_LWA_ENDPOINT = "https://api.amazon.com"
 DEFAULT_MARKETPLACE = "ATVPDKIKX0DER"
 DEFAULT_PAGE_SIZE = 100
+DEFAULT_HTTP_TIMEOUT = 10.0
 
-_TOP_KEYS = {"database", "clock_url", "clock_token", "amazon", "magento", "stores"}
+_TOP_KEYS = {"database", "clock_url", "clock_token", "http_timeout", "amazon", "magento", "stores"}
 _AMAZON_KEYS = {"endpoint", "lwa_endpoint", "client_id", "client_secret", "page_size"}
 _MAGENTO_KEYS = {"url", "username", "password"}
 _STORE_KEYS = {"name", "marketplace_id", "refresh_token", "integrated_at", "website_code", "seller_id", "orders"}
 _STORE_KEYS |= {f"amazon_{k}" for k in _AMAZON_KEYS - {"page_size"}} | {f"magento_{k}" for k in _MAGENTO_KEYS}
 
-_ENV_TOP = {"ASC_DATABASE": "database", "ASC_CLOCK_URL": "clock_url", "ASC_CLOCK_TOKEN": "clock_token"}
+_ENV_TOP = {
+    "ASC_DATABASE": "database",
+    "ASC_CLOCK_URL": "clock_url",
+    "ASC_CLOCK_TOKEN": "clock_token",
+    "ASC_HTTP_TIMEOUT": "http_timeout",
+}
 _ENV_AMAZON = {
     "ASC_AMAZON_ENDPOINT": "endpoint",
     "ASC_LWA_ENDPOINT": "lwa_endpoint",
@@ -129,6 +136,7 @@ class ProcessConfig:
     clock_url: str | None = None
     clock_token: str | None = None
     page_size: int = DEFAULT_PAGE_SIZE
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT
 
     def store(self, name: str) -> StoreEntry:
         for entry in self.stores:
@@ -217,6 +225,7 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
         clock_url=clock_url,
         clock_token=str(data["clock_token"]) if data.get("clock_token") else None,
         page_size=_page_size(amazon.get("page_size", DEFAULT_PAGE_SIZE)),
+        http_timeout=_timeout(data.get("http_timeout", DEFAULT_HTTP_TIMEOUT)),
     )
 
 
@@ -295,6 +304,16 @@ def _page_size(value: Any) -> int:
     if not 1 <= size <= 100:
         raise ConfigError(f"amazon page_size must be an integer from 1 to 100, got {size}")
     return size
+
+
+def _timeout(value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"http_timeout must be a number of seconds, got {value!r}") from err
+    if not 0 < seconds <= 600:
+        raise ConfigError(f"http_timeout must be more than 0 and at most 600 seconds, got {seconds:g}")
+    return seconds
 
 
 def _instant(value: Any, what: str) -> datetime:

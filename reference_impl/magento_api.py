@@ -15,6 +15,9 @@ TIMEOUT = 10.0
 class MagentoClient:
     """The Magento routes the connector uses, for one Magento base URL and admin user."""
 
+    #: Seconds to wait for a connection and for each read.
+    timeout: float = TIMEOUT
+
     def __init__(self, base_url: str, username: str, password: str, session: requests.Session) -> None:
         self.base = base_url.rstrip("/") + "/rest"
         self.username = username
@@ -37,7 +40,7 @@ class MagentoClient:
     def _send(self, operation: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
         headers = self._token_header() if auth else {}
         try:
-            response = self.session.request(method, self.base + path, headers=headers, timeout=TIMEOUT, **kwargs)
+            response = self.session.request(method, self.base + path, headers=headers, timeout=self.timeout, **kwargs)
         except requests.RequestException as err:
             raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
         if response.status_code == 401 and auth:

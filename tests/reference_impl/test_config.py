@@ -129,6 +129,8 @@ def test_variables_alone_configure_one_store(tmp_path: Path, monkeypatch: pytest
         ("[[stores]]\nname='A'\n[stores.orders]\ncustomer_mode='x'", "customer_mode must be one of"),
         (CREDENTIALS + "[[stores]]\nname='A'\nrefresh_token='r'\n[[stores]]\nname='A'\nrefresh_token='r'", "twice"),
         ("stores = 'A'", "stores must be a list"),
+        ("http_timeout = 0", "http_timeout must be more than 0"),
+        ("http_timeout = 'soon'", "http_timeout must be a number of seconds"),
     ],
 )
 def test_a_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
