@@ -669,7 +669,8 @@ class AmazonModel:
         if wanted_status:
             sizes["status"] = sum(len(self._by_status[s]) for s in wanted_status if s in self._by_status)
         best = min(sizes, key=lambda k: sizes[k])
-        if best == "update" or sizes[best] >= sizes["update"]:
+        # The ordered walk stops after a page of matches; an unordered set is read whole, so it must be much smaller.
+        if best == "update" or sizes[best] * 4 >= sizes["update"]:
             index = self._by_update
             return (self.orders[index[i][1]] for i in range(start, stop)), True
         if best == "created":
