@@ -241,3 +241,31 @@ def test_indexed_search_equals_a_full_scan(steps, window, use, statuses, after_i
     expected = brute_force(model, **filters)
     assert [o.amazon_order_id for o in model.search(**filters)] == expected  # type: ignore[arg-type]
     assert [o.amazon_order_id for o in model.search(**filters, limit=3)] == expected[:3]  # type: ignore[arg-type]
+
+
+def test_small_indexes_are_walked_and_give_the_same_pages() -> None:
+    clock = SimClock(START)
+    model = AmazonModel(clock, seed=2)
+    for n in range(120):
+        clock.advance(1)
+        model.create_order(
+            status="Unshipped" if n % 40 == 0 else "Pending",
+            purchase_date=START + timedelta(days=1 if n >= 110 else 0),
+            items=[{"sku": "A", "asin": "B0TEST", "title": "T"}],
+            buyer_name="B",
+            buyer_email="b@example.com",
+            address={"Name": "B", "CountryCode": "US"},
+        )
+    for filters in (
+        {"statuses": ["Unshipped"], "updated_after": START},
+        {"created_after": START + timedelta(hours=1)},
+    ):
+        expected = brute_force(model, marketplace_ids=[US], **filters)
+        pages, after = [], None
+        while True:
+            page = model.search(marketplace_ids=[US], after=after, limit=2, **filters)  # type: ignore[arg-type]
+            pages += [o.amazon_order_id for o in page]
+            if len(page) < 2:
+                break
+            after = page[-1].update_key
+        assert pages == expected and 0 < len(expected) <= 10
