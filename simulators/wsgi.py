@@ -204,8 +204,8 @@ class ServiceApp:
                 result = getattr(self, handler_name)(sandbox, request, body)
         except ControlNotFound as err:
             return json_response({"error": str(err).strip("'\"")}, 404)
-        except (ValueError, KeyError, TypeError) as err:
-            return json_response({"error": str(err).strip("'\"")}, 400)
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as err:
+            return json_response({"error": str(err).strip("'\"") or type(err).__name__}, 400)
         return json_response(result, 200)
 
     def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:

@@ -150,3 +150,24 @@ def test_fault_parameters_are_checked() -> None:
         Fault("delay", seconds=-1)
     with pytest.raises(ValueError):
         Fault("status", status=42)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/clock/advance", {"seconds": 1e308}),
+        ("/clock/advance", {"seconds": -5}),
+        ("/clock/set", {"now": "yesterday"}),
+        ("/faults", {"kind": "delay", "seconds": -1}),
+        ("/faults", {"kind": "explode"}),
+        ("/orders", [1, 2]),
+        ("/orders", "[" * 5000 + "]" * 5000),
+    ],
+)
+def test_common_control_routes_refuse_bad_bodies_with_400(sims: Any, path: str, body: Any) -> None:
+    url = f"{sims.amazon_url}/_sim{path}"
+    response = (
+        requests.post(url, data=body, timeout=5) if isinstance(body, str) else requests.post(url, json=body, timeout=5)
+    )
+    assert response.status_code == 400 and response.json()["error"]
+    assert sims.sandbox.clock.now().isoformat() == "2026-01-05T09:00:00+00:00"
