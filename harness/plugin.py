@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import traceback
 import zlib
 from collections.abc import Iterator
@@ -38,6 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--asc-report-dir", default=None, help="write conformance.json, junit.xml, cucumber.json and report.html here"
     )
     group.addoption("--asc-live", action="store_true", help="serve the simulators on loopback ports")
+    group.addoption("--asc-workdir", default=None, help="keep each scenario's connector work directory in this folder")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -105,9 +108,31 @@ def asc_live(pytestconfig: pytest.Config) -> Iterator[LiveSimulators | None]:
         live.close()
 
 
+RAM_DIR = Path("/dev/shm")
+
+
+@pytest.fixture(scope="session")
+def asc_workroot(pytestconfig: pytest.Config) -> Iterator[Path]:
+    """Where scenarios' connector work directories go: a RAM-backed folder when the system has one
+    (a connector's database then costs no disk syncs), else pytest's temporary folder; --asc-workdir
+    chooses one (and keeps what is left in it)."""
+    chosen = pytestconfig.getoption("asc_workdir")
+    if chosen:
+        root = Path(chosen)
+        root.mkdir(parents=True, exist_ok=True)
+        yield root
+        return
+    base = RAM_DIR if RAM_DIR.is_dir() and os.access(RAM_DIR, os.W_OK) else None
+    root = Path(tempfile.mkdtemp(prefix="asc-work-", dir=base))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture
 def world(
-    request: pytest.FixtureRequest, asc_factory: Any, asc_live: LiveSimulators | None, tmp_path: Path
+    request: pytest.FixtureRequest, asc_factory: Any, asc_live: LiveSimulators | None, asc_workroot: Path
 ) -> Iterator[World]:
     """The scenario's World; its seed depends on --asc-seed and the scenario's name only.
 
@@ -115,13 +140,24 @@ def world(
     """
     base_seed = int(request.config.getoption("asc_seed"))
     seed = zlib.crc32(f"{base_seed}:{request.node.name}".encode())
-    with open_world(asc_factory, seed=seed, workdir=tmp_path, live=asc_live) as built:
-        built.rules = tuple(_scenario_rules(request.node))
-        unsupported = built.adapter.capabilities().unsupported
-        reasons = [f"{r}: {unsupported[r]}" for r in built.rules if r in unsupported]
-        if reasons:
-            pytest.skip("the connector declares unsupported " + "; ".join(reasons))
-        yield built
+    workdir = Path(tempfile.mkdtemp(prefix="scenario-", dir=asc_workroot))
+    keep = bool(request.config.getoption("asc_workdir"))
+    try:
+        with open_world(asc_factory, seed=seed, workdir=workdir, live=asc_live) as built:
+            built.rules = tuple(_scenario_rules(request.node))
+            _skip_unsupported(built)
+            yield built
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _skip_unsupported(built: World) -> None:
+    """Skip the scenario, with the reasons, when it checks a rule the connector declares unsupported."""
+    unsupported = built.adapter.capabilities().unsupported
+    reasons = [f"{r}: {unsupported[r]}" for r in built.rules if r in unsupported]
+    if reasons:
+        pytest.skip("the connector declares unsupported " + "; ".join(reasons))
 
 
 def _rendered(item: pytest.Item, template: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import signal
 import sys
@@ -195,12 +196,18 @@ OPERATIONS = {
 }
 
 
+def _ram_dir() -> str | None:
+    """A RAM-backed folder for the sessions' databases when the system has one (no disk syncs)."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 class DriverApp:
     """WSGI app of the driver protocol around the reference connector."""
 
     def __init__(self, workdir: Path | None = None) -> None:
         self._own_workdir = workdir is None
-        self.workdir = Path(tempfile.mkdtemp(prefix="asc-driver-")) if workdir is None else workdir
+        self.workdir = Path(tempfile.mkdtemp(prefix="asc-driver-", dir=_ram_dir())) if workdir is None else workdir
         self.sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._http = requests.Session()

@@ -16,9 +16,17 @@ sys.path.insert(0, str(HERE))  # the sample adapters of these tests, importable 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def child_env() -> dict[str, str]:
+    """The environment of child processes: this folder importable (sample adapters, mutants), and
+    bytecode cached as Python does by default (compiling every module in every child doubles start-up)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+    return env
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """``asc-conformance ARGS`` in a subprocess, with this folder importable (sample adapters, mutants)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    """``asc-conformance ARGS`` in a subprocess (see :func:`child_env`)."""
+    env = child_env()
     return subprocess.run(
         [sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
     )
@@ -31,7 +39,9 @@ def cli() -> RunCli:
 
 def start_process(argv: list[str], cwd: Path | None = None) -> tuple[subprocess.Popen[str], str]:
     """Start a server process that prints its URL on its first line; returns the process and the URL."""
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=child_env()
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     urls = [word for word in line.split() if word.startswith("http://")]

@@ -1,0 +1,103 @@
+"""How fast the conformance suite runs: wall time, and cost per scenario against an empty pytest-bdd scenario.
+
+Goals: the strict suite in one process under 20 s; at most 10x the cost of an empty pytest-bdd scenario
+per scenario (both measured the same way on this machine: the wall time of a run of all scenarios
+minus that of a run selecting one, over the number of scenarios between them).
+
+    .venv/bin/python benchmarks/suite_speed.py [--repeat 3] [--empty 200]
+
+Not run by pytest; prints the numbers and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = ROOT / "features"
+
+EMPTY_FEATURE_HEAD = "Feature: Empty scenarios\n"
+EMPTY_STEPS = """from pytest_bdd import given, scenarios
+
+scenarios("empty.feature")
+
+
+@given("nothing happens")
+def nothing() -> None:
+    pass
+"""
+
+
+#: Python's default: cache bytecode (an environment that forbids it makes every start-up compile everything)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _wall(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{argv} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def _best(argv: list[str], cwd: Path, repeat: int) -> float:
+    return min(_wall(argv, cwd) for _ in range(repeat))
+
+
+def _suite_argv(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "harness.cli", "run", "--profile", "strict", *extra]
+
+
+def _scenario_count(report_dir: Path) -> int:
+    return len(json.loads((report_dir / "conformance.json").read_text())["scenarios"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the best counts)")
+    parser.add_argument("--empty", type=int, default=200, help="empty scenarios in the baseline feature")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        report = work / "report"
+        _wall(_suite_argv("--report-dir", str(report)), work)
+        total = _scenario_count(report)
+        one = work / "one"
+        _wall(_suite_argv("--tags", "IMP-01", "--report-dir", str(one)), work)
+        selected = _scenario_count(one)
+        suite_all = _best(_suite_argv(), work, args.repeat)
+        suite_one = _best(_suite_argv("--tags", "IMP-01"), work, args.repeat)
+        suite_xdist = _best(_suite_argv("-n", "2"), work, args.repeat)
+
+        empty = work / "empty"
+        empty.mkdir()
+        scenarios = "".join(f"\n  Scenario: empty {i}\n    Given nothing happens\n" for i in range(args.empty))
+        (empty / "empty.feature").write_text(EMPTY_FEATURE_HEAD + scenarios, encoding="utf-8")
+        (empty / "test_empty.py").write_text(EMPTY_STEPS, encoding="utf-8")
+        (empty / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asc_conformance", "."]
+        empty_all = _best(base, empty, args.repeat)
+        empty_one = _best([*base, "-k", "empty_0"], empty, args.repeat)
+
+    per_scenario = (suite_all - suite_one) / max(total - selected, 1)
+    per_empty = (empty_all - empty_one) / max(args.empty - 1, 1)
+    print(f"strict suite, one process:   {suite_all:6.2f} s wall for {total} scenarios (goal: under 20 s)")
+    print(f"strict suite, -n 2:          {suite_xdist:6.2f} s wall")
+    print(f"start-up (one scenario run): {suite_one:6.2f} s wall")
+    print(f"cost per scenario:           {per_scenario * 1000:7.1f} ms")
+    print(f"empty pytest-bdd scenario:   {per_empty * 1000:7.1f} ms  ({args.empty} scenarios in {empty_all:.2f} s)")
+    print(f"ratio:                       {per_scenario / per_empty:7.1f} x  (goal: at most 10 x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
