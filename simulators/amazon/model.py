@@ -21,7 +21,7 @@ import secrets
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -280,6 +280,9 @@ class Order:
         }
         if self.pricing_visible:
             body["OrderTotal"] = money(self.total, self.currency)
+        if self.status in {"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed"}:
+            body["EarliestShipDate"] = iso_z(self.purchase_date)
+            body["LatestShipDate"] = iso_z(self.purchase_date + timedelta(days=2))
         return body
 
 
