@@ -46,6 +46,7 @@ BAD_CREDENTIALS = (
     "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later."
 )
 STORE_NOT_FOUND = "The store that was requested wasn't found. Verify the store and try again."
+INTERNAL_ERROR = "Internal Error. Details are available in Magento log file. Report ID: webapi-0"
 DECODING_ERROR = "Decoding error: \nSyntax error"
 REQUIRED = '"%fieldName" is required. Enter and try again.'
 INVALID_TYPE = 'The "%1" value\'s type is invalid. The "%2" type was expected. Verify and try again.'
@@ -90,6 +91,7 @@ REFUND_NO_ITEMS = "You can't create a creditmemo without products."
 REFUND_QTY = 'The quantity to creditmemo must not be greater than the unrefunded quantity for product SKU "%1".'
 REFUND_UNKNOWN_ITEM = 'The creditmemo contains product item id "%1" that is not part of the original order.'
 REFUND_TOO_MUCH = "The most money available to refund is %1."
+REFUND_NOT_POSITIVE = "The credit memo's total must be positive."
 CANNOT_CANCEL = "You cannot cancel the order."
 CANNOT_HOLD = "A hold action is not available."
 CANNOT_UNHOLD = "You cannot remove the hold."

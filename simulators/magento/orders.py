@@ -245,7 +245,8 @@ class OrderBook:
         items = entity.get("items")
         if not isinstance(items, list) or not items:
             raise required("items")
-        afn = (entity.get("extension_attributes") or {}).get("amazon_fulfillment_channel") == "AFN"
+        extension = _object(entity.get("extension_attributes"), "Magento\\Sales\\Api\\Data\\OrderExtensionInterface")
+        afn = extension.get("amazon_fulfillment_channel") == "AFN"
         store = self.stores.view_by_id(_int(entity.get("store_id") or default_store_id, "store_id"))
         state, status = self._initial_state(entity)
         increment_id = str(entity.get("increment_id") or "")
@@ -263,9 +264,7 @@ class OrderBook:
         history = entity.get("status_histories") or []
         if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
             raise invalid_type(history, "Magento\\Sales\\Api\\Data\\OrderStatusHistoryInterface[]")
-        extension = copy.deepcopy(entity.get("extension_attributes") or {})
-        if not isinstance(extension, dict):
-            raise invalid_type(extension, "Magento\\Sales\\Api\\Data\\OrderExtensionInterface")
+        extension = copy.deepcopy(extension)
         assignments = extension.get("shipping_assignments") or []
         if not isinstance(assignments, list) or not all(isinstance(a, dict) for a in assignments):
             raise invalid_type(assignments, "Magento\\Sales\\Api\\Data\\ShippingAssignmentInterface[]")
@@ -747,6 +746,8 @@ class OrderBook:
         amount = subtotal + tax + shipping + positive - negative
         if amount > available + EPSILON:
             problems.append(e.render(e.REFUND_TOO_MUCH, [float(money(available))]))
+        elif amount <= 0 and not problems:
+            problems.append(e.REFUND_NOT_POSITIVE)
         if problems:
             raise document_errors(e.REFUND_ERRORS, problems)
         # -- write -------------------------------------------------------------------------------------
@@ -888,6 +889,15 @@ def _int(value: Any, name: str) -> int:
         return int(str(value))
     except ValueError as err:
         raise invalid_type(value, "int") from err
+
+
+def _object(value: Any, expected: str) -> dict[str, Any]:
+    """A JSON object field (absent or null: empty); Magento's type error for anything else."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid_type(value, expected)
+    return value
 
 
 def _meta(event: str, order: dict[str, Any]) -> dict[str, str]:

@@ -161,6 +161,8 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
             return json_response(result)
         except MagentoError as err:
             return json_response(err.envelope(), err.status)
+        except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):  # Magento's answer to its own bugs
+            return json_response({"message": errors.INTERNAL_ERROR}, 500)
 
     # -- auth and stores ------------------------------------------------------------------------------
     def op_adminToken(self, call: Call) -> str:
@@ -202,7 +204,10 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         """Update the product (or create it when it does not exist, as ProductRepository::save does)."""
         data = _wrapped(call.body, "product")
         catalog = call.model.catalog
-        stock_data = (data.get("extension_attributes") or {}).get("stock_item")
+        extension = data.get("extension_attributes")
+        if extension is not None and not isinstance(extension, dict):
+            raise invalid_type(extension, "Magento\\Catalog\\Api\\Data\\ProductExtensionInterface")
+        stock_data = (extension or {}).get("stock_item")
         if stock_data is not None and not isinstance(stock_data, dict):
             raise invalid_type(stock_data, "object")
         if sku not in catalog.products:

@@ -93,6 +93,8 @@ def _loosen(node: Any) -> Any:
 class MagentoSchema:
     """Response schemas of Adobe's admin REST description, by route template, method and status."""
 
+    companion = COMPANION
+
     def __init__(self, spec: dict[str, Any]) -> None:
         definitions = _loosen(copy.deepcopy(spec["definitions"]))
         definitions["error-response"]["properties"]["parameters"] = {}
@@ -267,6 +269,15 @@ def error(response: requests.Response, status: int) -> str:
         for index, value in reversed(list(enumerate(params, 1))):
             message = message.replace(f"%{index}", str(value))
     return message
+
+
+@pytest.fixture
+def schema() -> MagentoSchema:
+    """Adobe's admin schema (the test skips when ``../shared/vendor/`` is absent)."""
+    loaded = load_schema()
+    if loaded is None:
+        pytest.skip(SCHEMA_ABSENT)
+    return loaded
 
 
 @pytest.fixture

@@ -1,0 +1,88 @@
+"""Every route the fake Magento serves, called once, each answer validated against Adobe's 2.4.9 admin schema."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from simulators.magento.wire import _ROUTES
+
+
+def _sample(path: str) -> str:
+    """A concrete path for a werkzeug rule: every placeholder becomes ``1``."""
+    return re.sub(r"<(?:\w+:)?\w+>", "1", path)
+
+
+def test_every_served_route_is_a_magento_route_or_a_documented_companion_route(schema: Any) -> None:
+    for method, path, operation in _ROUTES:
+        sample = _sample(path)
+        companion = any(m == method.lower() and re.sub(r"\{\w+\}", "1", t) == sample for m, t in schema.companion)
+        assert companion or schema.template(method.lower(), sample), f"{operation}: {method} {path}"
+
+
+def test_a_tour_of_every_route_validates_against_the_schema(api: Any, schema: Any) -> None:
+    model = api.model
+    customer = api.post("/customers", {"customer": {"email": "a@b.co", "firstname": "A", "lastname": "B"}}).json()
+    api.get(f"/customers/{customer['id']}")
+    api.get("/customers/search", {"searchCriteria[pageSize]": 5})
+    for route in ("/store/websites", "/store/storeViews", "/store/storeGroups", "/store/storeConfigs"):
+        api.get(route)
+    api.get("/products", {"searchCriteria[pageSize]": 1})
+    api.get("/products/SKU-1")
+    api.post("/products", {"product": {"sku": "SKU-9", "name": "Nine", "price": 9, "status": 1}})
+    api.put("/products/SKU-9", {"product": {"price": 8}})
+    api.delete("/products/SKU-9")
+    api.get("/stockItems/SKU-1")
+    api.put("/products/SKU-1/stockItems/1", {"stockItem": {"qty": 20}})
+    api.get("/inventory/get-product-salable-quantity/SKU-1/1")
+    api.get("/inventory/is-product-salable/SKU-1/1")
+    api.get("/inventory/is-product-salable-for-requested-qty/SKU-1/1/2")
+    api.post("/inventory/reservations", {"reservations": [{"sku": "SKU-2", "quantity": -1}]})
+    api.get("/inventory/reservations")
+    order = api.place(customer_id=customer["id"], customer_is_guest=0)
+    oid = order["entity_id"]
+    api.get(
+        "/orders",
+        {
+            "searchCriteria[filter_groups][0][filters][0][field]": "entity_id",
+            "searchCriteria[filter_groups][0][filters][0][value]": str(oid),
+        },
+    )
+    api.get(f"/orders/{oid}")
+    api.post(f"/orders/{oid}/comments", {"statusHistory": {"comment": "Hello."}})
+    api.get(f"/orders/{oid}/comments")
+    api.post(f"/orders/{oid}/hold")
+    api.post(f"/orders/{oid}/unhold")
+    invoice = api.post(f"/order/{oid}/invoice", {"capture": True, "comment": {"comment": "Paid."}}).json()
+    shipment = api.post(
+        f"/order/{oid}/ship",
+        {"tracks": [{"track_number": "1Z", "title": "UPS", "carrier_code": "ups"}], "comment": {"comment": "Sent."}},
+    ).json()
+    memo = api.post(
+        f"/order/{oid}/refund", {"items": [{"order_item_id": order["items"][0]["item_id"], "qty": 1}]}
+    ).json()
+    api.get("/invoices", {"searchCriteria[pageSize]": 5})
+    api.get(f"/invoices/{invoice}")
+    api.get("/shipments")
+    api.get(f"/shipment/{shipment}")
+    api.get("/creditmemos")
+    api.get(f"/creditmemo/{memo}")
+    other = api.place()
+    api.post(f"/orders/{other['entity_id']}/cancel")
+    api.put("/adminNotification/systemMessages/x", {"text": "Hi", "severity": 4})
+    api.get("/adminNotification/systemMessages")
+    api.delete("/adminNotification/systemMessages/x")
+    api.call("POST", "/rest/V1/integration/admin/token", json={"username": "admin", "password": "admin123"})
+    # errors are checked too: a missing entity, a refusal, an unauthorised call
+    api.get("/orders/999")
+    api.post(f"/order/{other['entity_id']}/ship", {})
+    api.get("/products/SKU-1", token="bad")
+    assert model.system_messages() == []
+    served = set()
+    for method, path, _ in _ROUTES:
+        sample = _sample(path)
+        template = schema.template(method.lower(), sample) or next(
+            t for m, t in schema.companion if m == method.lower() and re.sub(r"\{\w+\}", "1", t) == sample
+        )
+        served.add((method, template))
+    assert served - api.checked == set(), "routes the tour did not validate"
