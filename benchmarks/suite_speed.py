@@ -2,7 +2,8 @@
 
 Goals: the strict suite in one process under 20 s; at most 10x the cost of an empty pytest-bdd scenario
 per scenario (both measured the same way on this machine: the wall time of a run of all scenarios
-minus that of a run selecting one, over the number of scenarios between them).
+minus that of a run selecting one, over the number of scenarios between them; collection is in both
+runs, so it is left out). Also printed: the in-run time (setup, call, teardown) per scenario of each.
 
     .venv/bin/python benchmarks/suite_speed.py [--repeat 3] [--empty 200]
 
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,10 +62,18 @@ def _scenario_count(report_dir: Path) -> int:
     return len(json.loads((report_dir / "conformance.json").read_text())["scenarios"])
 
 
+def _junit_seconds(path: Path) -> float:
+    return sum(float(case.get("time", 0)) for case in ET.parse(path).iter("testcase"))
+
+
+def _report_seconds(report_dir: Path) -> float:
+    return sum(s["duration"] for s in json.loads((report_dir / "conformance.json").read_text())["scenarios"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the best counts)")
-    parser.add_argument("--empty", type=int, default=200, help="empty scenarios in the baseline feature")
+    parser.add_argument("--empty", type=int, default=1000, help="empty scenarios in the baseline feature")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,6 +97,9 @@ def main() -> int:
         base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asc_conformance", "."]
         empty_all = _best(base, empty, args.repeat)
         empty_one = _best([*base, "-k", "empty_0"], empty, args.repeat)
+        _wall([*base, "--junitxml", str(work / "empty.xml")], empty)
+        empty_in_run = _junit_seconds(work / "empty.xml") / args.empty
+        suite_in_run = _report_seconds(report) / total
 
     per_scenario = (suite_all - suite_one) / max(total - selected, 1)
     per_empty = (empty_all - empty_one) / max(args.empty - 1, 1)
@@ -96,6 +109,10 @@ def main() -> int:
     print(f"cost per scenario:           {per_scenario * 1000:7.1f} ms")
     print(f"empty pytest-bdd scenario:   {per_empty * 1000:7.1f} ms  ({args.empty} scenarios in {empty_all:.2f} s)")
     print(f"ratio:                       {per_scenario / per_empty:7.1f} x  (goal: at most 10 x)")
+    print(
+        f"in-run time (setup+call+teardown) per scenario: suite {suite_in_run * 1000:.1f} ms, "
+        f"empty {empty_in_run * 1000:.2f} ms, ratio {suite_in_run / empty_in_run:.1f} x"
+    )
     return 0
 
 
