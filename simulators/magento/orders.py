@@ -260,7 +260,9 @@ class OrderBook:
         lines, wanted = self._lines(items, afn)
         billing = _address(entity.get("billing_address"), "billing")
         payment = _payment(entity.get("payment"))
-        shipping_amount = decimal(entity.get("shipping_amount", 0))
+        shipping_amount = decimal(entity.get("shipping_amount") or 0)
+        guest = _int(entity.get("customer_is_guest", 1) or 0, "customer_is_guest")
+        group_id = _int(entity.get("customer_group_id") or 0, "customer_group_id")
         history = entity.get("status_histories") or []
         if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
             raise invalid_type(history, "Magento\\Sales\\Api\\Data\\OrderStatusHistoryInterface[]")
@@ -305,8 +307,8 @@ class OrderBook:
                 "state": state,
                 "status": status,
                 "items": order_items,
-                "customer_is_guest": 0 if customer_id not in (None, "", 0) else int(entity.get("customer_is_guest", 1)),
-                "customer_group_id": int(entity.get("customer_group_id") or (1 if customer_id else 0)),
+                "customer_is_guest": 0 if customer_id not in (None, "", 0) else int(bool(guest)),
+                "customer_group_id": group_id or (1 if customer_id else 0),
                 "order_currency_code": currency,
                 "base_currency_code": str(entity.get("base_currency_code") or currency),
                 "global_currency_code": str(entity.get("global_currency_code") or currency),
@@ -395,13 +397,14 @@ class OrderBook:
             if not afn and not product.enabled:
                 raise bad_request(e.PRODUCT_NOT_AVAILABLE, {"sku": product.sku})
             price = decimal(raw["price"]) if raw.get("price") is not None else product.price
-            tax = decimal(raw.get("tax_amount", 0))
+            tax = decimal(raw.get("tax_amount") or 0)
+            original = decimal(raw["original_price"]) if raw.get("original_price") is not None else product.price
             if price < 0 or tax < 0:
                 raise bad_request(e.INVALID_FIELD_VALUE, {"value": raw.get("price"), "fieldName": "price"})
             if raw.get("name") is not None and not isinstance(raw["name"], str):
                 raise invalid_type(raw["name"], "string")
             wanted[product.sku] = wanted.get(product.sku, ZERO) + qty
-            lines.append({"raw": raw, "product": product, "qty": qty, "price": price, "tax": tax})
+            lines.append({"raw": raw, "product": product, "qty": qty, "price": price, "tax": tax, "original": original})
         return lines, wanted
 
     def _item(self, order_id: int, store_id: int, now: str, line: dict[str, Any]) -> dict[str, Any]:
@@ -424,7 +427,7 @@ class OrderBook:
             "qty_refunded": 0.0,
             "price": float(price),
             "base_price": float(price),
-            "original_price": float(raw.get("original_price") or product.price),
+            "original_price": float(line["original"]),
             "price_incl_tax": float(money(price + tax / qty)),
             "row_total": float(row),
             "base_row_total": float(row),

@@ -222,7 +222,14 @@ _JSON = st.recursive(
 _ENTITY = st.fixed_dictionaries(
     {},
     optional={
-        "items": _JSON | st.lists(st.fixed_dictionaries({"sku": _JSON, "qty_ordered": _JSON}), max_size=2),
+        "items": _JSON
+        | st.lists(
+            st.fixed_dictionaries(
+                {"sku": _JSON | st.just("SKU-A"), "qty_ordered": _JSON},
+                optional={"price": _JSON, "tax_amount": _JSON, "original_price": _JSON, "name": _JSON},
+            ),
+            max_size=2,
+        ),
         "store_id": _JSON,
         "status": _JSON,
         "state": _JSON,
@@ -233,6 +240,10 @@ _ENTITY = st.fixed_dictionaries(
         "billing_address": _JSON,
         "status_histories": _JSON,
         "extension_attributes": _JSON,
+        "customer_is_guest": _JSON,
+        "customer_group_id": _JSON,
+        "shipping_amount": _JSON,
+        "entity_id": _JSON,
     },
 )
 _ROUTES = st.sampled_from(
