@@ -114,8 +114,8 @@ RAM_DIR = Path("/dev/shm")
 @pytest.fixture(scope="session")
 def asc_workroot(pytestconfig: pytest.Config) -> Iterator[Path]:
     """Where scenarios' connector work directories go: a RAM-backed folder when the system has one
-    (a connector's database then costs no disk syncs), else pytest's temporary folder; --asc-workdir
-    chooses one (and keeps what is left in it)."""
+    (a connector's database then costs no disk syncs), else the system's temporary folder;
+    --asc-workdir chooses one (and keeps what is left in it)."""
     chosen = pytestconfig.getoption("asc_workdir")
     if chosen:
         root = Path(chosen)
