@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 
 from simulators.journal import Fault
+from simulators.magento.errors import MagentoError
 
 
 def _ctl(api: Any, method: str, path: str, body: Any = None, namespace: str = "") -> requests.Response:
@@ -161,3 +163,20 @@ def test_magento_stamps_come_from_the_simulated_clock(api: Any) -> None:
     api.post(f"/order/{order['entity_id']}/invoice", {})
     assert api.get(f"/orders/{order['entity_id']}").json()["updated_at"] == "2026-02-01 12:00:00"
     assert api.model.invoices_of(order["entity_id"])[0]["created_at"] == "2026-02-01 12:00:00"
+
+
+def test_the_python_control_plane_acts_as_the_merchant(api: Any) -> None:
+    model = api.model
+    order = api.place()
+    shipment_id = model.ship_with_tracking(order["entity_id"], "fedex", "7777")
+    assert model.shipments_of(order["entity_id"])[0]["entity_id"] == shipment_id
+    assert model.shipments_of(order["entity_id"])[0]["tracks"][0]["title"] == "FEDEX"
+    assert model.invoice(order["entity_id"]) == model.invoices_of(order["entity_id"])[0]["entity_id"]
+    assert model.order(order["entity_id"])["status"] == "complete"
+    assert model.admin_grid()[0].status_label == "Complete"
+    assert model.cancel(order["entity_id"]) is False
+    model.create_customer("a@b.co", "A", "B")
+    with pytest.raises(MagentoError) as caught:
+        model.create_customer("A@B.CO", "A", "B")
+    assert str(caught.value) == "A customer with the same email address already exists in an associated website."
+    assert model.customer_by_email("a@b.co")["firstname"] == "A"
