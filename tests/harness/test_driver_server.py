@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 from werkzeug.test import Client
 
-from reference_impl.driver_server import DriverApp
+from reference_impl.driver_server import DriverApp, SessionClock
+from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.wire import AmazonApp
+from simulators.transport import LiveServer
 
 NOW = "2026-01-05T09:00:00+00:00"
 STORE = {
@@ -107,3 +112,14 @@ def test_a_refused_cancellation_is_409_refused(app: DriverApp) -> None:
     response = _call(client, session, "cancel_order", store="Main Store", order_number="111-1", reason="x")
     assert response.status_code == 409
     assert response.json["error"] == {"kind": "refused", "message": "no Amazon order 111-1 in the store 'Main Store'"}
+
+
+def test_a_sleep_advances_the_harness_clock_through_the_clock_url() -> None:
+    registry = SandboxRegistry()
+    sandbox = registry.add(Sandbox("scenario-1"))
+    start = sandbox.clock.now()
+    with LiveServer(AmazonApp(registry)) as amazon, requests.Session() as http:
+        clock = SessionClock(start, f"{amazon.url}/ns/scenario-1/_sim/clock", http)
+        clock.sleep(90)
+    assert sandbox.clock.now() == start + timedelta(seconds=90)
+    assert clock.now() == sandbox.clock.now()
