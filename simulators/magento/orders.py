@@ -562,7 +562,7 @@ class OrderBook:
         if not quantities:
             problems.append(e.INVOICE_NO_ITEMS)
         if problems:
-            raise document_errors(e.INVOICE_ERRORS, problems[:1] if "not part" in problems[0] else problems)
+            raise document_errors(e.INVOICE_ERRORS, list(dict.fromkeys(problems)))  # each message once
         by_id = {i["item_id"]: i for i in order["items"]}
         first = not self.documents("invoice", entity_id)
         lines, subtotal, tax = [], ZERO, ZERO
@@ -726,9 +726,11 @@ class OrderBook:
             )
         if not quantities and not shipping and not positive:
             problems.append(e.REFUND_NO_ITEMS)
-        restock = ((arguments.get("extension_attributes") or {}).get("return_to_stock_items")) or []
-        if not isinstance(restock, list):
-            raise invalid_type(restock, "int[]")
+        extension = _object(arguments.get("extension_attributes"), "CreditmemoCreationArgumentsExtensionInterface")
+        listed = extension.get("return_to_stock_items") or []
+        if not isinstance(listed, list):
+            raise invalid_type(listed, "int[]")
+        restock = {_int(x, "return_to_stock_items") for x in listed}
         by_id = {i["item_id"]: i for i in order["items"]}
         subtotal, tax = ZERO, ZERO
         plan = []
