@@ -7,9 +7,12 @@ operation carries the simulated ``now``, and anything that is not the protocol i
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +54,15 @@ def _reason(err: requests.RequestException) -> str:
     return type(err).__name__
 
 
+def _jsonable(value: Any) -> Any:
+    """Instants as ISO 8601, amounts as decimal strings: how the protocol writes them."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} cannot travel in the driver protocol: {value!r}")
+
+
 class DriverClient:
     """Speaks the driver protocol to one base URL; safe to share between threads."""
 
@@ -90,8 +102,12 @@ class DriverClient:
     def request(self, method: str, path: str, operation: str, body: dict[str, Any] | None = None) -> Any:
         """One exchange; the decoded ``result`` (or ``session``) of a success, else a typed exception."""
         url = self.base_url + path
+        payload = None if body is None else json.dumps(body, default=_jsonable).encode()
+        headers = {"Content-Type": "application/json"}
         try:
-            response = self.http.request(method, url, json=body, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+            response = self.http.request(
+                method, url, data=payload, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+            )
         except requests.RequestException as err:
             raise DriverUnreachable(f"driver {self.base_url}: {operation}: {_reason(err)}") from err
         try:

@@ -8,6 +8,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,11 @@ def test_serve_connector_starts_the_reference_driver() -> None:
         assert resolve(url) is not None  # the hello is the protocol's
     finally:
         stop_process(process)
+
+
+def test_instants_and_amounts_travel_as_the_protocol_writes_them(fake: tuple[FakeDriver, str], tmp_path: Path) -> None:
+    app, url = fake
+    app.answers["amazon_orders"] = lambda r: _json({"result": []})
+    adapter = http_factory(url)(_env(tmp_path))
+    adapter.amazon_orders("S", {"purchase_date_from": NOW, "total_min": Decimal("10.50")})
+    assert app.requests[-1][2]["args"]["filters"] == {"purchase_date_from": NOW.isoformat(), "total_min": "10.50"}
