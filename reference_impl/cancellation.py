@@ -15,24 +15,6 @@ from reference_impl.http_errors import RemoteError
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 FEEDS = "/feeds/2021-06-30"
-CANCEL_REASONS = frozenset(
-    {
-        "NoInventory",
-        "ShippingAddressUndeliverable",
-        "CustomerExchange",
-        "BuyerCanceled",
-        "GeneralAdjustment",
-        "CarrierCreditDecision",
-        "RiskAssessmentInformationNotValid",
-        "CarrierCoverageFailure",
-        "CustomerReturn",
-        "MerchandiseNotReceived",
-        "CannotVerifyInformation",
-        "PricingError",
-        "RejectOrder",
-        "WeatherDelay",
-    }
-)
 
 
 def acknowledgement_xml(seller_id: str, amazon_order_id: str, reason: str) -> str:

@@ -48,9 +48,5 @@ def mark(storage: Storage, row: OrderRow, held: dict[str, int] | None) -> None:
     data = {k: v for k, v in row.data.items() if k != "held"}
     if held:
         data["held"] = held
-    with storage.transaction() as db:
-        db.execute(
-            "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
-            (json.dumps(data), row.store, row.amazon_order_id),
-        )
-    row.data = data
+    with storage.transaction():
+        storage.set_data(row, data)

@@ -165,6 +165,14 @@ class Storage:
         )
         return [r[0] for r in rows]
 
+    def set_data(self, row: OrderRow, data: dict[str, Any]) -> None:
+        """Replace a row's data (call inside a transaction); the row object follows."""
+        self.db.execute(
+            "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
+            (json.dumps(data), row.store, row.amazon_order_id),
+        )
+        row.data = data
+
     def add_note(self, store: str, amazon_order_id: str, at: str, text: str) -> None:
         self.db.execute(
             "INSERT INTO notes (store, amazon_order_id, at, text) VALUES (?, ?, ?, ?)",

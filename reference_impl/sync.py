@@ -338,13 +338,8 @@ class StoreSync:
         items = row.data.get("items")
         if items is None:
             items = self.amazon.order_items(row.amazon_order_id)
-            data = {**row.data, "items": items}
-            with self.storage.transaction() as db:
-                db.execute(
-                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
-                    (json.dumps(data), self.name, row.amazon_order_id),
-                )
-            row.data = data
+            with self.storage.transaction():
+                self.storage.set_data(row, {**row.data, "items": items})
         return list(items)
 
     # -- shipments and completion --------------------------------------------------------------------------
@@ -433,12 +428,8 @@ class StoreSync:
                 self._fail(f"complete {row.amazon_order_id}", err)
                 continue
             if order["state"] in {"complete", "closed", "canceled"}:
-                with self.storage.transaction() as db:
-                    data = {**row.data, "completed": True}
-                    db.execute(
-                        "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
-                        (json.dumps(data), self.name, row.amazon_order_id),
-                    )
+                with self.storage.transaction():
+                    self.storage.set_data(row, {**row.data, "completed": True})
 
     def _follow_cancellations(self) -> None:
         """An order Amazon canceled after import has its Magento order canceled (CAN-03)."""
@@ -457,10 +448,6 @@ class StoreSync:
             except RemoteError as err:
                 self._fail(f"cancel {row.amazon_order_id}", err)
                 continue
-            with self.storage.transaction() as db:
-                data = {**row.data, "magento_canceled": True}
-                db.execute(
-                    "UPDATE orders SET data = ? WHERE store = ? AND amazon_order_id = ?",
-                    (json.dumps(data), self.name, row.amazon_order_id),
-                )
+            with self.storage.transaction():
+                self.storage.set_data(row, {**row.data, "magento_canceled": True})
                 self._note(row.amazon_order_id, "Magento order canceled: Amazon canceled the order.")
