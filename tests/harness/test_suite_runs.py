@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -135,3 +136,15 @@ def test_reports_show_failures_with_the_world_state_and_rule_properties(partial_
     html = (directory / "report.html").read_text()
     assert "The world held:" in html and 'id="rule"' in html and "<script>" in html
     assert "http://" not in html.replace("http://sellingpartnerapi.sim", "").replace("http://magento.sim", "")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the report's script")
+def test_the_html_filters_show_what_they_select(partial_one: Run) -> None:
+    script = Path(__file__).with_name("report_filters.js")
+    html = partial_one[1] / "report.html"
+    out = subprocess.run(["node", str(script), str(html), "IMP-02"], capture_output=True, text=True, check=True)
+    shown = json.loads(out.stdout)
+    assert shown["all"] == len(json.loads((partial_one[1] / "conformance.json").read_text())["scenarios"])
+    assert shown["failed_only"] and set(shown["failed_only"]) == {"failed"}
+    assert shown["failed_rules"] and set(shown["failed_rules"]) == {"failed"}
+    assert shown["by_rule"] and all("IMP-02" in rules.split() for rules in shown["by_rule"])
