@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import traceback
+import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,6 +109,10 @@ def asc_live(pytestconfig: pytest.Config) -> Iterator[LiveSimulators | None]:
         live.close()
 
 
+class UnknownRuleWarning(UserWarning):
+    """A connector declared a rule ID that the catalogue does not have (a typo skips nothing)."""
+
+
 RAM_DIR = Path("/dev/shm")
 
 
@@ -155,6 +160,14 @@ def world(
 def _skip_unsupported(built: World) -> None:
     """Skip the scenario, with the reasons, when it checks a rule the connector declares unsupported."""
     unsupported = built.adapter.capabilities().unsupported
+    unknown = sorted(set(unsupported) - set(catalogue()))
+    if unknown:
+        warnings.warn(
+            f"the connector declares unknown rule IDs unsupported: {', '.join(unknown)} "
+            "(asc-conformance rules lists the catalogue)",
+            UnknownRuleWarning,
+            stacklevel=1,
+        )
     reasons = [f"{r}: {unsupported[r]}" for r in built.rules if r in unsupported]
     if reasons:
         pytest.skip("the connector declares unsupported " + "; ".join(reasons))

@@ -14,6 +14,7 @@ from harness.reference_adapter import ReferenceAdapter
 UNSUPPORTED = {
     "IMP-02": "Pending orders are not shown separately",
     "BLK-06": "no order notes",
+    "IMP-99": "a rule the catalogue does not have",
 }
 
 

@@ -108,6 +108,7 @@ def test_unsupported_rules_are_reported_as_skipped_with_the_reason(partial_one: 
             assert {s["status"] for s in scenario["steps"]} == {"skipped"}
         else:
             assert scenario["outcome"] != "skipped", scenario["nodeid"]
+    assert "UnknownRuleWarning: the connector declares unknown rule IDs unsupported: IMP-99" in result.stdout
     imp02 = report["rules"]["IMP-02"]
     assert imp02["outcome"] == "skipped"
     assert imp02["skip_reasons"] == [f"the connector declares unsupported IMP-02: {UNSUPPORTED['IMP-02']}"]
