@@ -13,7 +13,7 @@ from _pytest.mark.expression import Expression
 
 from features import FEATURES_DIR
 from harness.impl import ImplError, resolve
-from harness.rules import PROFILES, catalogue
+from harness.rules import PROFILES, catalogue, scenarios_by_tag
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,15 +115,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _scenarios_by_rule() -> dict[str, list[str]]:
-    from pytest_bdd.parser import FeatureParser
-
-    out: dict[str, list[str]] = {}
-    for path in sorted(FEATURES_DIR.glob("*.feature")):
-        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
-        for scenario in feature.scenarios.values():
-            for tag in scenario.tags | feature.tags:
-                out.setdefault(tag, []).append(f"{path.name}: {scenario.name}")
-    return out
+    return scenarios_by_tag()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

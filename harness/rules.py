@@ -50,3 +50,21 @@ def rule_tags(tags: set[str] | list[str]) -> list[str]:
     order = list(catalogue())
     found = [t for t in tags if RULE_TAG.match(t)]
     return sorted(found, key=lambda t: order.index(t) if t in order else len(order))
+
+
+def scenarios_by_tag() -> dict[str, list[str]]:
+    """Every tag of the feature files (feature, scenario and Examples tags) -> 'file: scenario' names."""
+    from pytest_bdd.parser import FeatureParser
+
+    from features import FEATURES_DIR
+
+    out: dict[str, list[str]] = {}
+    for path in sorted(FEATURES_DIR.glob("*.feature")):
+        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
+        for scenario in feature.scenarios.values():
+            tags = set(scenario.tags | feature.tags)
+            for examples in scenario.examples:
+                tags |= examples.tags
+            for tag in sorted(tags):
+                out.setdefault(tag, []).append(f"{path.name}: {scenario.name}")
+    return out

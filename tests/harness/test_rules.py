@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from pytest_bdd.parser import FeatureParser
-
 from features import FEATURES_DIR
-from harness.rules import PROFILES, RULE_TAG, catalogue, in_profile
+from harness.rules import PROFILES, RULE_TAG, catalogue, in_profile, scenarios_by_tag
 
 
 def _tags() -> set[str]:
-    tags: set[str] = set()
-    for path in FEATURES_DIR.glob("*.feature"):
-        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
-        tags |= feature.tags
-        for scenario in feature.scenarios.values():
-            tags |= scenario.tags
-            for examples in scenario.examples:
-                tags |= examples.tags
-    return tags
+    return set(scenarios_by_tag())
 
 
 def test_catalogue_is_well_formed() -> None:
