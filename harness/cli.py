@@ -60,10 +60,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         unknown = [
             w
             for w in args.tags.replace("(", " ").replace(")", " ").split()
-            if w not in {"and", "or", "not"} and w not in catalogue()
+            if w not in {"and", "or", "not"} and w not in catalogue() and w not in scenarios_by_tag()
         ]
         if unknown:
-            return _fail(f"unknown rule ID(s) in --tags: {', '.join(unknown)}")
+            return _fail(f"unknown rule ID(s) or tag(s) in --tags: {', '.join(unknown)}")
     try:
         resolve(args.impl)
     except ImplError as err:

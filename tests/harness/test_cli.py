@@ -32,7 +32,7 @@ def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
         (("run", "--impl", "no_such_module:factory"), "cannot import module 'no_such_module'"),
         (("run", "--impl", "no-such-entry-point"), "no connector entry point"),
         (("run", "--tags", "IMP-01 and ("), "malformed tag expression"),
-        (("run", "--tags", "IMP-99"), "unknown rule ID(s) in --tags: IMP-99"),
+        (("run", "--tags", "IMP-99"), "unknown rule ID(s) or tag(s) in --tags: IMP-99"),
     ]
     for args, text in cases:
         result = run_cli(*args, cwd=tmp_path)
