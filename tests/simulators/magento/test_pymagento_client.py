@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -105,3 +106,22 @@ def test_customers_are_searched_by_email(client: Magento, live_sims: Any) -> Non
     live_sims.sandbox.magento.create_customer("jane@example.com", "Jane", "Buyer")
     found = list(client.get_customers(query=make_field_value_query("email", "jane@example.com")))
     assert [c["firstname"] for c in found] == ["Jane"]
+
+
+def test_concurrent_orders_for_the_last_units_never_oversell(client: Magento, live_sims: Any) -> None:
+    model = live_sims.sandbox.magento
+    model.set_stock("SKU-1", 3)
+
+    def attempt(n: int) -> int:
+        entity = {
+            "customer_email": "buyer@example.com",
+            "items": [{"sku": "SKU-1", "qty_ordered": 1}],
+            "payment": {"method": "checkmo"},
+        }
+        response = client.post_api("/V1/orders", json={"entity": {**entity, "ext_order_id": f"C-{n}"}})
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(attempt, range(12)))
+    assert statuses == [200] * 3 + [400] * 9
+    assert model.salable_qty("SKU-1") == 0 and len(model.orders) == 3
