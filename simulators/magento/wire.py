@@ -47,7 +47,10 @@ _ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/V1/customers/<customer_id>", "customerGet"),
     ("GET", "/V1/orders", "orderSearch"),
     ("POST", "/V1/orders", "orderCreate"),
+    ("GET", "/V1/orders/items", "orderItemSearch"),
+    ("GET", "/V1/orders/items/<item_id>", "orderItemGet"),
     ("GET", "/V1/orders/<order_id>", "orderGet"),
+    ("GET", "/V1/orders/<order_id>/statuses", "orderStatusGet"),
     ("POST", "/V1/orders/<order_id>/cancel", "orderCancel"),
     ("POST", "/V1/orders/<order_id>/hold", "orderHold"),
     ("POST", "/V1/orders/<order_id>/unhold", "orderUnhold"),
@@ -322,6 +325,21 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         ids = narrow(criteria, lookup)
         rows = book.orders.values() if ids is None else [book.orders[i] for i in sorted(ids)]
         return _search(list(rows), criteria)
+
+    def op_orderStatusGet(self, call: Call, order_id: str) -> str:
+        return str(call.model.order(_int(order_id))["status"])
+
+    def op_orderItemSearch(self, call: Call) -> dict[str, Any]:
+        items = [item for order in call.model.orders.values() for item in order["items"]]
+        return _search(items, parse_criteria(call.request.args))
+
+    def op_orderItemGet(self, call: Call, item_id: str) -> dict[str, Any]:
+        wanted = _int(item_id)
+        for order in call.model.orders.values():
+            for item in order["items"]:
+                if item["item_id"] == wanted:
+                    return dict(item)
+        raise errors.not_found()
 
     def op_orderCancel(self, call: Call, order_id: str) -> bool:
         return call.model.book.cancel(_int(order_id))

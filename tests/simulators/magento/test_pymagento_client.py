@@ -86,6 +86,9 @@ def test_invoice_ship_and_read_shipments(client: Magento) -> None:
     assert shipments[0]["tracks"][0]["track_number"] == "1Z999"
     assert client.get_shipment(int(shipment_id))["order_id"] == order["entity_id"]
     assert client.get_order(order["entity_id"])["status"] == "complete"
+    lines = list(client.get_orders_items(sku="SKU-1"))
+    assert [(i["order_id"], i["qty_shipped"], i["qty_invoiced"]) for i in lines] == [(order["entity_id"], 2, 2)]
+    assert client.get_order_item(lines[0]["item_id"])["sku"] == "SKU-1"
     with pytest.raises(MagentoException) as caught:
         client.ship_order(order["entity_id"], {})
     assert errors.CANNOT_SHIP in caught.value.message

@@ -49,6 +49,15 @@ def test_a_tour_of_every_route_validates_against_the_schema(api: Any, schema: An
         },
     )
     api.get(f"/orders/{oid}")
+    api.get(f"/orders/{oid}/statuses")
+    api.get(
+        "/orders/items",
+        {
+            "searchCriteria[filter_groups][0][filters][0][field]": "sku",
+            "searchCriteria[filter_groups][0][filters][0][value]": "SKU-1",
+        },
+    )
+    api.get(f"/orders/items/{order['items'][0]['item_id']}")
     api.post(f"/orders/{oid}/comments", {"statusHistory": {"comment": "Hello."}})
     api.get(f"/orders/{oid}/comments")
     api.post(f"/orders/{oid}/hold")
