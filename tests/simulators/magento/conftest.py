@@ -4,8 +4,8 @@
 file is present; where Magento's real answers differ from its schema the check is loosened, each
 time for a stated reason:
 
-- Magento sends ``null`` for unset fields that the schema types as string, number or object
-  (Swagger 2.0 has no nullable): every typed field also accepts null.
+- Magento sends ``null`` for unset fields (Swagger 2.0 has no nullable): optional properties accept
+  null, and so do the few required ones Magento really sends as null (``NULL_REQUIRED``).
 - ``error-response.parameters`` is an array in the schema, but Magento sends an object for named
   placeholders (``%fieldName``): any JSON value is accepted there.
 - ``POST /V1/order/{id}/invoice|ship|refund`` answer the new document's ID as a JSON string
@@ -36,6 +36,12 @@ from simulators.magento.model import MagentoModel
 SCHEMA_FILE = Path(__file__).resolve().parents[3].parent / "shared" / "vendor" / "magento" / "admin-schema-2.4.9.yaml"
 SCHEMA_ABSENT = f"Adobe's admin-schema-2.4.9.yaml is not at {SCHEMA_FILE} (../shared/vendor/ absent in this checkout)"
 _TYPES = {"string", "number", "integer", "boolean", "object", "array"}
+# Required by the schema, yet null in Magento's real answers (unset payment card data, track weight and quantity).
+NULL_REQUIRED = {
+    "sales-data-order-payment-interface": {"account_status", "cc_last4"},
+    "sales-data-shipment-track-interface": {"weight", "qty", "description"},
+    "catalog-inventory-data-stock-item-interface": {"low_stock_date"},
+}
 _DOCUMENT_ROUTES = {"/V1/order/{orderId}/invoice", "/V1/order/{orderId}/ship", "/V1/order/{orderId}/refund"}
 
 _MESSAGE = {
@@ -77,17 +83,27 @@ _ERROR = {
 }
 
 
-def _loosen(node: Any) -> Any:
-    """Every typed schema also accepts null (Magento sends null for unset fields)."""
-    if isinstance(node, dict):
-        out = {k: _loosen(v) for k, v in node.items()}
-        kind = out.get("type")
-        if isinstance(kind, str) and kind in _TYPES:
-            out["type"] = [kind, "null"]
-        return out
-    if isinstance(node, list):
-        return [_loosen(v) for v in node]
-    return node
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind in _TYPES:
+        return {**schema, "type": [kind, "null"]}
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def _loosen(definitions: dict[str, Any]) -> dict[str, Any]:
+    """Optional properties may be null (Magento sends null for unset fields), and a few required ones too."""
+    out = {}
+    for name, definition in definitions.items():
+        properties = definition.get("properties")
+        if not isinstance(properties, dict):
+            out[name] = definition
+            continue
+        required = set(definition.get("required") or []) - NULL_REQUIRED.get(name, set())
+        loosened = {key: value if key in required else _nullable(value) for key, value in properties.items()}
+        out[name] = {**definition, "properties": loosened}
+    return out
 
 
 class MagentoSchema:
@@ -115,7 +131,7 @@ class MagentoSchema:
         if key not in self._validators:
             responses = self.paths[template][method]["responses"]
             schema = (responses.get(str(status)) or responses.get("default") or {}).get("schema") or {}
-            self._validators[key] = jsonschema.Draft4Validator({**_loosen(schema), "definitions": self.definitions})
+            self._validators[key] = jsonschema.Draft4Validator({**schema, "definitions": self.definitions})
         return self._validators[key]
 
 

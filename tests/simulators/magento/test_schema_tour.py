@@ -95,3 +95,19 @@ def test_a_tour_of_every_route_validates_against_the_schema(api: Any, schema: An
         )
         served.add((method, template))
     assert served - api.checked == set(), "routes the tour did not validate"
+
+
+def test_the_schema_check_is_not_vacuous(schema: Any) -> None:
+    product = schema.validator("get", "/V1/products/{sku}", 200)
+    assert not list(product.iter_errors({"sku": "A", "price": 1.5, "status": 1}))
+    assert list(product.iter_errors({"name": "no sku"}))  # sku is required
+    assert list(product.iter_errors({"sku": None}))  # a required field may not be null
+    assert list(product.iter_errors({"sku": "A", "price": "cheap"}))
+    order = schema.validator("get", "/V1/orders/{id}", 200)
+    payment = {"account_status": None, "additional_information": [], "cc_last4": None, "method": "checkmo"}
+    body = {"base_grand_total": 1, "grand_total": 1, "customer_email": "a@b.co", "items": [], "payment": payment}
+    assert not list(order.iter_errors(body))
+    assert list(order.iter_errors({**body, "payment": {**payment, "method": None}}))
+    error = schema.validator("get", "/V1/orders/{id}", 404)
+    assert not list(error.iter_errors({"message": "x", "parameters": {"fieldName": "id"}}))
+    assert list(error.iter_errors({"parameters": []}))
