@@ -249,6 +249,7 @@ class OrderBook:
         afn = extension.get("amazon_fulfillment_channel") == "AFN"
         store = self.stores.view_by_id(_int(entity.get("store_id") or default_store_id, "store_id"))
         state, status = self._initial_state(entity)
+        entity = {**entity, **_texts(entity)}
         increment_id = str(entity.get("increment_id") or "")
         if increment_id and self.ids_for("increment_id", increment_id):
             raise bad_request(e.INCREMENT_ID_IN_USE, [increment_id])
@@ -448,12 +449,15 @@ class OrderBook:
     def update(self, entity: dict[str, Any]) -> dict[str, Any]:
         """``POST /V1/orders`` with an ``entity_id``: change the status or ext_order_id of an order."""
         order = self.order(_int(entity["entity_id"], "entity_id"))
+        entity = {**entity, **_texts(entity)}
         given = entity.get("increment_id")
         if given not in (None, "") and str(given) != order["increment_id"] and self.ids_for("increment_id", str(given)):
             raise bad_request(e.INCREMENT_ID_IN_USE, [given])
         status = entity.get("status")
+        if status is not None and not isinstance(status, str):
+            raise invalid_type(status, "string")
         if status is not None:
-            self.statuses.check(str(status), order["state"])
+            self.statuses.check(status, order["state"])
         self._unindex_order(order)
         if given not in (None, ""):
             order["increment_id"] = str(given)
@@ -894,6 +898,22 @@ def _int(value: Any, name: str) -> int:
         return int(str(value))
     except ValueError as err:
         raise invalid_type(value, "int") from err
+
+
+TEXT_FIELDS = ("increment_id", "ext_order_id", "customer_email", "customer_firstname", "customer_lastname")
+
+
+def _texts(entity: dict[str, Any]) -> dict[str, str]:
+    """String fields as Magento's input processor casts them: numbers become text, objects are refused."""
+    out = {}
+    for name in TEXT_FIELDS:
+        value = entity.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise invalid_type(value, "string")
+        out[name] = str(value)
+    return out
 
 
 def _object(value: Any, expected: str) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def test_custom_statuses_must_belong_to_the_state(api: Any) -> None:
         ({"payment": {"po_number": "x"}}, 400, '"method" is required. Enter and try again.'),
         ({"billing_address": {"firstname": "J"}}, 400, '"city" is required. Enter and try again.'),
         ({"grand_total": "lots"}, 400, 'The "lots" value\'s type is invalid.'),
+        ({"ext_order_id": {"id": 1}}, 400, "The \"{'id': 1}\" value's type is invalid."),
         ({"status_histories": "hello"}, 400, 'The "hello" value\'s type is invalid.'),
         (
             {"items": [{"sku": "SKU-1", "qty_ordered": 1}, {"sku": "SKU-2", "qty_ordered": 6}]},
@@ -126,6 +127,12 @@ def test_unmanaged_stock_is_always_salable_and_never_reserved(api: Any) -> None:
     api.model.set_stock("SKU-1", 0, manage_stock=False)
     api.place(items=[{"sku": "SKU-1", "qty_ordered": 50}])
     assert api.model.reservations == []
+
+
+def test_numbers_in_text_fields_are_cast_to_text(api: Any) -> None:
+    order = api.place(ext_order_id=12345, increment_id=777)
+    assert (order["ext_order_id"], order["increment_id"]) == ("12345", "777")
+    assert api.model.find("ext_order_id", "12345")[0]["entity_id"] == order["entity_id"]
 
 
 def test_customer_orders_must_name_a_customer_of_the_stores_website(api: Any) -> None:

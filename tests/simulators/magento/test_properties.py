@@ -244,6 +244,8 @@ _ENTITY = st.fixed_dictionaries(
         "customer_group_id": _JSON,
         "shipping_amount": _JSON,
         "entity_id": _JSON,
+        "ext_order_id": _JSON,
+        "customer_email": _JSON,
     },
 )
 _ROUTES = st.sampled_from(
