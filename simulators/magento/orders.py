@@ -92,7 +92,7 @@ class OrderBook:
     _ids: dict[str, int] = field(default_factory=dict)
     _sequence: dict[tuple[str, int], int] = field(default_factory=dict)
 
-    # -- small helpers -------------------------------------------------------------------------------
+    # -- ids, stamps, indexes -------------------------------------------------------------------------------
     def _next(self, kind: str) -> int:
         self._ids[kind] = self._ids.get(kind, 0) + 1
         return self._ids[kind]
