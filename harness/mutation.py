@@ -187,6 +187,8 @@ def render(verdicts: Sequence[Verdict], baseline: Outcome) -> str:
         lines.append(f"{v.mutant.name:<{width}}  {v.mutant.rule:<8} {state:<9} {others}")
         if v.error:
             lines.append(f"{'':<{width}}  error: {v.error.strip().splitlines()[-1]}")
+        if not v.killed and v.mutant.missing_scenario:
+            lines.append(f"{'':<{width}}  missing scenario: {v.mutant.missing_scenario}")
     broken = sorted({r for s in baseline.failed().values() for r in s["rules"]})
     killed = sum(v.killed for v in verdicts)
     lines.append(f"{killed}/{len(verdicts)} mutants killed")
@@ -227,20 +229,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mutant", action="append", default=[], help="only this mutant (repeatable)")
     parser.add_argument("--json", default=None, help="write the verdicts to this JSON file")
     parser.add_argument("--markdown", default=None, help="write the matrix as a Markdown table to this file")
+    parser.add_argument("--gaps", action="store_true", help="also run the known gaps (mutants no scenario kills yet)")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the kill matrix as ``args`` say; 0 when every mutant is killed, 1 otherwise, 2 on bad input."""
     if args.list:
-        for m in catalogue_module.catalogue():
-            print(f"{m.name:<40} {m.rule:<8} {m.description}")
+        for m in catalogue_module.catalogue() + catalogue_module.gaps():
+            print(f"{m.name:<40} {m.rule:<8} {m.description}" + (" (known gap)" if m.missing_scenario else ""))
         return 0
     try:
         chosen = catalogue_module.resolve_names(args.mutant)
     except KeyError as err:
         print(f"mutation: error: {err.args[0]}", file=sys.stderr)
         return 2
+    if args.gaps and not args.mutant:
+        chosen += catalogue_module.gaps()
     verdicts, baseline = kill_matrix(chosen, quick=args.quick, workers=args.workers)
     print(render(verdicts, baseline))
     if args.json:
