@@ -12,7 +12,11 @@ from werkzeug.datastructures import MultiDict
 
 from simulators.magento.errors import INVALID_FIELD_VALUE, bad_request, invalid_type, required
 
-CONDITIONS = frozenset({"eq", "neq", "in", "nin", "like", "gt", "gteq", "lt", "lteq", "null", "notnull", "finset"})
+CONDITIONS = frozenset(
+    {"eq", "neq", "in", "nin", "like", "nlike", "gt", "gteq", "moreq", "from", "lt", "lteq", "to", "null", "notnull"}
+    | {"finset", "nfinset"}
+)
+_ALIASES = {"moreq": "gteq", "from": "gteq", "to": "lteq"}
 _FILTER = re.compile(
     r"^searchCriteria\[(?:filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]"
     r"\[(field|value|condition_type|conditionType)\]$"
@@ -114,17 +118,22 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _compare(actual: Any, wanted: str, condition: str) -> bool:
+    condition = _ALIASES.get(condition, condition)
     if condition == "null":
         return actual in (None, "")
     if condition == "notnull":
         return actual not in (None, "")
-    if condition in ("in", "nin", "finset"):
+    if condition in ("in", "nin"):
         options = [v.strip() for v in wanted.split(",")]
         hit = actual is not None and str(actual) in options
-        return hit if condition != "nin" else not hit
-    if condition == "like":
+        return hit if condition == "in" else not hit
+    if condition in ("finset", "nfinset"):  # FIND_IN_SET: the field holds a comma-separated set
+        hit = actual is not None and wanted in str(actual).split(",")
+        return hit if condition == "finset" else not hit
+    if condition in ("like", "nlike"):
         pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
-        return actual is not None and re.match(pattern, str(actual), re.IGNORECASE | re.DOTALL) is not None
+        hit = actual is not None and re.match(pattern, str(actual), re.IGNORECASE | re.DOTALL) is not None
+        return hit if condition == "like" else not hit
     if actual is None:
         return condition == "neq"
     left, right = _number(actual), _number(wanted)

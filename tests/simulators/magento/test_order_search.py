@@ -65,6 +65,11 @@ def _ids(api: Any, query: dict[str, str]) -> tuple[list[str], int]:
         ([[("ext_order_id", "A-1", "eq"), ("ext_order_id", "A-2", "eq")], [("grand_total", "20", "eq")]], ["A-2"]),
         ([[("ext_order_id", "A-1,A-2,A-3", "in")], [("po_number", "A-3,A-4", "in")]], ["A-3"]),
         ([[("ext_order_id", "NONE", "eq")]], []),
+        ([[("ext_order_id", "A-1%", "nlike")]], ["A-2", "A-3", "A-4", "A-5"]),
+        ([[("grand_total", "20", "from")], [("grand_total", "40", "to")]], ["A-2", "A-3", "A-4"]),
+        ([[("grand_total", "50", "moreq")]], ["A-5"]),
+        ([[("ext_order_id", "A-2", "finset")]], ["A-2"]),
+        ([[("ext_order_id", "A-2", "nfinset")]], ["A-1", "A-3", "A-4", "A-5"]),
     ],
 )
 def test_conditions_and_groups(five: Any, groups: list[list[tuple[str, str, str]]], expected: list[str]) -> None:
