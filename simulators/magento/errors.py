@@ -72,6 +72,7 @@ INVALID_EMAIL = 'Email "%1" is invalid.'
 ORDER_NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
 INCREMENT_ID_IN_USE = 'The order number "%1" is already in use.'
 STATUS_NOT_OF_STATE = 'The "%1" status is not assigned to the "%2" state.'
+STATE_NOT_INITIAL = 'A new order can\'t be created in the "%1" state.'
 CANNOT_SHIP = "The order does not allow a shipment to be created."
 SHIP_STATUS = "A shipment cannot be created when an order has a status of %1"
 SHIP_ERRORS = "Shipment Document Validation Error(s):\n"

@@ -29,6 +29,7 @@ from simulators.magento.stores import StoreTree
 CENT = Decimal("0.01")
 EPSILON = Decimal("0.0001")
 INDEXED = ("increment_id", "ext_order_id", "po_number")
+AFTER_ONLY = frozenset({"holded", "canceled", "closed"})  # reached through hold, cancel and refunds only
 ADDRESS_FIELDS = ("city", "country_id", "firstname", "lastname", "postcode", "telephone")
 
 
@@ -378,8 +379,10 @@ class OrderBook:
         if not state:
             states = self.statuses.states_of(str(status))
             state = states[0] if states else "new"
+        if state in AFTER_ONLY:
+            raise bad_request(e.STATE_NOT_INITIAL, [state])
         if not status:
-            status = self.statuses.default(state)
+            status = self.statuses.default(state) if state in self.statuses.assigned else ""
         self.statuses.check(status, state)
         return state, status
 

@@ -83,6 +83,9 @@ def test_custom_statuses_must_belong_to_the_state(api: Any) -> None:
         ({"billing_address": {"firstname": "J"}}, 400, '"city" is required. Enter and try again.'),
         ({"grand_total": "lots"}, 400, 'The "lots" value\'s type is invalid.'),
         ({"ext_order_id": {"id": 1}}, 400, "The \"{'id': 1}\" value's type is invalid."),
+        ({"state": "holded", "status": "holded"}, 400, 'A new order can\'t be created in the "holded" state.'),
+        ({"state": None, "status": "canceled"}, 400, 'A new order can\'t be created in the "canceled" state.'),
+        ({"state": "nowhere", "status": None}, 400, 'The "" status is not assigned to the "nowhere" state.'),
         ({"status_histories": "hello"}, 400, 'The "hello" value\'s type is invalid.'),
         (
             {"items": [{"sku": "SKU-1", "qty_ordered": 1}, {"sku": "SKU-2", "qty_ordered": 6}]},
