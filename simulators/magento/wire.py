@@ -96,13 +96,11 @@ def _rules() -> list[Rule]:
 
 
 def _resource(operation: str) -> str:
+    """The ACL resource named in the 401 of an operation (matched on words of its name)."""
     lowered = operation.lower()
-    for key, resource in _RESOURCES.items():
-        if key in lowered:
-            return resource
-    return (
-        "Magento_Backend::admin" if operation not in {"websites", "storeViews", "storeGroups"} else _RESOURCES["store"]
-    )
+    if lowered in {"websites", "storeviews", "storegroups", "storeconfigs"}:
+        return _RESOURCES["store"]
+    return next((resource for key, resource in _RESOURCES.items() if key in lowered), "Magento_Backend::admin")
 
 
 def _search(rows: list[dict[str, Any]], criteria: SearchCriteria) -> dict[str, Any]:
