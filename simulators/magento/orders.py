@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from simulators.clock import SimClock
+from simulators.magento import entities
 from simulators.magento import errors as e
 from simulators.magento.catalog import ZERO, Catalog, decimal
 from simulators.magento.customers import CustomerBook
@@ -30,7 +31,6 @@ CENT = Decimal("0.01")
 EPSILON = Decimal("0.0001")
 INDEXED = ("increment_id", "ext_order_id", "po_number")
 AFTER_ONLY = frozenset({"holded", "canceled", "closed"})  # reached through hold, cancel and refunds only
-ADDRESS_FIELDS = ("city", "country_id", "firstname", "lastname", "postcode", "telephone")
 
 
 def d(value: Any) -> Decimal:
@@ -246,25 +246,27 @@ class OrderBook:
         items = entity.get("items")
         if not isinstance(items, list) or not items:
             raise required("items")
-        extension = _object(entity.get("extension_attributes"), "Magento\\Sales\\Api\\Data\\OrderExtensionInterface")
+        extension = entities.json_object(
+            entity.get("extension_attributes"), "Magento\\Sales\\Api\\Data\\OrderExtensionInterface"
+        )
         afn = extension.get("amazon_fulfillment_channel") == "AFN"
-        store = self.stores.view_by_id(_int(entity.get("store_id") or default_store_id, "store_id"))
+        store = self.stores.view_by_id(entities.integer(entity.get("store_id") or default_store_id, "store_id"))
         state, status = self._initial_state(entity)
-        entity = {**entity, **_texts(entity)}
+        entity = {**entity, **entities.texts(entity)}
         increment_id = str(entity.get("increment_id") or "")
         if increment_id and self.ids_for("increment_id", increment_id):
             raise bad_request(e.INCREMENT_ID_IN_USE, [increment_id])
         customer_id = entity.get("customer_id")
         if customer_id not in (None, "", 0):
-            customer = self.customers.get(_int(customer_id, "customer_id"))
+            customer = self.customers.get(entities.integer(customer_id, "customer_id"))
             if customer["website_id"] != store.website_id:
                 raise e.not_found(e.NO_SUCH_ENTITY, {"fieldName": "customerId", "fieldValue": customer_id})
         lines, wanted = self._lines(items, afn)
-        billing = _address(entity.get("billing_address"), "billing")
-        payment = _payment(entity.get("payment"))
+        billing = entities.address(entity.get("billing_address"), "billing")
+        payment = entities.payment(entity.get("payment"))
         shipping_amount = decimal(entity.get("shipping_amount") or 0)
-        guest = _int(entity.get("customer_is_guest", 1) or 0, "customer_is_guest")
-        group_id = _int(entity.get("customer_group_id") or 0, "customer_group_id")
+        guest = entities.integer(entity.get("customer_is_guest", 1) or 0, "customer_is_guest")
+        group_id = entities.integer(entity.get("customer_group_id") or 0, "customer_group_id")
         history = entity.get("status_histories") or []
         if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
             raise invalid_type(history, "Magento\\Sales\\Api\\Data\\OrderStatusHistoryInterface[]")
@@ -278,7 +280,7 @@ class OrderBook:
             if not isinstance(shipping, dict):
                 raise invalid_type(shipping, "Magento\\Sales\\Api\\Data\\ShippingInterface")
             if shipping.get("address") is not None:
-                shipping_address = _address(shipping["address"], "shipping")
+                shipping_address = entities.address(shipping["address"], "shipping")
         grand_given = None if entity.get("grand_total") is None else decimal(entity["grand_total"])
         base_given = None if entity.get("base_grand_total") is None else decimal(entity["base_grand_total"])
         if not afn:
@@ -365,7 +367,7 @@ class OrderBook:
         if not afn:
             for sku, qty in wanted.items():
                 if self.catalog.stock[sku].manage_stock:
-                    self.catalog.reserve(sku, -qty, _meta("order_placed", order))
+                    self.catalog.reserve(sku, -qty, entities.reservation_meta("order_placed", order))
         return order
 
     def _initial_state(self, entity: dict[str, Any]) -> tuple[str, str]:
@@ -451,8 +453,8 @@ class OrderBook:
 
     def update(self, entity: dict[str, Any]) -> dict[str, Any]:
         """``POST /V1/orders`` with an ``entity_id``: change the status or ext_order_id of an order."""
-        order = self.order(_int(entity["entity_id"], "entity_id"))
-        entity = {**entity, **_texts(entity)}
+        order = self.order(entities.integer(entity["entity_id"], "entity_id"))
+        entity = {**entity, **entities.texts(entity)}
         given = entity.get("increment_id")
         if given not in (None, "") and str(given) != order["increment_id"] and self.ids_for("increment_id", str(given)):
             raise bad_request(e.INCREMENT_ID_IN_USE, [given])
@@ -540,7 +542,7 @@ class OrderBook:
                 raise required("order_item_id")
             if entry.get("qty") is None:
                 raise required("qty")
-            item_id = _int(entry["order_item_id"], "order_item_id")
+            item_id = entities.integer(entry["order_item_id"], "order_item_id")
             qty = decimal(entry["qty"])
             if qty < 0:
                 raise bad_request(e.INVALID_FIELD_VALUE, {"value": entry["qty"], "fieldName": "qty"})
@@ -586,7 +588,7 @@ class OrderBook:
             item["tax_invoiced"] = float(d(item["tax_invoiced"]) + item_tax)
             item["row_invoiced"] = float(d(item["row_invoiced"]) + row)
             subtotal, tax = subtotal + row, tax + item_tax
-            lines.append(_doc_line(item, qty, row, item_tax))
+            lines.append(entities.document_line(item, qty, row, item_tax))
         shipping = d(order["shipping_amount"]) if first else ZERO
         amount = subtotal + tax + shipping
         if not self.can_invoice(order):  # this invoice completes the order: it takes what is left of the total
@@ -619,7 +621,7 @@ class OrderBook:
             "updated_at": now,
         }
         if comment:
-            document["comments"].append(_doc_comment(invoice_id, comment, now))
+            document["comments"].append(entities.document_comment(invoice_id, comment, now))
         self._attach("invoice", document)
         for key in ("total_invoiced", "base_total_invoiced", "total_paid", "base_total_paid"):
             order[key] = float(d(order.get(key)) + amount)
@@ -644,7 +646,7 @@ class OrderBook:
             problems.append(e.SHIP_NO_ITEMS)
         if problems:
             raise document_errors(e.SHIP_ERRORS, problems)
-        track_rows = _tracks(tracks)
+        track_rows = entities.tracks(tracks)
         by_id = {i["item_id"]: i for i in order["items"]}
         deductions: dict[str, Decimal] = {}
         if not self.is_afn(order):
@@ -655,14 +657,14 @@ class OrderBook:
         for sku, qty in deductions.items():
             item = self.catalog.stock.get(sku)
             if item is not None and item.manage_stock:
-                self.catalog.reserve(sku, qty, _meta("shipment_created", order))
+                self.catalog.reserve(sku, qty, entities.reservation_meta("shipment_created", order))
         shipment_id = self._next("shipment")
         now = self._stamp()
         lines = []
         for item_id, qty in quantities.items():
             item = by_id[item_id]
             item["qty_shipped"] = float(d(item["qty_shipped"]) + qty)
-            line = _doc_line(item, qty, money(d(item["price"]) * qty), ZERO)
+            line = entities.document_line(item, qty, money(d(item["price"]) * qty), ZERO)
             lines.append({**line, "entity_id": self._next("shipment_item"), "parent_id": shipment_id})
         document = {
             "entity_id": shipment_id,
@@ -689,7 +691,7 @@ class OrderBook:
                 }
                 for t in track_rows
             ],
-            "comments": [_doc_comment(shipment_id, comment, now)] if comment else [],
+            "comments": [entities.document_comment(shipment_id, comment, now)] if comment else [],
             "created_at": now,
             "updated_at": now,
         }
@@ -733,11 +735,13 @@ class OrderBook:
             )
         if not quantities and not shipping and not positive:
             problems.append(e.REFUND_NO_ITEMS)
-        extension = _object(arguments.get("extension_attributes"), "CreditmemoCreationArgumentsExtensionInterface")
+        extension = entities.json_object(
+            arguments.get("extension_attributes"), "CreditmemoCreationArgumentsExtensionInterface"
+        )
         listed = extension.get("return_to_stock_items") or []
         if not isinstance(listed, list):
             raise invalid_type(listed, "int[]")
-        restock = {_int(x, "return_to_stock_items") for x in listed}
+        restock = {entities.integer(x, "return_to_stock_items") for x in listed}
         by_id = {i["item_id"]: i for i in order["items"]}
         subtotal, tax = ZERO, ZERO
         plan = []
@@ -775,12 +779,12 @@ class OrderBook:
             stock = self.catalog.stock.get(item["sku"])
             if not self.is_afn(order) and stock is not None and stock.manage_stock:
                 if released > 0:
-                    self.catalog.reserve(item["sku"], released, _meta("creditmemo_created", order))
+                    self.catalog.reserve(item["sku"], released, entities.reservation_meta("creditmemo_created", order))
                 if item["item_id"] in restock and qty - released > 0:
                     self.catalog.restock(item["sku"], qty - released)
             lines.append(
                 {
-                    **_doc_line(item, qty, row, item_tax),
+                    **entities.document_line(item, qty, row, item_tax),
                     "entity_id": self._next("creditmemo_item"),
                     "parent_id": memo_id,
                     "base_cost": 0.0,
@@ -812,7 +816,7 @@ class OrderBook:
             "base_grand_total": float(amount),
             "email_sent": 0,
             "items": lines,
-            "comments": [_doc_comment(memo_id, comment, now)] if comment else [],
+            "comments": [entities.document_comment(memo_id, comment, now)] if comment else [],
             "created_at": now,
             "updated_at": now,
         }
@@ -842,7 +846,7 @@ class OrderBook:
             canceled_total += money(d(item["price"]) * qty + d(item["tax_amount"]) * qty / d(item["qty_ordered"]))
             stock = self.catalog.stock.get(item["sku"])
             if not self.is_afn(order) and stock is not None and stock.manage_stock:
-                self.catalog.reserve(item["sku"], qty, _meta("order_canceled", order))
+                self.catalog.reserve(item["sku"], qty, entities.reservation_meta("order_canceled", order))
         order["total_canceled"] = float(d(order["total_canceled"]) + canceled_total)
         self._set_state(order, state)
         if state != "canceled":
@@ -875,15 +879,15 @@ class OrderBook:
             if store_id is not None and order["store_id"] != store_id:
                 continue
             billing = order.get("billing_address") or {}
-            shipping = _first_shipping_address(order) or {}
+            shipping = entities.shipping_address(order) or {}
             rows.append(
                 GridRow(
                     entity_id=order["entity_id"],
                     increment_id=order["increment_id"],
                     purchase_point=self.stores.purchase_point(order["store_id"]),
                     purchase_date=order["created_at"],
-                    bill_to_name=_name(billing),
-                    ship_to_name=_name(shipping),
+                    bill_to_name=entities.full_name(billing),
+                    ship_to_name=entities.full_name(shipping),
                     grand_total_base=float(order["base_grand_total"]),
                     grand_total_purchased=float(order["grand_total"]),
                     status=order["status"],
@@ -891,148 +895,6 @@ class OrderBook:
                 )
             )
         return rows
-
-
-# -- entity pieces ---------------------------------------------------------------------------------------
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool):
-        raise invalid_type(value, "int")
-    try:
-        return int(str(value))
-    except ValueError as err:
-        raise invalid_type(value, "int") from err
-
-
-TEXT_FIELDS = ("increment_id", "ext_order_id", "customer_email", "customer_firstname", "customer_lastname")
-
-
-def _texts(entity: dict[str, Any]) -> dict[str, str]:
-    """String fields as Magento's input processor casts them: numbers become text, objects are refused."""
-    out = {}
-    for name in TEXT_FIELDS:
-        value = entity.get(name)
-        if value is None or isinstance(value, str):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise invalid_type(value, "string")
-        out[name] = str(value)
-    return out
-
-
-def _object(value: Any, expected: str) -> dict[str, Any]:
-    """A JSON object field (absent or null: empty); Magento's type error for anything else."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise invalid_type(value, expected)
-    return value
-
-
-def _meta(event: str, order: dict[str, Any]) -> dict[str, str]:
-    """MSI's reservation metadata."""
-    return {
-        "event_type": event,
-        "object_type": "order",
-        "object_id": str(order["entity_id"]),
-        "object_increment_id": str(order["increment_id"]),
-    }
-
-
-def _address(raw: Any, kind: str) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise invalid_type(raw, "Magento\\Sales\\Api\\Data\\OrderAddressInterface")
-    for name in ADDRESS_FIELDS:
-        if raw.get(name) in (None, ""):
-            raise required(name)
-    street = raw.get("street", [])
-    if isinstance(street, str):
-        street = [street]
-    if not isinstance(street, list) or not all(isinstance(s, str) for s in street):
-        raise invalid_type(street, "string[]")
-    address = copy.deepcopy(raw)
-    address.update({"address_type": kind, "street": street})
-    return address
-
-
-def _payment(raw: Any) -> dict[str, Any]:
-    if raw is None:
-        raw = {"method": "checkmo"}
-    if not isinstance(raw, dict):
-        raise invalid_type(raw, "Magento\\Sales\\Api\\Data\\OrderPaymentInterface")
-    if not isinstance(raw.get("method"), str) or not raw["method"]:
-        raise required("method")
-    info = raw.get("additional_information", [])
-    if not isinstance(info, list) or not all(isinstance(x, str) for x in info):
-        raise invalid_type(info, "string[]")
-    payment = copy.deepcopy(raw)
-    payment.setdefault("account_status", None)
-    payment.setdefault("cc_last4", None)
-    payment["additional_information"] = info
-    return payment
-
-
-def _tracks(raw: Any) -> list[dict[str, Any]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise invalid_type(raw, "Magento\\Sales\\Api\\Data\\ShipmentTrackCreationInterface[]")
-    rows = []
-    for track in raw:
-        if not isinstance(track, dict):
-            raise invalid_type(track, "Magento\\Sales\\Api\\Data\\ShipmentTrackCreationInterface")
-        for name in ("track_number", "title", "carrier_code"):
-            if not isinstance(track.get(name), str) or not track[name]:
-                raise required(name)
-        rows.append(
-            {
-                "track_number": track["track_number"],
-                "title": track["title"],
-                "carrier_code": track["carrier_code"],
-                "description": track.get("description"),
-            }
-        )
-    return rows
-
-
-def _doc_line(item: dict[str, Any], qty: Decimal, row: Decimal, tax: Decimal) -> dict[str, Any]:
-    return {
-        "order_item_id": item["item_id"],
-        "product_id": item["product_id"],
-        "sku": item["sku"],
-        "name": item["name"],
-        "qty": float(qty),
-        "price": item["price"],
-        "base_price": item["base_price"],
-        "row_total": float(row),
-        "base_row_total": float(row),
-        "tax_amount": float(tax),
-        "base_tax_amount": float(tax),
-        "weight": item.get("weight"),
-    }
-
-
-def _doc_comment(parent_id: int, comment: str, now: str) -> dict[str, Any]:
-    return {
-        "comment": comment,
-        "created_at": now,
-        "is_customer_notified": 0,
-        "is_visible_on_front": 0,
-        "parent_id": parent_id,
-    }
-
-
-def _first_shipping_address(order: dict[str, Any]) -> dict[str, Any] | None:
-    for assignment in (order.get("extension_attributes") or {}).get("shipping_assignments") or []:
-        address = (assignment.get("shipping") or {}).get("address")
-        if address:
-            return dict(address)
-    return None
-
-
-def _name(address: dict[str, Any]) -> str:
-    return " ".join(str(address[k]) for k in ("firstname", "lastname") if address.get(k))
 
 
 __all__ = ["GridRow", "MagentoError", "OrderBook"]
