@@ -23,6 +23,8 @@ POST     /orders/refund         ``{order, items?, return_to_stock?}``
 POST     /orders/cancel         ``{order}`` → ``{"canceled": bool}``
 POST     /orders/hold|unhold    ``{order}``
 POST     /orders/comment        ``{order, comment, status?}``
+POST     /auth/lifetime         ``{seconds}`` (null: never) → admin tokens expire on the simulated clock
+POST     /auth/revoke           → every admin token issued so far stops working (``{"revoked": n}``)
 GET      /messages              → admin system messages, most severe first
 POST     /messages              ``{identity, text, severity?}``; DELETE /messages ``?identity=``
 =======  =====================  ==========================================================================
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from werkzeug.wrappers import Request
@@ -59,6 +62,8 @@ CONTROL_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/orders/hold"): "ctl_order_hold",
     ("POST", "/orders/unhold"): "ctl_order_unhold",
     ("POST", "/orders/comment"): "ctl_order_comment",
+    ("POST", "/auth/lifetime"): "ctl_token_lifetime",
+    ("POST", "/auth/revoke"): "ctl_tokens_revoke",
     ("GET", "/messages"): "ctl_messages",
     ("POST", "/messages"): "ctl_message_raise",
     ("DELETE", "/messages"): "ctl_message_clear",
@@ -230,6 +235,20 @@ class MagentoControl:
     def ctl_order_comment(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         model = sandbox.magento
         return model.add_comment(_order_id(model, body), str(body["comment"]), body.get("status"))
+
+    @_magento_errors
+    def ctl_token_lifetime(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        seconds = body.get("seconds")
+        if seconds is not None and float(seconds) <= 0:
+            raise ValueError("a token lifetime is a positive number of seconds, or null for no expiry")
+        sandbox.magento.token_ttl = None if seconds is None else timedelta(seconds=float(seconds))
+        return {"seconds": seconds}
+
+    @_magento_errors
+    def ctl_tokens_revoke(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        revoked = len(sandbox.magento.tokens)
+        sandbox.magento.tokens.clear()
+        return {"revoked": revoked}
 
     @_magento_errors
     def ctl_messages(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:

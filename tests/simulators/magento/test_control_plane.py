@@ -184,3 +184,18 @@ def test_the_python_control_plane_acts_as_the_merchant(api: Any) -> None:
         model.create_customer("A@B.CO", "A", "B")
     assert str(caught.value) == "A customer with the same email address already exists in an associated website."
     assert model.customer_by_email("a@b.co")["firstname"] == "A"
+
+
+def test_token_lifetime_and_revocation_over_http(api: Any) -> None:
+    assert _ctl(api, "POST", "/auth/lifetime", {"seconds": 3600}).json() == {"seconds": 3600}
+    api.sims.sandbox.clock.advance(3599)
+    assert api.get("/products/SKU-1").status_code == 200
+    api.sims.sandbox.clock.advance(1)
+    assert api.error(api.get("/products/SKU-1"), 401)
+    assert _ctl(api, "POST", "/auth/lifetime", {"seconds": None}).ok
+    assert api.get("/products/SKU-1").status_code == 200
+    assert _ctl(api, "POST", "/auth/lifetime", {"seconds": -5}).status_code == 400
+    assert _ctl(api, "POST", "/auth/revoke").json() == {"revoked": 1}
+    assert api.error(api.get("/products/SKU-1"), 401)
+    fresh = api.sims.magento_token()
+    assert api.get("/products/SKU-1", token=fresh).status_code == 200
