@@ -3,7 +3,8 @@
 Goals: the strict suite in one process under 20 s; at most 10x the cost of an empty pytest-bdd scenario
 per scenario (both measured the same way on this machine: the wall time of a run of all scenarios
 minus that of a run selecting one, over the number of scenarios between them; collection is in both
-runs, so it is left out). Also printed: the in-run time (setup, call, teardown) per scenario of each.
+runs, so it is left out). Wall and CPU seconds (the CPU of a busy machine is steadier than its wall
+clock). Also printed: the in-run time (setup, call, teardown) per scenario of each.
 
     .venv/bin/python benchmarks/suite_speed.py [--repeat 3] [--empty 200]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,17 +43,27 @@ def nothing() -> None:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _wall(argv: list[str], cwd: Path) -> float:
+def _run(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the run's processes together) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
         raise SystemExit(f"{argv} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
-def _best(argv: list[str], cwd: Path, repeat: int) -> float:
-    return min(_wall(argv, cwd) for _ in range(repeat))
+def _wall(argv: list[str], cwd: Path) -> float:
+    return _run(argv, cwd)[0]
+
+
+def _best(argv: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    """The best wall and the best CPU seconds over ``repeat`` runs."""
+    runs = [_run(argv, cwd) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
 def _suite_argv(*extra: str) -> list[str]:
@@ -101,14 +113,16 @@ def main() -> int:
         empty_in_run = _junit_seconds(work / "empty.xml") / args.empty
         suite_in_run = _report_seconds(report) / total
 
-    per_scenario = (suite_all - suite_one) / max(total - selected, 1)
-    per_empty = (empty_all - empty_one) / max(args.empty - 1, 1)
-    print(f"strict suite, one process:   {suite_all:6.2f} s wall for {total} scenarios (goal: under 20 s)")
-    print(f"strict suite, -n 2:          {suite_xdist:6.2f} s wall")
-    print(f"start-up (one scenario run): {suite_one:6.2f} s wall")
-    print(f"cost per scenario:           {per_scenario * 1000:7.1f} ms")
-    print(f"empty pytest-bdd scenario:   {per_empty * 1000:7.1f} ms  ({args.empty} scenarios in {empty_all:.2f} s)")
-    print(f"ratio:                       {per_scenario / per_empty:7.1f} x  (goal: at most 10 x)")
+    per = {k: (suite_all[k] - suite_one[k]) / max(total - selected, 1) for k in (0, 1)}
+    empty_per = {k: (empty_all[k] - empty_one[k]) / max(args.empty - 1, 1) for k in (0, 1)}
+    print(f"{'':29}{'wall':>9}{'CPU':>9}")
+    print(f"{'strict suite, one process':29}{suite_all[0]:8.2f}s{suite_all[1]:8.2f}s  {total} scenarios, goal < 20 s")
+    print(f"{'strict suite, -n 2':29}{suite_xdist[0]:8.2f}s{suite_xdist[1]:8.2f}s")
+    print(f"{'start-up (one scenario run)':29}{suite_one[0]:8.2f}s{suite_one[1]:8.2f}s")
+    print(f"{'cost per scenario':29}{per[0] * 1000:7.1f}ms{per[1] * 1000:7.1f}ms")
+    empty_ms = (empty_per[0] * 1000, empty_per[1] * 1000)
+    print(f"{'empty pytest-bdd scenario':29}{empty_ms[0]:7.1f}ms{empty_ms[1]:7.1f}ms  ({args.empty} of them)")
+    print(f"{'ratio (goal: at most 10 x)':29}{per[0] / empty_per[0]:8.1f}x{per[1] / max(empty_per[1], 1e-9):8.1f}x")
     print(
         f"in-run time (setup+call+teardown) per scenario: suite {suite_in_run * 1000:.1f} ms, "
         f"empty {empty_in_run * 1000:.2f} ms, ratio {suite_in_run / empty_in_run:.1f} x"
