@@ -198,19 +198,14 @@ def render(verdicts: Sequence[Verdict], baseline: Outcome) -> str:
 
 
 def markdown(verdicts: Sequence[Verdict]) -> str:
-    """The matrix as a Markdown table: mutant rows, one column per rule that failed against any mutant."""
-    rules = sorted({r for v in verdicts for r in v.failed_rules} | {v.mutant.rule for v in verdicts}, key=_rule_key)
-    head = "| mutant | breaks | verdict | " + " | ".join(rules) + " |"
-    rows = [head, "|" + " --- |" * (3 + len(rules))]
+    """The matrix as a Markdown table: each mutant, its rule, the verdict, the scenarios that killed it
+    and every other rule that failed against it."""
+    rows = ["| mutant | breaks | verdict | killed by | other rules failing |", "| --- | --- | --- | --- | --- |"]
     for v in verdicts:
-        cells = []
-        for rule in rules:
-            if rule == v.mutant.rule:
-                cells.append("**K**" if rule in v.failed_rules else "**S**")
-            else:
-                cells.append("x" if rule in v.failed_rules else "")
-        state = "killed" if v.killed else "SURVIVED"
-        rows.append(f"| `{v.mutant.name}` | {v.mutant.rule} | {state} | " + " | ".join(cells) + " |")
+        state = "killed" if v.killed else "**SURVIVED**"
+        killing = "; ".join(v.killing) or "-"
+        others = ", ".join(r for r in sorted(v.failed_rules, key=_rule_key) if r != v.mutant.rule) or "-"
+        rows.append(f"| `{v.mutant.name}` | {v.mutant.rule} | {state} | {killing} | {others} |")
     return "\n".join(rows)
 
 

@@ -284,6 +284,7 @@ class ConnectorMachine(RuleBasedStateMachine):
     @rule(
         fault=st.sampled_from(
             [
+                ("after_commit", "orderCreate"),
                 ("throttle", "order searches"),
                 ("throttle", "order item look-ups"),
                 ("after_commit", "orderCreate"),

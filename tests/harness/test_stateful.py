@@ -56,10 +56,12 @@ def _run_feature(tmp_path: Path, text: str, impl: str) -> subprocess.CompletedPr
     )
 
 
-def test_the_printed_scenario_runs_as_a_feature_and_fails_only_the_mutant(tmp_path: Path) -> None:
-    mutant = mutants.MUTANTS["duplicates_on_repeated_sync"]
+def test_the_shrunk_scenario_runs_as_a_feature_and_fails_only_the_mutant(tmp_path: Path) -> None:
+    mutant = mutants.MUTANTS["imports_pre_integration_orders"]
     with pytest.raises(stateful.InvariantViolated) as found:
-        stateful.run(mutant.factory, "ci", shrink=False)
+        stateful.run(mutant.factory, "ci")  # shrunk: the cheapest planted bug to shrink (about 150 replays)
+    steps = [line for line in found.value.scenario.splitlines() if line.strip().startswith(("Given", "When"))]
+    assert len(steps) <= 12, found.value.scenario  # the background, the old order, integration, quiet phase
     text = stateful.feature(found.value.scenario)
     against_mutant = _run_feature(tmp_path, text, mutant.impl)
     assert against_mutant.returncode == 1, text + against_mutant.stdout[-3000:]
