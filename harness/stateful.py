@@ -95,7 +95,7 @@ class Script:
     def scenario(self, title: str, tags: Sequence[str], then: Sequence[str]) -> str:
         lines = ["  " + " ".join(f"@{t}" for t in tags), f"  Scenario: {title}"] if tags else [f"  Scenario: {title}"]
         lines += [f"    {k} {t}" if k != "#" else f"    # {t}" for k, t in self.steps]
-        lines += [f"    Then {t}" for t in then]
+        lines += [f"    # {t[1:].strip()}" if t.startswith("#") else f"    Then {t}" for t in then]
         return "\n".join(lines)
 
 
@@ -324,10 +324,30 @@ class ConnectorMachine(RuleBasedStateMachine):
         self._mark_eligible()
         quiet = not _pending_faults(self.world)
         mark = len(self.world.sandbox.journal.entries())
+        salable = self._salable()
         action(self.world)
         self.script.add("When", keyword_text)
         errors = [e for e in self.world.sandbox.journal.entries()[mark:] if e.status >= 429]
         self._check(after_sync=quiet and not errors)
+        self._check_stock(salable)
+
+    def _salable(self) -> dict[str, Decimal]:
+        """Salable quantity of every product that manages stock."""
+        stock = self.world.magento.stock
+        return {sku: Decimal(str(self.world.magento.salable_qty(sku))) for sku in stock if stock[sku].manage_stock}
+
+    def _check_stock(self, before: dict[str, Decimal]) -> None:
+        """Managed stock never goes negative, and a connector action never takes salable quantity below
+        zero (the merchant lowering stock under what orders hold may; the connector must not add to it)."""
+        for sku, item in self.world.magento.stock.items():
+            if item.manage_stock and Decimal(str(item.qty)) < 0:
+                self._fail(["IMP-11", "BLK-03"], f"the managed stock of {sku} is {item.qty}", [f"# stock of {sku} < 0"])
+        for sku, now in self._salable().items():
+            if now < min(Decimal(0), before.get(sku, Decimal(0))):
+                what = f"the connector took the salable quantity of {sku} from {before.get(sku)} to {now}"
+                self._fail(
+                    ["IMP-11", "BLK-03", "SET-07"], what, [f'the salable quantity of "{sku}" is {before.get(sku)}']
+                )
 
     @rule()
     def sync(self) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness import mutants
+import pytest
+
+from harness import mutants, mutation
 from harness.impl import resolve
 from harness.mutation import Outcome, kill_matrix, markdown, render, verdict
 from harness.rules import catalogue as rule_catalogue
@@ -50,3 +52,19 @@ def test_every_mutant_is_killed_by_a_scenario_of_its_rule() -> None:
         assert v.mutant.rule in v.failed_rules and v.killing, text
     table = markdown(verdicts)
     assert table.count("| killed |") == len(verdicts)
+
+
+def test_the_command_lists_the_catalogue_and_refuses_an_unknown_mutant(capsys: pytest.CaptureFixture[str]) -> None:
+    assert mutation.main(["--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == len(mutants.catalogue()) + len(mutants.gaps())
+    assert any(line.startswith("skips_partially_shipped") and line.endswith("(known gap)") for line in listed)
+    assert mutation.main(["--mutant", "no_such_mutant"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown mutant(s) ['no_such_mutant']" in err[0]
+
+
+def test_every_known_gap_names_the_scenario_it_lacks() -> None:
+    for gap in mutants.gaps():
+        assert gap.missing_scenario and gap.rule in rule_catalogue()
+        assert resolve(gap.impl) is gap.factory
