@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 
 from harness.adapter import AdapterFactory
 from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps
-from harness.world import World, open_world
+from harness.world import LiveSimulators, World, open_world
 from simulators.amazon.model import TRANSITIONS
 from simulators.journal import Fault
 
@@ -118,13 +118,18 @@ class ConnectorMachine(RuleBasedStateMachine):
     """Random interleavings against ``factory``; see :func:`machine_for`."""
 
     factory: ClassVar[AdapterFactory]
+    #: Simulators on loopback ports, for a connector in another process (``--impl http://...``).
+    live: ClassVar[LiveSimulators | None] = None
     orders = Bundle("orders")
 
     def __init__(self) -> None:
         super().__init__()
         self._stack = ExitStack()
         workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="asc-stateful-")))
-        self.world: World = self._stack.enter_context(open_world(type(self).factory, seed=0, workdir=workdir))
+        machine = type(self)
+        self.world: World = self._stack.enter_context(
+            open_world(machine.factory, seed=0, workdir=workdir, live=machine.live)
+        )
         self.script = Script()
         self.tracked: dict[str, Tracked] = {}
         self.import_enabled = True
@@ -495,10 +500,10 @@ def _message(up: bool) -> str:
 
 
 # -- running --------------------------------------------------------------------------------------------------
-def machine_for(factory: AdapterFactory) -> type[ConnectorMachine]:
-    """The state machine class that drives ``factory``."""
+def machine_for(factory: AdapterFactory, live: LiveSimulators | None = None) -> type[ConnectorMachine]:
+    """The state machine class that drives ``factory`` (on loopback simulators when ``live`` is given)."""
     name = getattr(factory, "__name__", "connector")
-    return type(f"ConnectorMachine_{name}", (ConnectorMachine,), {"factory": staticmethod(factory)})
+    return type(f"ConnectorMachine_{name}", (ConnectorMachine,), {"factory": staticmethod(factory), "live": live})
 
 
 def hypothesis_settings(profile: str = "ci", *, shrink: bool = True, **overrides: Any) -> settings:
@@ -517,9 +522,18 @@ def hypothesis_settings(profile: str = "ci", *, shrink: bool = True, **overrides
     )
 
 
-def run(factory: AdapterFactory, profile: str = "ci", *, shrink: bool = True, **overrides: Any) -> None:
-    """Run the random test against ``factory``; raises :class:`InvariantViolated` with a Gherkin scenario."""
-    run_state_machine_as_test(machine_for(factory), settings=hypothesis_settings(profile, shrink=shrink, **overrides))
+def run(
+    factory: AdapterFactory, profile: str = "ci", *, shrink: bool = True, live: bool = False, **overrides: Any
+) -> None:
+    """Run the random test against ``factory``; raises :class:`InvariantViolated` with a Gherkin scenario.
+    ``live`` serves the simulators on loopback ports (needed by a connector in another process)."""
+    servers = LiveSimulators() if live else None
+    try:
+        machine = machine_for(factory, servers)
+        run_state_machine_as_test(machine, settings=hypothesis_settings(profile, shrink=shrink, **overrides))
+    finally:
+        if servers is not None:
+            servers.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -531,6 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=None, help="examples to run (default: the profile's)")
     parser.add_argument("--steps", type=int, default=None, help="steps per example (default: the profile's)")
     parser.add_argument("--no-shrink", action="store_true", help="report the first failure found, unshrunk")
+    parser.add_argument(
+        "--live", action="store_true", help="simulators on loopback ports (implied by an http:// --impl)"
+    )
     args = parser.parse_args(argv)
     try:
         factory = resolve(args.impl)
@@ -543,7 +560,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.steps is not None:
         overrides["stateful_step_count"] = args.steps
     try:
-        run(factory, args.profile, shrink=not args.no_shrink, **overrides)
+        live = args.live or args.impl.startswith(("http://", "https://"))
+        run(factory, args.profile, shrink=not args.no_shrink, live=live, **overrides)
     except InvariantViolated as err:
         print(f"FAILED against {args.impl}: {err}")
         return 1

@@ -80,3 +80,9 @@ def test_rows_may_only_move_forward_along_amazons_transitions() -> None:
 def test_the_command_reports_a_bad_impl_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert stateful.main(["--impl", "no_such_module:factory"]) == 2
     assert "cannot import module" in capsys.readouterr().err
+
+
+def test_it_runs_on_loopback_simulators_for_a_connector_in_another_process() -> None:
+    stateful.run(resolve("reference"), "ci", live=True, max_examples=20)  # what an http:// --impl uses
+    with pytest.raises(stateful.InvariantViolated):
+        stateful.run(mutants.MUTANTS["imports_while_pending"].factory, "ci", live=True, shrink=False)
