@@ -103,6 +103,20 @@ class MagentoClient:
         }
         return list(self._send("shipmentSearch", "GET", "/V1/shipments", params=params).get("items") or [])
 
+    def shipments_since(self, created_at: str, page: int, page_size: int = 100) -> tuple[list[dict[str, Any]], int]:
+        """Shipments created at or after ``created_at`` (Magento's ``Y-m-d H:i:s``), oldest first; and the total."""
+        params = {
+            "searchCriteria[filter_groups][0][filters][0][field]": "created_at",
+            "searchCriteria[filter_groups][0][filters][0][value]": created_at,
+            "searchCriteria[filter_groups][0][filters][0][condition_type]": "gteq",
+            "searchCriteria[sortOrders][0][field]": "created_at",
+            "searchCriteria[sortOrders][0][direction]": "ASC",
+            "searchCriteria[pageSize]": str(page_size),
+            "searchCriteria[currentPage]": str(page),
+        }
+        body = self._send("shipmentSearch", "GET", "/V1/shipments", params=params)
+        return list(body.get("items") or []), int(body.get("total_count") or 0)
+
     def invoice(self, entity_id: int) -> None:
         self._send("orderInvoice", "POST", f"/V1/order/{entity_id}/invoice", json={"capture": True})
 

@@ -222,10 +222,13 @@ class StoreSync:
         amazon_id = row.amazon_order_id
         items = self._items(row)
         lines = order_lines(items)
-        existing = self.magento.orders_by_field("ext_order_id", amazon_id)
-        if existing:  # created before, but not recorded (a crash or a failed answer): adopt it (SYN-04)
-            self._imported(row, existing[0], adopted=True)
-            return
+        if row.data.get("create_attempted"):
+            # A create was sent before and not recorded (a crash, or an answer that never came): look the
+            # Amazon order ID up in Magento and adopt what is there (SYN-04).
+            existing = self.magento.orders_by_field("ext_order_id", amazon_id)
+            if existing:
+                self._imported(row, existing[0], adopted=True)
+                return
         reason = self._blocker(lines, row.channel)
         if reason:
             self._block(row, reason)
@@ -241,6 +244,8 @@ class StoreSync:
                 store_id=store_id,
             )
             entity = assign(entity, customer)
+        with self.storage.transaction():
+            self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
@@ -344,44 +349,64 @@ class StoreSync:
 
     # -- shipments and completion --------------------------------------------------------------------------
     def _collect_shipments(self) -> None:
-        """Queue a confirmation for every Magento shipment of an imported MFN order (IMP-05)."""
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND channel = 'MFN' "
-            "AND status IN ('Unshipped', 'PartiallyShipped')",
-            (self.name,),
-        ).fetchall()
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
-            try:
-                shipments = self.magento.shipments(int(row.magento_entity_id or 0))
-                magento_order = self.magento.order(int(row.magento_entity_id or 0))
-            except RemoteError as err:
-                self._fail(f"shipments {row.amazon_order_id}", err)
-                continue
-            by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(row.data.get("items") or [])}
-            skus = {i["item_id"]: i["sku"] for i in magento_order.get("items", [])}
-            for shipment in shipments:
-                tracks = shipment.get("tracks") or [{}]
-                code, name = carrier_code(tracks[0])
-                package = {
-                    "packageReferenceId": str(shipment.get("increment_id") or shipment["entity_id"]),
-                    "carrierCode": code,
-                    "trackingNumber": str(tracks[0].get("track_number") or ""),
-                    "shipDate": self.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "orderItems": [
-                        {"orderItemId": by_sku[skus[int(i["order_item_id"])]], "quantity": int(float(i["qty"]))}
-                        for i in shipment.get("items", [])
-                        if skus.get(int(i["order_item_id"])) in by_sku
-                    ],
-                }
-                if name:
-                    package["carrierName"] = name
-                with self.storage.transaction() as db:
-                    db.execute(
-                        "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (self.name, row.amazon_order_id, "shipment", str(shipment["entity_id"]), json.dumps(package)),
-                    )
+        """Queue a confirmation for every new Magento shipment of an imported MFN order (IMP-05).
+
+        Shipments are read since a cursor on their creation time (inclusive: ties are read again and the
+        outbox keeps one entry per shipment), so a quiet sync costs one call however many orders are open.
+        """
+        stored = self.storage.store(self.name)["shipment_cursor"]
+        cursor = stored or self.store.integrated_at.strftime("%Y-%m-%d %H:%M:%S")
+        newest, page = cursor, 1
+        try:
+            while True:
+                shipments, total = self.magento.shipments_since(cursor, page)
+                for shipment in shipments:
+                    self._queue_shipment(shipment)
+                    newest = max(newest, str(shipment.get("created_at") or newest))
+                if not shipments or page * 100 >= total:
+                    break
+                page += 1
+        except RemoteError as err:
+            self._fail("shipments", err)
+            return
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (newest, self.name))
+
+    def _queue_shipment(self, shipment: dict[str, Any]) -> None:
+        raw = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id = ? AND channel = 'MFN'",
+            (self.name, int(shipment.get("order_id") or 0)),
+        ).fetchone()
+        if raw is None:
+            return  # not an order of this Amazon store
+        row = OrderRow.from_sql(raw)
+        if row.status not in ("Unshipped", "PartiallyShipped"):
+            return  # Amazon already knows it shipped (or canceled): nothing to confirm
+        by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(row.data.get("items") or [])}
+        skus = {int(i["order_item_id"]): i.get("sku") for i in shipment.get("items", [])}
+        if not all(skus.values()):
+            order = self.magento.order(int(shipment["order_id"]))
+            skus = {int(i["item_id"]): i["sku"] for i in order.get("items", [])}
+        tracks = shipment.get("tracks") or [{}]
+        code, name = carrier_code(tracks[0])
+        package = {
+            "packageReferenceId": str(shipment.get("increment_id") or shipment["entity_id"]),
+            "carrierCode": code,
+            "trackingNumber": str(tracks[0].get("track_number") or ""),
+            "shipDate": self.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "orderItems": [
+                {"orderItemId": by_sku[skus[int(i["order_item_id"])]], "quantity": int(float(i["qty"]))}
+                for i in shipment.get("items", [])
+                if skus.get(int(i["order_item_id"])) in by_sku
+            ],
+        }
+        if name:
+            package["carrierName"] = name
+        with self.storage.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+                (self.name, row.amazon_order_id, "shipment", str(shipment["entity_id"]), json.dumps(package)),
+            )
 
     def _send_outbox(self) -> None:
         rows = self.storage.db.execute(

@@ -24,7 +24,8 @@ SKUS = ("CR-A", "CR-B", "CR-C", "CR-D")
 STOCK = 100_000
 PHASES = ("before", "after")
 ONCE_PER_SYNC = ("lwaToken", "adminToken", "storeViews", "websites", "storeGroups")
-PER_ORDER = ("getOrderItems", "orderSearch", "productGet", "salableQty", "orderCreate")
+# orderSearch runs only for an order whose create was sent but not recorded: it follows orderCreate kills.
+PER_ORDER = ("getOrderItems", "productGet", "salableQty", "orderCreate", "orderSearch")
 TIMER_DELAYS = (0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.32)
 INITIAL_ORDERS = 40
 MIN_PENDING = 6

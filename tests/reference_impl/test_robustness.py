@@ -127,7 +127,7 @@ def test_429_without_end_gives_up_after_bounded_retries_and_loses_nothing(world:
         ("magento", "orderCreate", Fault("after_commit", status=500)),
         ("magento", "orderCreate", Fault("delay", seconds=0)),
         ("magento", "orderCreate", Fault("drop")),
-        ("magento", "orderSearch", Fault("malformed")),
+        ("magento", "salableQty", Fault("malformed")),
         ("magento", "productGet", Fault("status", status=502)),
         ("amazon", "getOrderItems", Fault("status", status=500)),
         ("amazon", "getOrderItems", Fault("drop")),
