@@ -27,6 +27,8 @@ from reference_impl.orders import (
 from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
+CREATE_GRACE = 60.0  # seconds to wait after a create that got no answer before creating again
+
 MESSAGE_TEXT = (
     "Your Amazon store(s) has orders that cannot be imported into Magento. "
     "See Recent Orders in the store dashboard(s): {stores}"
@@ -229,6 +231,11 @@ class StoreSync:
             if existing:
                 self._imported(row, existing[0], adopted=True)
                 return
+            uncertain = row.data.get("create_uncertain")
+            if uncertain and (self.now() - parse_time(uncertain)).total_seconds() < CREATE_GRACE:
+                # The last create got no answer: Magento may still be saving it. Look again later.
+                self.report["errors"].append(f"import {amazon_id}: waiting for an unanswered create to settle")
+                return
         reason = self._blocker(lines, row.channel)
         if reason:
             self._block(row, reason)
@@ -252,6 +259,9 @@ class StoreSync:
             if err.status == 400 and "not available" in str(err):
                 self._block(row, not_salable(lines[0]["sku"]))
                 return
+            if err.status is None:  # no answer at all (timeout, dropped connection): the create may still land
+                with self.storage.transaction():
+                    self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
             raise
         self._imported(row, created, adopted=False)
 

@@ -101,3 +101,19 @@ def test_a_missing_product_blocks_and_raises_the_admin_message(sims, connector: 
     _sync(sims, connector)
     assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
     assert sims.sandbox.magento.system_messages() == []
+
+
+def test_an_unanswered_create_is_not_repeated_until_it_had_time_to_settle(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("drop"))
+    _sync(sims, connector)  # the create gets no answer
+    connector.sync()  # at once: Magento might still be saving it, so nothing is created
+    creates = [e for e in sims.sandbox.journal.entries("magento", "orderCreate")]
+    assert len(creates) == 1
+    assert sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id) == []
+    sims.sandbox.clock.advance(61)
+    connector.sync()
+    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
