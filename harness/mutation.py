@@ -79,6 +79,7 @@ class Verdict:
     killing: list[str]
     failed_rules: list[str]
     error: str = ""
+    crashes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +90,7 @@ class Verdict:
             "killing_scenarios": self.killing,
             "failed_rules": self.failed_rules,
             "error": self.error,
+            "crashes": self.crashes,
         }
 
 
@@ -108,10 +110,25 @@ def run_job(job: Job, report_dir: Path) -> Outcome:
         return Outcome(code, error=sink.getvalue()[-2000:] or "the run wrote no report")
     data = json.loads(report.read_text())
     scenarios = {
-        s["nodeid"]: {"outcome": s["outcome"], "rules": list(s["rules"]), "scenario": s["scenario"]}
+        s["nodeid"]: {
+            "outcome": s["outcome"],
+            "rules": list(s["rules"]),
+            "scenario": s["scenario"],
+            "failure": _first_line(s.get("message", "")) if s["outcome"] == "failed" else "",
+        }
         for s in data.get("scenarios", [])
     }
     return Outcome(code, scenarios)
+
+
+def _first_line(message: str) -> str:
+    return next((line for line in message.splitlines() if line.strip()), "")[:300]
+
+
+def _is_violation(scenario: dict[str, Any]) -> bool:
+    """Whether a failed scenario failed on an assertion (a Then step found a rule broken), not a crash."""
+    failure = str(scenario.get("failure", ""))
+    return failure.startswith(("RuleViolation", "AssertionError"))
 
 
 def _worker(jobs: list[Job], out: Path) -> None:
@@ -159,12 +176,15 @@ def run_jobs(jobs: list[Job], workers: int = 2) -> dict[str, Outcome]:
 
 # -- verdicts ----------------------------------------------------------------------------------------------
 def verdict(mutant: Mutant, outcome: Outcome, baseline: Outcome) -> Verdict:
-    """Killed when a scenario tagged with the mutant's rule fails against it and passes on the reference."""
+    """Killed when a scenario tagged with the mutant's rule fails an assertion against it and passes on the
+    reference. A scenario that crashes (the mutant no longer fits the reference, say) kills nothing."""
     trusted = baseline.passed()
     failed = {k: v for k, v in outcome.failed().items() if k in trusted}
-    killing = sorted(v["scenario"] for v in failed.values() if mutant.rule in v["rules"])
+    own = [v for v in failed.values() if mutant.rule in v["rules"]]
+    killing = sorted(v["scenario"] for v in own if _is_violation(v))
+    crashes = sorted(f"{v['scenario']}: {v['failure']}" for v in own if not _is_violation(v))
     rules = sorted({r for v in failed.values() for r in v["rules"]})
-    return Verdict(mutant, bool(killing) and outcome.exit_code == 1, killing, rules, outcome.error)
+    return Verdict(mutant, bool(killing) and outcome.exit_code == 1, killing, rules, outcome.error, crashes)
 
 
 def kill_matrix(mutants: Sequence[Mutant], *, quick: bool = False, workers: int = 2) -> tuple[list[Verdict], Outcome]:
@@ -187,6 +207,8 @@ def render(verdicts: Sequence[Verdict], baseline: Outcome) -> str:
         lines.append(f"{v.mutant.name:<{width}}  {v.mutant.rule:<8} {state:<9} {others}")
         if v.error:
             lines.append(f"{'':<{width}}  error: {v.error.strip().splitlines()[-1]}")
+        for crash in v.crashes[:3]:
+            lines.append(f"{'':<{width}}  crashed (kills nothing): {crash}")
         if not v.killed and v.mutant.missing_scenario:
             lines.append(f"{'':<{width}}  missing scenario: {v.mutant.missing_scenario}")
     broken = sorted({r for s in baseline.failed().values() for r in s["rules"]})

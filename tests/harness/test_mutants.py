@@ -31,15 +31,20 @@ def test_the_catalogue_breaks_every_seed_rule_with_named_mutants() -> None:
         assert resolve(mutant.impl) is mutant.factory  # reachable through --impl like any connector
 
 
-def test_a_scenario_broken_on_the_reference_kills_nothing() -> None:
+def test_only_an_assertion_in_a_scenario_passing_on_the_reference_kills() -> None:
     mutant = mutants.MUTANTS["imports_while_pending"]
+    violation = "RuleViolation: Rule IMP-02 broken."
     tagged = {"outcome": "failed", "rules": ["IMP-02"], "scenario": "A Pending order has no Magento order"}
-    other = {"outcome": "failed", "rules": ["IMP-01"], "scenario": "listed"}
+    tagged["failure"] = violation
+    other = {"outcome": "failed", "rules": ["IMP-01"], "scenario": "listed", "failure": violation}
     against_mutant = Outcome(1, {"a": tagged, "b": other})
     assert verdict(mutant, against_mutant, Outcome(0, {"a": {**tagged, "outcome": "passed"}})).killed
     assert not verdict(mutant, against_mutant, Outcome(1, {"a": tagged})).killed  # fails on the reference too
     only_other = Outcome(1, {"b": other})
     assert not verdict(mutant, only_other, Outcome(0, {"b": {**other, "outcome": "passed"}})).killed
+    crashed = Outcome(1, {"a": {**tagged, "failure": "AttributeError: 'X' object has no attribute '_import'"}})
+    found = verdict(mutant, crashed, Outcome(0, {"a": {**tagged, "outcome": "passed"}}))
+    assert not found.killed and found.crashes  # a mutant that no longer fits the reference kills nothing
 
 
 def test_every_mutant_is_killed_by_a_scenario_of_its_rule() -> None:
