@@ -46,6 +46,14 @@ Feature: Import lifecycle with order import enabled
     Then Amazon has received a shipment confirmation for "A" with carrier "UPS" and tracking number "1Z999AA10123456784"
     And the Amazon orders table shows order "A" with status "Shipped"
 
+  @IMP-05
+  Scenario: A carrier Amazon has no code for is confirmed as Other with its name
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with the custom carrier "Royal Mail" and tracking number "RM123456785GB"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with carrier code "Other", carrier name "Royal Mail" and tracking number "RM123456785GB"
+
   @IMP-06
   Scenario: A shipped order is Complete in Magento after the next cron job
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
@@ -73,6 +81,18 @@ Feature: Import lifecycle with order import enabled
     When the connector syncs
     Then the Amazon orders table shows order "A" with status "Unshipped"
     And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+  @IMP-08
+  Scenario Outline: An order first seen <status> is imported
+    Given an Amazon order "A" for 2 x "SKU-1" in status "<status>"
+    When the connector syncs
+    Then the Amazon orders table shows order "A" with status "<status>"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+    Examples:
+      | status           |
+      | PartiallyShipped |
+      | Shipped          |
 
   @IMP-09
   Scenario Outline: An order in a non-importable status never creates a Magento order
@@ -132,12 +152,21 @@ Feature: Import lifecycle with order import enabled
 
   @IMP-13
   Scenario: The Magento order carries the buyer, the address, prices and tax as Amazon reports them
-    Given an Unshipped Amazon order "A" for 2 x "SKU-1" at 24.50 with tax 3.92 bought by "Jane Roe" <jane.roe@example.com>
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1" at 24.50 with tax 3.92 bought by "Mary Ann Roe" <mary.roe@example.com>
     When the connector syncs
-    Then the Magento order for "A" has the buyer "Jane Roe" <jane.roe@example.com>
+    Then the Magento order for "A" has the buyer "Mary Ann Roe" <mary.roe@example.com>
     And the Magento order for "A" ships to Amazon's shipping address
     And the Magento order for "A" holds 2 x "SKU-1" at 24.50
     And the Magento order for "A" has a tax amount of 3.92
+    And the Magento order for "A" has Amazon's order total as grand total
+
+  @IMP-13
+  Scenario: An order of another marketplace keeps Amazon's currency
+    Given the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
+    And an Unshipped Amazon order "E" for 1 x "SKU-1" at 19.90 in the store "EU Store"
+    When the connector syncs
+    Then the Magento order for "E" is in the currency "EUR"
+    And the Magento order for "E" has Amazon's order total as grand total
 
   @IMP-14
   Scenario: The table follows Amazon's status and notes each change

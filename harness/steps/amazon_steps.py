@@ -97,7 +97,7 @@ def buyer_orders_at_integration(world: World, lines: str, store: str, alias: str
 _ORDER = re.compile(
     r'^an? (?P<unshipped>Unshipped )?Amazon order "(?P<alias>[^"]+)"(?P<afn> fulfilled by Amazon)? '
     r"for (?P<lines>.+?)"
-    r"(?: at (?P<price>\d+(?:\.\d+)?) with tax (?P<tax>\d+(?:\.\d+)?))?"
+    r"(?: at (?P<price>\d+(?:\.\d+)?)(?: with tax (?P<tax>\d+(?:\.\d+)?))?)?"
     r'(?: bought by "(?P<name>[^"]+)" <(?P<email>[^>]+)>)?'
     r'(?: in status "(?P<status>[^"]+)")?'
     r'(?: in the store "(?P<store>[^"]+)")?$'

@@ -51,6 +51,22 @@ def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> Non
     )
 
 
+@when(
+    parsers.parse(
+        'the merchant ships the Magento order for "{alias}" with the custom carrier "{title}" and tracking number '
+        '"{tracking}"'
+    )
+)
+def merchant_ships_custom(world: World, alias: str, title: str, tracking: str) -> None:
+    order = the_order(world, alias)
+    if order is None:
+        raise AssertionError(
+            f"cannot ship: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
+        )
+    world.clock.advance(60)
+    world.magento.ship(order["entity_id"], None, [{"carrier_code": "custom", "title": title, "track_number": tracking}])
+
+
 @given("Magento fails the next order creation after saving the order")
 def magento_fails_after_commit(world: World) -> None:
     world.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
@@ -152,8 +168,10 @@ def magento_address(world: World, alias: str) -> None:
     ok = (
         (shipping.get("street") or [None])[0] == amazon.get("AddressLine1")
         and shipping.get("city") == amazon.get("City")
+        and shipping.get("region") == amazon.get("StateOrRegion")
         and shipping.get("postcode") == amazon.get("PostalCode")
         and shipping.get("country_id") == amazon.get("CountryCode")
+        and shipping.get("telephone") == amazon.get("Phone")
     )
     expect(ok, world, f"the shipping address {amazon} (found {shipping})", order=world.order_id(alias))
 
@@ -163,6 +181,26 @@ def magento_tax(world: World, alias: str, tax: str) -> None:
     order = the_order(world, alias) or {}
     found = Decimal(str(order.get("tax_amount", "nan")))
     expect(found == Decimal(tax), world, f"tax amount {tax} (found {found})", order=world.order_id(alias))
+
+
+@then(parsers.parse('the Magento order for "{alias}" has Amazon\'s order total as grand total'))
+def magento_grand_total(world: World, alias: str) -> None:
+    wanted = world.amazon.get(world.order_id(alias)).total
+    order = the_order(world, alias) or {}
+    found = Decimal(str(order.get("grand_total", "nan")))
+    expect(
+        found == wanted,
+        world,
+        f"grand total {wanted} as Amazon reports it (found {found})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" is in the currency "{currency}"'))
+def magento_currency(world: World, alias: str, currency: str) -> None:
+    order = the_order(world, alias) or {}
+    found = order.get("order_currency_code")
+    expect(found == currency, world, f"order currency {currency} (found {found})", order=world.order_id(alias))
 
 
 @then(parsers.parse('the Magento order for "{alias}" belongs to the store view "{code}"'))
@@ -279,6 +317,25 @@ def amazon_confirmation(world: World, alias: str, carrier: str, tracking: str) -
         ok,
         world,
         f"a confirmation with carrier {carrier} and tracking {tracking} (Amazon received {seen})",
+        order=world.order_id(alias),
+    )
+
+
+@then(
+    parsers.parse(
+        'Amazon has received a shipment confirmation for "{alias}" with carrier code "{code}", carrier name '
+        '"{name}" and tracking number "{tracking}"'
+    )
+)
+def amazon_confirmation_named(world: World, alias: str, code: str, name: str, tracking: str) -> None:
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    ok = any(c.tracking_number == tracking and c.carrier_code == code and c.carrier_name == name for c in confirmations)
+    seen = [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmations]
+    expect(
+        ok,
+        world,
+        f"a confirmation with carrier code {code}, carrier name {name} and tracking {tracking} "
+        f"(Amazon received {seen})",
         order=world.order_id(alias),
     )
 
