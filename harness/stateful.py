@@ -332,8 +332,10 @@ class ConnectorMachine(RuleBasedStateMachine):
         salable = self._salable()
         action(self.world)
         self.script.add("When", keyword_text)
-        errors = [e for e in self.world.sandbox.journal.entries()[mark:] if e.status >= 429]
-        self._check(after_sync=quiet and not errors)
+        calls = self.world.sandbox.journal.entries()[mark:]
+        errors = [e for e in calls if e.status >= 429]
+        released = any(e.operation == "orderCancel" for e in calls)  # a cancellation gave stock back meanwhile
+        self._check(after_sync=quiet and not errors, released=released)
         self._check_stock(salable)
 
     def _salable(self) -> dict[str, Decimal]:
@@ -379,7 +381,7 @@ class ConnectorMachine(RuleBasedStateMachine):
     def _magento(self, alias: str) -> list[dict[str, Any]]:
         return self.world.magento.orders_for_amazon_id(self.world.order_id(alias))
 
-    def _check(self, *, after_sync: bool) -> None:
+    def _check(self, *, after_sync: bool, released: bool = False) -> None:
         rows = {r.order_number: r for r in self.world.adapter.amazon_orders(STORE)}
         for t in self.tracked.values():
             count = len(self._magento(t.alias))
@@ -409,10 +411,11 @@ class ConnectorMachine(RuleBasedStateMachine):
             if row is not None:
                 self.rows[t.alias] = row.status
         if after_sync:
-            self._check_synced(rows)
+            self._check_synced(rows, released=released)
 
-    def _check_synced(self, rows: dict[str, Any]) -> None:
-        """After a sync that met no fault: the table follows Amazon and the message is up exactly when due."""
+    def _check_synced(self, rows: dict[str, Any], *, released: bool) -> None:
+        """After a sync that met no fault: the table follows Amazon, an order left without a Magento order is
+        one that cannot be created, and the message is up exactly when there is such an order."""
         blocked = []
         for t in self.tracked.values():
             if t.pre_integration:
@@ -437,6 +440,32 @@ class ConnectorMachine(RuleBasedStateMachine):
             )
         if not blocked and shown:
             self._fail(["BLK-10"], "nothing is blocked but the cannot-import message is up", [_message(False)])
+        creatable = [] if released else [a for a in blocked if self._creatable(a)]
+        if creatable:
+            what = f"{', '.join(creatable)} could be created but has no Magento order after the sync"
+            self._fail(["BLK-09", "BLK-05"], what, [_each(creatable)])
+
+    def _creatable(self, alias: str) -> bool:
+        """Whether Magento would take the order now: every product exists and, for a merchant-fulfilled
+        order, is enabled and (when it manages stock) in stock with enough salable quantity."""
+        order = self._amazon(alias)
+        wanted: dict[str, int] = {}
+        for item in order.items:
+            wanted[item.seller_sku] = wanted.get(item.seller_sku, 0) + item.quantity_ordered
+        magento = self.world.magento
+        for sku, qty in wanted.items():
+            product = magento.products.get(sku)
+            if product is None:
+                return False
+            if order.fulfillment_channel == "AFN":
+                continue
+            stock = magento.stock.get(sku)
+            if not product.enabled:
+                return False
+            managed = stock is not None and stock.manage_stock
+            if managed and (not stock.is_in_stock or Decimal(str(magento.salable_qty(sku))) < qty):
+                return False
+        return True
 
     def teardown(self) -> None:
         try:
