@@ -293,11 +293,7 @@ class AmazonModel:
         self.clock = clock
         self.seed = seed
         self._fakers: dict[str, Faker] = {}
-        for index, (market, info) in enumerate(sorted(MARKETPLACES.items())):
-            faker = Faker(info["locale"])
-            faker.seed_instance(seed * 1000 + index)
-            self._fakers[market] = faker
-        self._faker = self._fakers[US]
+        self._faker = self._faker_for(US)
         self._lock = threading.RLock()
         self.sellers: dict[str, Seller] = {
             DEFAULT_SELLER: Seller(DEFAULT_SELLER, "Simulated Seller", tuple(MARKETPLACES)),
@@ -315,6 +311,17 @@ class AmazonModel:
         from simulators.amazon.feeds import FeedStore  # feeds builds on this module
 
         self.feeds = FeedStore(self)
+
+    def _faker_for(self, marketplace_id: str) -> Faker:
+        """The marketplace's own generator, built on first use with a seed of its own (so laziness
+        changes nothing: the same seed gives the same buyers in every marketplace)."""
+        faker = self._fakers.get(marketplace_id)
+        if faker is None:
+            index = sorted(MARKETPLACES).index(marketplace_id)
+            faker = Faker(MARKETPLACES[marketplace_id]["locale"])
+            faker.seed_instance(self.seed * 1000 + index)
+            self._fakers[marketplace_id] = faker
+        return faker
 
     def _now(self) -> datetime:
         """Amazon's timestamps have whole-second precision."""
@@ -335,7 +342,7 @@ class AmazonModel:
                 return candidate
 
     def _address(self, marketplace_id: str) -> dict[str, str]:
-        f = self._fakers[marketplace_id]
+        f = self._faker_for(marketplace_id)
         country = MARKETPLACES[marketplace_id]["country"]
         regions = {"US": "state_abbr", "JP": "prefecture"}
         state = getattr(f, regions.get(country, "state"))()
@@ -409,7 +416,7 @@ class AmazonModel:
             if amazon_order_id is not None and amazon_order_id in self.orders:
                 raise ValueError(f"order {amazon_order_id} already exists")
             now = self._now()
-            f = self._fakers[marketplace_id]
+            f = self._faker_for(marketplace_id)
             specs = items or [{"sku": f"SKU-{self._faker.numerify('####')}"}]
             lines = self._items(specs)
             ship_address = dict(address) if address else self._address(marketplace_id)
