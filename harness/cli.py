@@ -12,6 +12,7 @@ import pytest
 from _pytest.mark.expression import Expression
 
 from features import FEATURES_DIR
+from harness import mutation
 from harness.impl import ImplError, resolve
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
 
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="all (default: both simulators), amazon, magento, or connector (the HTTP driver of the reference)",
     )
+    mutation.add_arguments(sub.add_parser("mutants", help="run the suite against the mutant connectors (kill matrix)"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="port of the first service (0: any free port)")
     return parser
@@ -169,7 +171,7 @@ def _serve_connector(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "rules": cmd_rules, "serve": cmd_serve}[args.command]
+    handler = {"run": cmd_run, "rules": cmd_rules, "serve": cmd_serve, "mutants": mutation.run}[args.command]
     return handler(args)
 
 

@@ -324,8 +324,6 @@ class _ImportsOnlySeenPending(_Sync):
     "skips_partially_shipped",
     "IMP-08",
     "never imports a merchant-fulfilled order in status PartiallyShipped",
-    gap="import enabled: an order first seen PartiallyShipped (2 units, one shipped) gets exactly one Processing "
-    "Magento order after the next sync (IMP-03/IMP-08 cover Unshipped only)",
 )
 class _SkipsPartiallyShipped(_Sync):
     def is_due(self, row: OrderRow) -> bool:
