@@ -41,7 +41,7 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -110,21 +110,8 @@ class StoreEntry:
 
     def store_config(self, integrated_at: datetime) -> StoreConfig:
         """The connector's view of this store, integrated at ``integrated_at``."""
-        return StoreConfig(
-            name=self.name,
-            marketplace_id=self.marketplace_id,
-            amazon_endpoint=self.amazon_endpoint,
-            lwa_endpoint=self.lwa_endpoint,
-            lwa_client_id=self.lwa_client_id,
-            lwa_client_secret=self.lwa_client_secret,
-            refresh_token=self.refresh_token,
-            magento_url=self.magento_url,
-            magento_username=self.magento_username,
-            magento_password=self.magento_password,
-            integrated_at=integrated_at,
-            website_code=self.website_code,
-            seller_id=self.seller_id,
-        )
+        shared = {f.name: getattr(self, f.name) for f in fields(StoreConfig) if f.name != "integrated_at"}
+        return StoreConfig(**shared, integrated_at=integrated_at)
 
 
 @dataclass(frozen=True)
