@@ -63,7 +63,7 @@ def test_the_command_lists_the_catalogue_and_refuses_an_unknown_mutant(capsys: p
     assert mutation.main(["--list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert len(listed) == len(mutants.catalogue()) + len(mutants.gaps())
-    assert any(line.startswith("skips_partially_shipped") and line.endswith("(known gap)") for line in listed)
+    assert any(line.startswith("skips_partially_shipped") and "(known gap)" not in line for line in listed)
     assert mutation.main(["--mutant", "no_such_mutant"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unknown mutant(s) ['no_such_mutant']" in err[0]
