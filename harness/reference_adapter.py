@@ -15,9 +15,13 @@ class ReferenceAdapter:
     connector_class: type[Connector] = Connector
     #: The connector takes ``env.now``/``env.sleep``: the harness need not freeze the system clock.
     reads_system_clock = False
+    #: The Orders API version the connector reads Amazon through.
+    orders_api = "v0"
 
     def __init__(self, env: ConnectorEnvironment) -> None:
-        self.connector = self.connector_class(env.workdir / "connector.sqlite3", now=env.now, sleep=env.sleep)
+        self.connector = self.connector_class(
+            env.workdir / "connector.sqlite3", now=env.now, sleep=env.sleep, orders_api=self.orders_api
+        )
 
     def integrate_store(self, store: StoreSpec) -> None:
         self.connector.integrate_store(StoreConfig.from_dict(store.as_json()))
@@ -59,3 +63,22 @@ class ReferenceAdapter:
 def create_adapter(env: ConnectorEnvironment) -> ReferenceAdapter:
     """Entry point ``reference`` of the ``asc_conformance.connectors`` group."""
     return ReferenceAdapter(env)
+
+
+class ReferenceAdapter2026(ReferenceAdapter):
+    """The reference connector reading Amazon through Orders API 2026-01-01."""
+
+    orders_api = "2026-01-01"
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            unsupported={
+                "IMP-09": "Orders 2026-01-01 reports an InvoiceUnconfirmed order as SHIPPED, so it cannot be told "
+                "apart from a shipped one"
+            }
+        )
+
+
+def create_adapter_2026(env: ConnectorEnvironment) -> ReferenceAdapter2026:
+    """Entry point ``reference-2026`` of the ``asc_conformance.connectors`` group."""
+    return ReferenceAdapter2026(env)

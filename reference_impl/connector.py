@@ -23,6 +23,7 @@ from reference_impl.storage import OrderRow, Storage
 from reference_impl.sync import StoreSync, blocked_message
 from reference_impl.views import filter_sql
 
+ORDERS_APIS = ("v0", "2026-01-01")
 MESSAGE_IDENTITY = "amazon_sales_channel_orders_not_imported"
 SELLER_CENTRAL = "https://sellercentral.amazon.com/orders-v3/order/{id}"
 
@@ -44,7 +45,11 @@ class Connector:
         now: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         session: requests.Session | None = None,
+        orders_api: str = "v0",
     ) -> None:
+        if orders_api not in ORDERS_APIS:
+            raise ValueError(f"orders_api must be one of {ORDERS_APIS}, got {orders_api!r}")
+        self.orders_api = orders_api
         self.storage = Storage(db_path)
         self.now = now or _system_now
         self.sleep = sleep or time.sleep
@@ -126,6 +131,7 @@ class Connector:
                 self._magento_client(name),
                 self.now,
             )
+            job.orders_api = self.orders_api
             return job.run(read_only=bool(row["read_only"]), cron=cron)
         finally:
             lock.release()

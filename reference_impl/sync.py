@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from reference_impl.orders import (
     order_lines,
     parse_time,
 )
+from reference_impl.orders_2026 import search_orders_since
 from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
@@ -52,6 +53,8 @@ class StoreSync:
 
     #: Amazon statuses in which an order gets a Magento order (IMP-03, IMP-08, IMP-09).
     due_statuses: frozenset[str] = IMPORTABLE
+    #: The Orders API read: "v0" (default) or "2026-01-01".
+    orders_api: str = "v0"
 
     def __init__(
         self,
@@ -103,7 +106,7 @@ class StoreSync:
         since = parse_time(cursor) if cursor else self.store.integrated_at
         newest = since
         try:
-            for order in self.amazon.orders_updated_since(since):
+            for order in self._orders_since(since):
                 try:
                     stamp = parse_time(str(order["LastUpdateDate"]))
                     self._record(order)
@@ -118,6 +121,12 @@ class StoreSync:
         # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read.
         with self.storage.transaction() as db:
             db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (newest.isoformat(), self.name))
+
+    def _orders_since(self, since: datetime) -> Iterator[dict[str, Any]]:
+        """Amazon's order changes since ``since``, through the Orders API version the connector uses."""
+        if self.orders_api == "2026-01-01":
+            return search_orders_since(self.amazon, since)
+        return self.amazon.orders_updated_since(since)
 
     def _record(self, order: dict[str, Any]) -> None:
         """Upsert one Amazon order into the table (PRE-01..03, IMP-01, IMP-14, SYN-05)."""
@@ -350,7 +359,7 @@ class StoreSync:
 
     def _items(self, row: OrderRow) -> list[dict[str, Any]]:
         """The order's items, fetched once from Amazon and kept in the row."""
-        items = row.data.get("items")
+        items = row.data.get("items") or row.data["order"].get("OrderItems")  # 2026-01-01 sends them along
         if items is None:
             items = self.amazon.order_items(row.amazon_order_id)
             with self.storage.transaction():
@@ -392,7 +401,7 @@ class StoreSync:
         row = OrderRow.from_sql(raw)
         if row.status not in ("Unshipped", "PartiallyShipped"):
             return  # Amazon already knows it shipped (or canceled): nothing to confirm
-        by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(row.data.get("items") or [])}
+        by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(self._items(row))}
         skus = {int(i["order_item_id"]): i.get("sku") for i in shipment.get("items", [])}
         if not all(skus.values()):
             order = self.magento.order(int(shipment["order_id"]))

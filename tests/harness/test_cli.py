@@ -48,3 +48,11 @@ def test_rules_lists_scenarios_per_rule() -> None:
     lines = result.stdout.splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith("IMP-02"))
     assert "A Pending order has no Magento order" in lines[index + 1]
+
+
+def test_the_reference_connector_on_orders_2026_passes_what_it_supports(tmp_path: Path) -> None:
+    result = run_cli("run", "--impl", "reference-2026", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("IMP-03") and "PASSED" in line for line in lines)
+    assert any(line.startswith("IMP-09") and "SKIPPED" in line and "InvoiceUnconfirmed" in line for line in lines)
