@@ -50,7 +50,7 @@ class ProcessConnector(Connector):
 def open_connector(config: ProcessConfig) -> Connector:
     """A connector on the configured database and clock, with every configured store integrated."""
     clock = HttpClock(config.clock_url, token=config.clock_token) if config.clock_url else SystemClock()
-    connector = ProcessConnector(config.database, now=clock.now, sleep=clock.sleep)
+    connector = ProcessConnector(config.database, now=clock.now, sleep=clock.sleep, orders_api=config.orders_api)
     connector.page_size = config.page_size
     connector.http_timeout = config.http_timeout
     try:

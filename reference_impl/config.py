@@ -13,6 +13,7 @@ are defaults that each ``[[stores]]`` entry may override)::
     client_id = "amzn1.application-oa2-client.x"
     client_secret = "..."
     page_size = 100
+    orders_api = "v0"                                # or "2026-01-01"
 
     [magento]
     url = "https://shop.example.com"
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reference_impl.connector import ORDERS_APIS
 from reference_impl.settings import OrderSettings, StoreConfig
 
 DEFAULT_DATABASE = "asc-connector.sqlite3"
@@ -57,10 +59,12 @@ DEFAULT_PAGE_SIZE = 100
 DEFAULT_HTTP_TIMEOUT = 10.0
 
 _TOP_KEYS = {"database", "clock_url", "clock_token", "http_timeout", "amazon", "magento", "stores"}
-_AMAZON_KEYS = {"endpoint", "lwa_endpoint", "client_id", "client_secret", "page_size"}
+_AMAZON_KEYS = {"endpoint", "lwa_endpoint", "client_id", "client_secret", "page_size", "orders_api"}
 _MAGENTO_KEYS = {"url", "username", "password"}
 _STORE_KEYS = {"name", "marketplace_id", "refresh_token", "integrated_at", "website_code", "seller_id", "orders"}
-_STORE_KEYS |= {f"amazon_{k}" for k in _AMAZON_KEYS - {"page_size"}} | {f"magento_{k}" for k in _MAGENTO_KEYS}
+_STORE_KEYS |= {f"amazon_{k}" for k in _AMAZON_KEYS - {"page_size", "orders_api"}} | {
+    f"magento_{k}" for k in _MAGENTO_KEYS
+}
 
 _ENV_TOP = {
     "ASC_DATABASE": "database",
@@ -74,6 +78,7 @@ _ENV_AMAZON = {
     "ASC_LWA_CLIENT_ID": "client_id",
     "ASC_LWA_CLIENT_SECRET": "client_secret",
     "ASC_AMAZON_PAGE_SIZE": "page_size",
+    "ASC_ORDERS_API": "orders_api",
 }
 _ENV_MAGENTO = {"ASC_MAGENTO_URL": "url", "ASC_MAGENTO_USERNAME": "username", "ASC_MAGENTO_PASSWORD": "password"}
 _ENV_STORE = {
@@ -124,6 +129,7 @@ class ProcessConfig:
     clock_token: str | None = None
     page_size: int = DEFAULT_PAGE_SIZE
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    orders_api: str = "v0"
 
     def store(self, name: str) -> StoreEntry:
         for entry in self.stores:
@@ -213,7 +219,14 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
         clock_token=str(data["clock_token"]) if data.get("clock_token") else None,
         page_size=_page_size(amazon.get("page_size", DEFAULT_PAGE_SIZE)),
         http_timeout=_timeout(data.get("http_timeout", DEFAULT_HTTP_TIMEOUT)),
+        orders_api=_orders_api(amazon.get("orders_api", "v0")),
     )
+
+
+def _orders_api(value: Any) -> str:
+    if value not in ORDERS_APIS:
+        raise ConfigError(f"amazon orders_api must be one of {', '.join(ORDERS_APIS)}, got {value!r}")
+    return str(value)
 
 
 def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreEntry:

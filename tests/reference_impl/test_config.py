@@ -20,6 +20,7 @@ clock_url = "http://127.0.0.1:9/_sim/clock"
 client_id = "cid"
 client_secret = "csecret"
 page_size = 50
+orders_api = "2026-01-01"
 
 [magento]
 url = "https://shop.example.com/"
@@ -57,6 +58,7 @@ def test_a_toml_file_with_defaults_and_per_store_overrides(tmp_path: Path) -> No
     assert config.database == tmp_path / "state" / "c.db"  # relative to the file
     assert config.clock_url == "http://127.0.0.1:9/_sim/clock"
     assert config.page_size == 50
+    assert config.orders_api == "2026-01-01"
     us, de = config.store("US"), config.store("DE")
     assert us.amazon_endpoint == DEFAULT_AMAZON_ENDPOINT
     assert us.lwa_client_id == de.lwa_client_id == "cid"
@@ -123,6 +125,7 @@ def test_variables_alone_configure_one_store(tmp_path: Path, monkeypatch: pytest
         ("[[stores]]\nname = 'A'\nrefresh_token = 'r'", "store 'A': amazon client_id is missing"),
         ("[[stores]]\nrefresh_token = 'r'", "stores[0]: name is required"),
         ("[amazon]\npage_size = 500", "page_size must be an integer from 1 to 100"),
+        ("[amazon]\norders_api = 'v1'", "orders_api must be one of v0, 2026-01-01"),
         ("clock_url = 'nowhere'", "clock_url must be an http(s) URL"),
         (CREDENTIALS + "[[stores]]\nname='A'\nrefresh_token='r'\nintegrated_at='then'", "must be an ISO 8601 instant"),
         ("[[stores]]\nname='A'\n[stores.orders]\ncolour='x'", "bad order settings: unknown order setting"),
