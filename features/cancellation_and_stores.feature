@@ -50,6 +50,15 @@ Feature: Cancellations and store state
     Then order "A" has exactly one Magento order with status "canceled" in state "canceled"
     And the salable quantity of "SKU-1" is 10
 
+  @CAN-03
+  Scenario: An order Amazon cancels after it was invoiced has its Magento order refunded on the next sync
+    Given an Unshipped Amazon order "A" for 2 x "SKU-1"
+    And the connector syncs
+    And the merchant invoices the Magento order for "A"
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "closed" in state "closed"
+
   @STO-01
   Scenario: A deactivated store does not synchronise until it is activated again
     Given the merchant deactivates the Amazon store "Main Store"

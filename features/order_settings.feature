@@ -130,6 +130,21 @@ Feature: Order settings of an Amazon store
     And the salable quantity of "SKU-1" is 7
 
   @SET-07 @DEC-05
+  Scenario: An order's own hold does not keep it from being imported at its Amazon prices
+    Given the Amazon store "Main Store" is integrated
+    And the Magento product "SKU-1" has 3 in stock
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the Magento order for "A" holds 3 x "SKU-1" at 25.00
+    And the salable quantity of "SKU-1" is 0
+
+  @SET-07 @DEC-05
   Scenario: Reserve Quantity releases the hold when Amazon cancels the order
     Given the Amazon store "Main Store" is integrated
     And the merchant sets the order settings of "Main Store" to

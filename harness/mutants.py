@@ -229,6 +229,10 @@ class _ReservesWhileDisabled(_Sync):
         if not self.settings.import_enabled and self.settings.reserve == "reserve":
             self._hold_quantities()
 
+    def _release_holds(self) -> None:
+        if self.settings.import_enabled:  # holds taken while disabled are kept, as the hold step took them
+            super()._release_holds()
+
 
 # == Orders placed before integration ===================================================================
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -275,6 +279,10 @@ class _ImportsWhilePending(_Sync):
 
     def is_due(self, row: OrderRow) -> bool:
         return row.status in self.due_statuses
+
+    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
+        # A Pending order's items come without prices; this connector does not wait for them.
+        return [{"ItemPrice": {"Amount": "0.00"}, **item} for item in super()._items(row)]
 
 
 @_register("imports_as_pending_status", "IMP-03", "creates the Magento order in state new, status pending")
@@ -466,8 +474,8 @@ class _ImportsSalableItems(_Sync):
 
         self.magento = _Proxy(magento, create_order=create_order)
 
-    def _blocker(self, lines: list[dict[str, Any]], channel: str) -> str | None:
-        reasons = [super(_ImportsSalableItems, self)._blocker([line], channel) for line in lines]
+    def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
+        reasons = [super(_ImportsSalableItems, self)._blocker([line], channel, held) for line in lines]
         return reasons[0] if all(reasons) else None
 
 

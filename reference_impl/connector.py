@@ -173,8 +173,8 @@ class Connector:
     def _has_blocked(self, name: str) -> bool:
         row = self.storage.db.execute(
             "SELECT 1 FROM orders WHERE store = ? AND blocked_reason IS NOT NULL AND magento_entity_id IS NULL "
-            "AND status IN ('Unshipped', 'PartiallyShipped', 'Shipped') LIMIT 1",
-            (name,),
+            f"AND status IN ({', '.join('?' * len(self.sync_class.due_statuses))}) LIMIT 1",
+            (name, *sorted(self.sync_class.due_statuses)),
         ).fetchone()
         return row is not None
 

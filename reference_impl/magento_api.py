@@ -120,8 +120,16 @@ class MagentoClient:
     def invoice(self, entity_id: int) -> None:
         self._send("orderInvoice", "POST", f"/V1/order/{entity_id}/invoice", json={"capture": True})
 
-    def cancel(self, entity_id: int) -> None:
-        self._send("orderCancel", "POST", f"/V1/orders/{entity_id}/cancel")
+    def cancel(self, entity_id: int) -> bool:
+        """Whether Magento canceled the order (it answers false when it cannot, e.g. once invoiced)."""
+        return self._send("orderCancel", "POST", f"/V1/orders/{entity_id}/cancel") is True
+
+    def unhold(self, entity_id: int) -> None:
+        self._send("orderUnhold", "POST", f"/V1/orders/{entity_id}/unhold")
+
+    def refund(self, entity_id: int) -> None:
+        """A credit memo for everything invoiced (offline refund)."""
+        self._send("orderRefund", "POST", f"/V1/order/{entity_id}/refund", json={})
 
     def comment(self, entity_id: int, text: str) -> None:
         body = {"statusHistory": {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}}

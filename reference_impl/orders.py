@@ -74,7 +74,9 @@ def order_lines(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             raise BadAmazonData(f"order item {item_id} has a bad quantity") from err
         if qty < 1:
             raise BadAmazonData(f"order item {item_id} has quantity {qty}")
-        line_price = amount((item.get("ItemPrice") or {}).get("Amount", "0"), f"ItemPrice of item {item_id}")
+        if not (item.get("ItemPrice") or {}).get("Amount"):
+            raise BadAmazonData(f"order item {item_id} has no ItemPrice")
+        line_price = amount(item["ItemPrice"]["Amount"], f"ItemPrice of item {item_id}")
         tax = amount((item.get("ItemTax") or {}).get("Amount", "0"), f"ItemTax of item {item_id}")
         lines.append(
             {

@@ -18,10 +18,14 @@ HOLDING = ("PendingAvailability", "Pending", "Unshipped", "PartiallyShipped")
 ENDED = ("Canceled", "Unfulfillable")
 
 
-def quantities(lines: list[dict[str, Any]]) -> dict[str, int]:
+def quantities(items: list[dict[str, Any]]) -> dict[str, int]:
+    """SKU -> quantity of Amazon order items (a Pending order's items have no prices yet: none needed)."""
     held: dict[str, int] = {}
-    for line in lines:
-        held[line["sku"]] = held.get(line["sku"], 0) + int(line["qty"])
+    for item in items:
+        sku, qty = str(item["SellerSKU"]), int(item["QuantityOrdered"])
+        if not item["SellerSKU"] or qty < 1:
+            raise ValueError(f"order item {item.get('OrderItemId')} has no SKU or quantity")
+        held[sku] = held.get(sku, 0) + qty
     return held
 
 

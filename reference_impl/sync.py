@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,7 @@ from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
 CREATE_GRACE = 60.0  # seconds to wait after a create that got no answer before creating again
+CURSOR_LAG = 120.0  # seconds the Amazon cursor stays behind a sync's start (Amazon's data can lag by minutes)
 
 MESSAGE_TEXT = (
     "Your Amazon store(s) has orders that cannot be imported into Magento. "
@@ -104,6 +105,7 @@ class StoreSync:
     def _read_amazon(self) -> None:
         cursor = self.storage.store(self.name)["cursor"]
         since = parse_time(cursor) if cursor else self.store.integrated_at
+        started = self.now()
         newest = since
         try:
             for order in self._orders_since(since):
@@ -118,9 +120,11 @@ class StoreSync:
             # Pages need not be ordered by LastUpdateDate: keep the cursor, the next sync reads them all again.
             self._fail("getOrders", err)
             return
-        # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read.
+        # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read,
+        # and it stays CURSOR_LAG behind the sync's start: an update Amazon shows late is still read.
+        cursor_at = max(since, min(newest, started - timedelta(seconds=CURSOR_LAG)))
         with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (newest.isoformat(), self.name))
+            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor_at.isoformat(), self.name))
 
     def _orders_since(self, since: datetime) -> Iterator[dict[str, Any]]:
         """Amazon's order changes since ``since``, through the Orders API version the connector uses."""
@@ -189,7 +193,7 @@ class StoreSync:
         statuses = sorted(self.due_statuses)
         rows = self.storage.db.execute(
             "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
-            f"AND status IN ({', '.join('?' * len(statuses))})",
+            f"AND status IN ({', '.join('?' * len(statuses))}) ORDER BY purchase_date, amazon_order_id",
             (self.name, *statuses),
         ).fetchall()
         store: tuple[int, int] | None = None
@@ -245,7 +249,7 @@ class StoreSync:
                 # The last create got no answer: Magento may still be saving it. Look again later.
                 self.report["errors"].append(f"import {amazon_id}: waiting for an unanswered create to settle")
                 return
-        reason = self._blocker(lines, row.channel)
+        reason = self._blocker(lines, row.channel, row.data.get("held"))
         if reason:
             self._block(row, reason)
             return
@@ -262,20 +266,26 @@ class StoreSync:
             entity = assign(entity, customer)
         with self.storage.transaction():
             self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
+        if row.data.get("held"):
+            # The order's own hold would count against it: release it; the order takes the stock itself.
+            reservations.append(self.magento, row.data["held"], +1, amazon_id)
+            reservations.mark(self.storage, row, None)
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
             if err.status == 400 and "not available" in str(err):
-                self._block(row, not_salable(lines[0]["sku"]))
+                self._block(row, self._blocker(lines, row.channel) or not_salable(lines[0]["sku"]))
                 return
-            if err.status is None:  # no answer at all (timeout, dropped connection): the create may still land
+            if err.status is None or err.status >= 500:  # no clear answer: the create may still land
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
             raise
         self._imported(row, created, adopted=False)
 
-    def _blocker(self, lines: list[dict[str, Any]], channel: str) -> str | None:
-        """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08)."""
+    def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
+        """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08). Quantity the order itself
+        holds back (Reserve Quantity) is available to it."""
+        held = held or {}
         wanted: dict[str, Decimal] = {}
         for line in lines:
             wanted[line["sku"]] = wanted.get(line["sku"], Decimal("0")) + line["qty"]
@@ -289,7 +299,10 @@ class StoreSync:
                 return not_salable(sku)
             stock = (product.get("extension_attributes") or {}).get("stock_item") or {}
             managed = stock.get("manage_stock", True)
-            if managed and (not stock.get("is_in_stock", False) or Decimal(str(self.magento.salable_qty(sku))) < qty):
+            if not managed:
+                continue
+            salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
+            if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
         return None
 
@@ -326,7 +339,11 @@ class StoreSync:
             if row.data.get("held"):
                 continue
             try:
-                held = reservations.quantities(order_lines(self._items(row)))
+                # Items of a Pending order come without prices: use them for the hold, keep nothing.
+                items = row.data.get("items") or row.data["order"].get("OrderItems")
+                if items is None:
+                    items = self.amazon.order_items(row.amazon_order_id)
+                held = reservations.quantities(items)
                 reservations.mark(self.storage, row, held)
                 try:
                     reservations.append(self.magento, held, -1, row.amazon_order_id)
@@ -335,15 +352,17 @@ class StoreSync:
                     raise
             except RemoteError as err:
                 self._fail(f"hold {row.amazon_order_id}", err)
-            except BadAmazonData:
+            except (KeyError, TypeError, ValueError):
                 continue  # the import step notes the bad data
 
     def _release_holds(self) -> None:
-        """Release the hold of an order that now has a Magento order (which took the stock) or was canceled."""
+        """Release the hold of an order that now has a Magento order (which took the stock), that left the
+        holding statuses (canceled, or shipped by Amazon), or of every order once holding is off."""
+        holding = self.settings.import_enabled and self.settings.reserve == "reserve"
         rows = self.storage.db.execute(
             "SELECT * FROM orders WHERE store = ? AND data LIKE '%\"held\"%' "
-            f"AND (magento_entity_id IS NOT NULL OR status IN ({', '.join('?' * len(reservations.ENDED))}))",
-            (self.name, *reservations.ENDED),
+            f"AND (? OR magento_entity_id IS NOT NULL OR status NOT IN ({', '.join('?' * len(reservations.HOLDING))}))",
+            (self.name, not holding, *reservations.HOLDING),
         ).fetchall()
         for raw in rows:
             row = OrderRow.from_sql(raw)
@@ -476,7 +495,8 @@ class StoreSync:
                     self.storage.set_data(row, {**row.data, "completed": True})
 
     def _follow_cancellations(self) -> None:
-        """An order Amazon canceled after import has its Magento order canceled (CAN-03)."""
+        """An order Amazon canceled after import has its Magento order canceled, or refunded when it was
+        already invoiced (CAN-03); it is marked done only once Magento shows it canceled or closed."""
         rows = self.storage.db.execute(
             "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = 'Canceled'",
             (self.name,),
@@ -485,13 +505,23 @@ class StoreSync:
             row = OrderRow.from_sql(raw)
             if row.data.get("magento_canceled") or row.data.get("canceled_from_magento"):
                 continue
+            entity_id = int(row.magento_entity_id or 0)
             try:
-                order = self.magento.order(int(row.magento_entity_id or 0))
+                order = self.magento.order(entity_id)
                 if order["state"] not in {"canceled", "closed", "complete"}:
-                    self.magento.cancel(int(order["entity_id"]))
+                    if order["state"] == "holded":
+                        self.magento.unhold(entity_id)
+                    if not self.magento.cancel(entity_id) and any(i.get("qty_invoiced") for i in order["items"]):
+                        self.magento.refund(entity_id)
+                    order = self.magento.order(entity_id)
             except RemoteError as err:
                 self._fail(f"cancel {row.amazon_order_id}", err)
                 continue
+            if order["state"] not in {"canceled", "closed"}:
+                self._fail(
+                    f"cancel {row.amazon_order_id}", RemoteError("orderCancel", f"Magento order is {order['state']}")
+                )
+                continue
             with self.storage.transaction():
                 self.storage.set_data(row, {**row.data, "magento_canceled": True})
-                self._note(row.amazon_order_id, "Magento order canceled: Amazon canceled the order.")
+                self._note(row.amazon_order_id, f"Magento order {order['state']}: Amazon canceled the order.")

@@ -67,6 +67,18 @@ def merchant_ships_custom(world: World, alias: str, title: str, tracking: str) -
     world.magento.ship(order["entity_id"], None, [{"carrier_code": "custom", "title": title, "track_number": tracking}])
 
 
+@given(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
+@when(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
+def merchant_invoices(world: World, alias: str) -> None:
+    order = the_order(world, alias)
+    if order is None:
+        raise AssertionError(
+            f"cannot invoice: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
+        )
+    world.clock.advance(60)
+    world.magento.invoice(order["entity_id"])
+
+
 @given("Magento fails the next order creation after saving the order")
 def magento_fails_after_commit(world: World) -> None:
     world.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.adapter import ConnectorEnvironment
 from harness.reference_adapter import ReferenceAdapter
 from reference_impl import Connector
@@ -14,6 +16,10 @@ class _PendingImportingSync(StoreSync):
 
     def is_due(self, row: OrderRow) -> bool:
         return row.status in self.due_statuses
+
+    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
+        # A Pending order's items come without prices; this connector does not wait for them.
+        return [{"ItemPrice": {"Amount": "0.00"}, **item} for item in super()._items(row)]
 
 
 class _PendingImportingConnector(Connector):
