@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -84,8 +85,8 @@ class Fault:
             raise ValueError("a fault must apply to at least one call")
         if not 100 <= self.status <= 599:
             raise ValueError(f"a fault status must be an HTTP status code, got {self.status}")
-        if self.seconds < 0:
-            raise ValueError("a delay cannot be negative")
+        if not math.isfinite(self.seconds) or self.seconds < 0:
+            raise ValueError("a delay must be a finite, non-negative number of seconds")
 
 
 @dataclass

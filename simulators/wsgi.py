@@ -89,7 +89,10 @@ def read_json(request: Request) -> Any:
     raw = request.get_data(cache=True)
     if not raw.strip():
         return None
-    return json.loads(raw)
+    try:
+        return json.loads(raw)
+    except RecursionError as err:  # nested deeper than the parser goes: still just bad input
+        raise ValueError("the JSON body is nested too deeply") from err
 
 
 class ServiceApp:

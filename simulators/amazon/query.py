@@ -307,5 +307,8 @@ def orders_token(secret: bytes, query: OrdersQuery, last: Order) -> str:
 
 def orders_from_token(secret: bytes, token: str, name: str) -> tuple[OrdersQuery, tuple[datetime, str]]:
     data = decode_token(secret, token, name)
-    stamp, order_id = data["k"]
-    return OrdersQuery(**data["q"]), (parse_iso(stamp), order_id)
+    try:
+        stamp, order_id = data["k"]
+        return OrdersQuery(**data["q"]), (parse_iso(stamp), str(order_id))
+    except (KeyError, TypeError, ValueError) as err:  # a token of another operation, signed all the same
+        raise invalid_input(f"Invalid {name}", f"The {name} does not belong to this operation") from err

@@ -112,9 +112,10 @@ def field_value(entity: dict[str, Any], name: str) -> Any:
 
 def _number(value: Any) -> Decimal | None:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None
 
 
 def _compare(actual: Any, wanted: str, condition: str) -> bool:

@@ -1,0 +1,60 @@
+"""Edge cases of bad input: still the service's own 4xx envelope, never a 500 or an exception."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from simulators.journal import Fault
+
+
+def test_deeply_nested_json_is_a_bad_request_on_both_services(sims) -> None:  # type: ignore[no-untyped-def]
+    deep = "[" * 100_000 + "]" * 100_000
+    token = requests.post(
+        f"{sims.amazon_url}/auth/o2/token", data=deep, headers={"Content-Type": "application/json"}, timeout=5
+    )
+    assert token.status_code == 400
+    magento = requests.post(
+        f"{sims.magento_url}/rest/V1/integration/admin/token",
+        data=deep,
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert magento.status_code == 400
+    assert "message" in magento.json()
+
+
+def test_an_order_items_token_given_to_get_orders_is_invalid_input(sims) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.amazon.order_items_page_size = 1
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "A"}, {"sku": "B"}])
+    sims.sandbox.clock.advance(600)
+    headers = {"x-amz-access-token": sims.amazon_token()}
+    items = requests.get(
+        f"{sims.amazon_url}/orders/v0/orders/{order.amazon_order_id}/orderItems", headers=headers, timeout=5
+    ).json()
+    token = items["payload"]["NextToken"]
+    response = requests.get(
+        f"{sims.amazon_url}/orders/v0/orders",
+        params={"MarketplaceIds": "ATVPDKIKX0DER", "NextToken": token},
+        headers=headers,
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "InvalidInput"
+
+
+def test_a_fault_delay_must_be_finite() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Fault("delay", seconds=float("nan"))
+
+
+def test_a_nan_search_value_is_not_a_server_error(sims) -> None:  # type: ignore[no-untyped-def]
+    params = {
+        "searchCriteria[filter_groups][0][filters][0][field]": "grand_total",
+        "searchCriteria[filter_groups][0][filters][0][value]": "NaN",
+        "searchCriteria[filter_groups][0][filters][0][condition_type]": "gt",
+    }
+    headers = {"Authorization": f"Bearer {sims.magento_token()}"}
+    response = requests.get(f"{sims.magento_url}/rest/V1/orders", params=params, headers=headers, timeout=5)
+    assert response.status_code == 200
+    assert response.json()["total_count"] == 0
