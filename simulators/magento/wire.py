@@ -10,6 +10,7 @@ The companion module's routes (admin messages, inventory reservations) are descr
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from werkzeug.routing import Map, Rule
@@ -232,9 +233,16 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
             return payloads.product(catalog, catalog.product(sku))
         if stock_data:
             self._check_stock(stock_data)
-        product = catalog.update_product(sku, data)
-        if stock_data:
-            self._set_stock(call, sku, stock_data)
+        saved = copy.deepcopy((catalog.products[sku], catalog.stock.get(sku)))
+        try:
+            product = catalog.update_product(sku, data)
+            if stock_data:
+                self._set_stock(call, sku, stock_data)
+        except MagentoError:  # a refused stock change leaves the product as it was, too
+            catalog.products[sku], stock = saved
+            if stock is not None:
+                catalog.stock[sku] = stock
+            raise
         return payloads.product(catalog, product)
 
     def op_productDelete(self, call: Call, sku: str) -> bool:

@@ -58,3 +58,21 @@ def test_a_nan_search_value_is_not_a_server_error(sims) -> None:  # type: ignore
     response = requests.get(f"{sims.magento_url}/rest/V1/orders", params=params, headers=headers, timeout=5)
     assert response.status_code == 200
     assert response.json()["total_count"] == 0
+
+
+def test_a_refused_stock_change_leaves_the_product_unchanged(sims) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", name="Old name", price="10.00", qty=5)
+    headers = {"Authorization": f"Bearer {sims.magento_token()}"}
+    body = {
+        "product": {
+            "sku": "SKU-1",
+            "name": "New name",
+            "price": 99,
+            "extension_attributes": {"stock_item": {"qty": -3}},
+        }
+    }
+    response = requests.put(f"{sims.magento_url}/rest/V1/products/SKU-1", json=body, headers=headers, timeout=5)
+    assert response.status_code == 400
+    product = sims.sandbox.magento.product("SKU-1")
+    assert (product.name, str(product.price)) == ("Old name", "10.00")
+    assert sims.sandbox.magento.salable_qty("SKU-1") == 5
