@@ -58,6 +58,8 @@ def concurrent_syncs(world: World, store: str) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError("a sync of the two started at once has not ended after 120 s")
     if errors:
         raise errors[0]
 
