@@ -11,6 +11,7 @@ rely on this (they read the SimClock).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -24,12 +25,17 @@ _Factory = FrozenDateTimeFactory | StepTickTimeFactory | TickingDateTimeFactory
 
 
 class _Freezer:
-    """Holds the active freeze of one scenario, so a sleep can move it."""
+    """Holds the active freeze of one scenario, so a sleep can move it.
+
+    The system clock is one per process, so calls from several threads (two syncs started at once) take
+    turns: each runs whole under the freeze. A nested call in the same thread runs inside its caller's.
+    """
 
     def __init__(self, env: ConnectorEnvironment) -> None:
         self.env = env
         self.active: _Factory | None = None
-        self.depth = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
 
     def sleep(self, seconds: float) -> None:
         self.env.sleep(seconds)
@@ -37,16 +43,17 @@ class _Freezer:
             self.active.move_to(self.env.now())
 
     def call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self.depth:  # a nested call (an adapter method calling another) is already frozen
+        if getattr(self._local, "inside", False):  # an adapter method calling another: already frozen
             return method(*args, **kwargs)
-        self.depth += 1
-        try:
-            with freeze_time(self.env.now(), tick=False) as frozen:
-                self.active = frozen
-                return method(*args, **kwargs)
-        finally:
-            self.active = None
-            self.depth -= 1
+        with self._lock:
+            self._local.inside = True
+            try:
+                with freeze_time(self.env.now(), tick=False) as frozen:
+                    self.active = frozen
+                    return method(*args, **kwargs)
+            finally:
+                self.active = None
+                self._local.inside = False
 
 
 class SystemClockAdapter:

@@ -46,3 +46,28 @@ def test_a_real_connector_on_the_system_clock_passes_time_sensitive_rules(cli: A
     result = cli("run", "--impl", "sample_adapters:system_clock_reference", "--tags", tags, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "rules checked: PASSED" in result.stdout
+
+
+def test_calls_from_two_threads_each_see_the_simulated_clock_throughout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as clock_module
+    import threading
+    import time as real_time
+
+    from harness.adapter import ConnectorEnvironment
+    from harness.system_clock import _Freezer
+
+    simulated = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    freezer = _Freezer(ConnectorEnvironment(workdir=tmp_path, now=lambda: simulated, sleep=lambda s: None))
+    seen: list[datetime] = []
+
+    def sync() -> None:  # reads the clock as a connector would: through the datetime module
+        seen.append(clock_module.datetime.now(UTC))
+        real_time.sleep(0.05)  # the other thread starts and ends its call meanwhile
+        seen.append(clock_module.datetime.now(UTC))
+
+    threads = [threading.Thread(target=freezer.call, args=(sync,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert seen == [simulated] * 4
