@@ -31,6 +31,7 @@ IN_PROCESS_KEY = "asc.sim.in_process"
 TRANSPORT_FAULT_HEADER = "X-Sim-Transport-Fault"
 NAMESPACE_KEY = "asc.sim.namespace"
 MAX_LIVE_DELAY = 10.0
+_NAMESPACE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
 
 ControlHandler = Callable[[Sandbox, Request, dict[str, Any]], Any]
@@ -122,6 +123,9 @@ class ServiceApp:
         _quote_raw_query(environ)
         request = Request(environ)
         namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
+        if not _NAMESPACE_NAME.match(namespace):
+            response = self.error_response(400, f"{NAMESPACE_HEADER} must match {_NAMESPACE_NAME.pattern}")
+            return response(environ, start_response)
         sandbox = self.registry.get(namespace)
         environ[NAMESPACE_KEY] = namespace
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):

@@ -76,3 +76,11 @@ def test_a_refused_stock_change_leaves_the_product_unchanged(sims) -> None:  # t
     product = sims.sandbox.magento.product("SKU-1")
     assert (product.name, str(product.price)) == ("Old name", "10.00")
     assert sims.sandbox.magento.salable_qty("SKU-1") == 5
+
+
+def test_a_malformed_namespace_header_is_refused_and_creates_nothing(live_sims) -> None:  # type: ignore[no-untyped-def]
+    before = set(live_sims.registry._sandboxes)
+    response = requests.get(f"{live_sims.magento_url}/rest/V1/nowhere", headers={"X-Sim-Namespace": "a/b c"}, timeout=5)
+    assert response.status_code == 400
+    assert "message" in response.json()
+    assert set(live_sims.registry._sandboxes) == before
