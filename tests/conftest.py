@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from reference_impl import StoreConfig
 from simulators import Sandbox, SandboxRegistry
 from simulators.amazon.wire import AmazonApp
 from simulators.magento.wire import MagentoApp
@@ -29,6 +30,22 @@ class Sims:
     def amazon_token(self) -> str:
         body = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
         return requests.post(f"{self.amazon_url}/auth/o2/token", data=body, timeout=5).json()["access_token"]
+
+    def store_config(self, name: str = "Main") -> StoreConfig:
+        """An Amazon store of the US marketplace on these simulators, integrated now."""
+        return StoreConfig(
+            name=name,
+            marketplace_id="ATVPDKIKX0DER",
+            amazon_endpoint=self.amazon_url,
+            lwa_endpoint=self.amazon_url,
+            lwa_client_id="c",
+            lwa_client_secret="s",
+            refresh_token="r",
+            magento_url=self.magento_url,
+            magento_username="admin",
+            magento_password="admin123",
+            integrated_at=self.sandbox.clock.now(),
+        )
 
     def magento_token(self) -> str:
         body = {"username": "admin", "password": "admin123"}

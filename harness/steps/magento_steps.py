@@ -34,18 +34,24 @@ def _shipping_address(order: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- merchant actions in Magento ------------------------------------------------------------------------
+def _order_to_act_on(world: World, alias: str, action: str) -> dict[str, Any]:
+    """The one Magento order the merchant acts on, a minute later; the step fails when there is not one."""
+    order = the_order(world, alias)
+    if order is None:
+        raise AssertionError(
+            f"cannot {action}: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
+        )
+    world.clock.advance(60)
+    return order
+
+
 @when(
     parsers.parse(
         'the merchant ships the Magento order for "{alias}" with carrier "{carrier}" and tracking number "{tracking}"'
     )
 )
 def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> None:
-    order = the_order(world, alias)
-    if order is None:
-        raise AssertionError(
-            f"cannot ship: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
-        )
-    world.clock.advance(60)
+    order = _order_to_act_on(world, alias, "ship")
     world.magento.ship(
         order["entity_id"], None, [{"carrier_code": carrier, "title": carrier.upper(), "track_number": tracking}]
     )
@@ -58,24 +64,14 @@ def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> Non
     )
 )
 def merchant_ships_custom(world: World, alias: str, title: str, tracking: str) -> None:
-    order = the_order(world, alias)
-    if order is None:
-        raise AssertionError(
-            f"cannot ship: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
-        )
-    world.clock.advance(60)
+    order = _order_to_act_on(world, alias, "ship")
     world.magento.ship(order["entity_id"], None, [{"carrier_code": "custom", "title": title, "track_number": tracking}])
 
 
 @given(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
 @when(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
 def merchant_invoices(world: World, alias: str) -> None:
-    order = the_order(world, alias)
-    if order is None:
-        raise AssertionError(
-            f"cannot invoice: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
-        )
-    world.clock.advance(60)
+    order = _order_to_act_on(world, alias, "invoice")
     world.magento.invoice(order["entity_id"])
 
 

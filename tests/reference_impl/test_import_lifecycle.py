@@ -6,28 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from reference_impl import Connector, StoreConfig
+from reference_impl import Connector
 
 
 @pytest.fixture
 def connector(sims, tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = sims.sandbox.clock
     connector = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
-    connector.integrate_store(
-        StoreConfig(
-            name="Main",
-            marketplace_id="ATVPDKIKX0DER",
-            amazon_endpoint=sims.amazon_url,
-            lwa_endpoint=sims.amazon_url,
-            lwa_client_id="c",
-            lwa_client_secret="s",
-            refresh_token="r",
-            magento_url=sims.magento_url,
-            magento_username="admin",
-            magento_password="admin123",
-            integrated_at=clock.now(),
-        )
-    )
+    connector.integrate_store(sims.store_config())
     yield connector
     connector.close()
 
@@ -64,21 +50,7 @@ def test_pre_integration_orders_are_never_recorded(sims, tmp_path: Path) -> None
     sims.sandbox.clock.advance(3600)
     clock = sims.sandbox.clock
     connector = Connector(tmp_path / "c.sqlite3", now=clock.now)
-    connector.integrate_store(
-        StoreConfig(
-            "Main",
-            "ATVPDKIKX0DER",
-            sims.amazon_url,
-            sims.amazon_url,
-            "c",
-            "s",
-            "r",
-            sims.magento_url,
-            "admin",
-            "admin123",
-            clock.now(),
-        )
-    )
+    connector.integrate_store(sims.store_config())
     sims.sandbox.amazon.set_status(early.amazon_order_id, "Unshipped")
     clock.advance(300)
     connector.sync()

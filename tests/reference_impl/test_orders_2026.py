@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_impl import Connector, StoreConfig
+from reference_impl import Connector
 from reference_impl.orders_2026 import as_v0
 
 
@@ -16,21 +16,7 @@ def _connector(sims, tmp_path: Path, orders_api: str) -> Connector:  # type: ign
     connector = Connector(
         tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s), orders_api=orders_api
     )
-    connector.integrate_store(
-        StoreConfig(
-            "Main",
-            "ATVPDKIKX0DER",
-            sims.amazon_url,
-            sims.amazon_url,
-            "c",
-            "s",
-            "r",
-            sims.magento_url,
-            "admin",
-            "admin123",
-            clock.now(),
-        )
-    )
+    connector.integrate_store(sims.store_config())
     return connector
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from reference_impl import StoreConfig
 from reference_impl.__main__ import ProcessConnector
 from reference_impl.amazon_api import MAX_RETRIES
 from simulators.journal import Fault
@@ -33,21 +32,7 @@ class World:
         self.hooks_done = False
         self.connector = ProcessConnector(path, now=self._now, sleep=self._sleep)
         self.connector.page_size = 3
-        self.connector.integrate_store(
-            StoreConfig(
-                name="Main",
-                marketplace_id="ATVPDKIKX0DER",
-                amazon_endpoint=sims.amazon_url,
-                lwa_endpoint=sims.amazon_url,
-                lwa_client_id="c",
-                lwa_client_secret="s",
-                refresh_token="r",
-                magento_url=sims.magento_url,
-                magento_username="admin",
-                magento_password="admin123",
-                integrated_at=self.clock.now(),
-            )
-        )
+        self.connector.integrate_store(sims.store_config())
         self.sandbox.magento.create_product(SKU, price="10.00", qty=1000)
         self.clock.advance(60)
 
