@@ -71,18 +71,18 @@ def notes_include(world: World, alias: str, text: str) -> None:
     )
 
 
+def carries_its_magento_order(world: World, alias: str) -> tuple[OrderRow | None, bool]:
+    """The order's row, and whether it carries the number of the order's one Magento order."""
+    row = find_row(world, alias)
+    found = world.magento.orders_for_amazon_id(world.order_id(alias))
+    return row, row is not None and len(found) == 1 and row.magento_order == str(found[0]["increment_id"])
+
+
 @then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to its Magento order'))
 def leads_to_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
-    row = find_row(world, alias)
-    found = world.magento.orders_for_amazon_id(amazon_id)
-    ok = (
-        row is not None
-        and len(found) == 1
-        and row.magento_order == str(found[0]["increment_id"])
-        and row.link is not None
-        and SELLER_CENTRAL not in row.link.lower()
-    )
+    row, carries = carries_its_magento_order(world, alias)
+    ok = carries and row is not None and row.link is not None and SELLER_CENTRAL not in row.link.lower()
     expect(
         ok,
         world,
@@ -114,9 +114,7 @@ def row_without_magento(world: World, alias: str) -> None:
 @then(parsers.parse('the row of order "{alias}" carries its Magento order'))
 def row_with_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
-    row = find_row(world, alias)
-    found = world.magento.orders_for_amazon_id(amazon_id)
-    ok = row is not None and len(found) == 1 and row.magento_order == str(found[0]["increment_id"])
+    row, ok = carries_its_magento_order(world, alias)
     expect(ok, world, f"the row of {amazon_id} carries the number of its one Magento order ({row})", order=amazon_id)
 
 
