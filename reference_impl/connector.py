@@ -25,6 +25,8 @@ from reference_impl.views import filter_sql
 
 ORDERS_APIS = ("v0", "2026-01-01")
 MESSAGE_IDENTITY = "amazon_sales_channel_orders_not_imported"
+#: Seconds a sync waits for another process that is updating the admin messages.
+LOCK_WAIT = 30.0
 SELLER_CENTRAL = "https://sellercentral.amazon.com/orders-v3/order/{id}"
 
 
@@ -151,24 +153,35 @@ class Connector:
         return self._magento[key]
 
     def _update_messages(self) -> None:
-        """Raise or clear the admin message in each Magento, naming the stores with blocked orders (BLK-04/10)."""
+        """Raise or clear the admin message in each Magento, naming the stores with blocked orders (BLK-04/10).
+
+        The message last sent to each Magento is recorded, so an unchanged message costs no call. The record is
+        forgotten before each call and written after it succeeds: a failed or interrupted call is made again.
+        """
         by_magento: dict[tuple[str, str], list[str]] = {}
         for name in self.storage.store_names():
             cfg = self.store_config(name)
             names = by_magento.setdefault((cfg.magento_url, cfg.magento_username), [])
             if self.settings(name).import_enabled and self._has_blocked(name):
                 names.append(name)
-        for key, names in by_magento.items():
-            client = self._magento.get(key, None)
-            if client is None:
-                continue
-            try:
-                if names:
-                    client.raise_message(MESSAGE_IDENTITY, blocked_message(names), severity=2)
-                else:
-                    client.clear_message(MESSAGE_IDENTITY)
-            except Exception:
-                continue
+        with FileLock(f"{self.storage.path}.messages.lock", timeout=LOCK_WAIT):
+            for key, names in by_magento.items():
+                client = self._magento.get(key, None)
+                if client is None:
+                    continue
+                text = blocked_message(names) if names else None
+                magento = "\n".join(key)
+                if self.storage.admin_message_known(magento, text):
+                    continue
+                self.storage.forget_admin_message(magento)
+                try:
+                    if text:
+                        client.raise_message(MESSAGE_IDENTITY, text, severity=2)
+                    else:
+                        client.clear_message(MESSAGE_IDENTITY)
+                except RemoteError:
+                    continue  # unknown state: the next sync sends it again
+                self.storage.remember_admin_message(magento, text)
 
     def _has_blocked(self, name: str) -> bool:
         row = self.storage.db.execute(

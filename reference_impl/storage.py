@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,13 @@ MIGRATIONS: list[str] = [
         UNIQUE (store, kind, key)
     );
     """,
+    # 2: the admin message last sent to each Magento (a missing row: not known, send it again).
+    """
+    CREATE TABLE admin_messages (
+        magento TEXT PRIMARY KEY,
+        text TEXT
+    );
+    """,
 ]
 
 
@@ -97,6 +105,7 @@ class Storage:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self._transaction_lock = threading.RLock()
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -124,14 +133,19 @@ class Storage:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
+
+        The connection is shared by the connector's threads: one transaction at a time (other processes wait
+        through SQLite's busy timeout).
+        """
+        with self._transaction_lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -145,6 +159,20 @@ class Storage:
 
     def store_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM stores ORDER BY name")]
+
+    # -- admin messages -------------------------------------------------------------------------------
+    def admin_message_known(self, magento: str, text: str | None) -> bool:
+        """Whether ``text`` (None: no message) is known to be what the Magento ``magento`` shows."""
+        row = self.db.execute("SELECT text FROM admin_messages WHERE magento = ?", (magento,)).fetchone()
+        return row is not None and row[0] == text
+
+    def forget_admin_message(self, magento: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM admin_messages WHERE magento = ?", (magento,))
+
+    def remember_admin_message(self, magento: str, text: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO admin_messages (magento, text) VALUES (?, ?)", (magento, text))
 
     # -- orders ---------------------------------------------------------------------------------------
     def order(self, store: str, amazon_order_id: str) -> OrderRow | None:

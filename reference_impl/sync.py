@@ -217,9 +217,8 @@ class StoreSync:
     def _store_view(self) -> tuple[int, int]:
         """(store view ID, website ID): the configured store view, or the default store view of the
         integrated website (SET-03)."""
-        views = self.magento.store_views()
         if self.settings.store_view_code:
-            for view in views:
+            for view in self.magento.store_views():
                 if view["code"] == self.settings.store_view_code:
                     return int(view["id"]), int(view["website_id"])
             raise RemoteError("storeViews", f"no store view {self.settings.store_view_code!r} in Magento")
@@ -392,6 +391,8 @@ class StoreSync:
         Shipments are read since a cursor on their creation time (inclusive: ties are read again and the
         outbox keeps one entry per shipment), so a quiet sync costs one call however many orders are open.
         """
+        if not self._awaits_shipment():
+            return  # no shipment can matter yet; the cursor stays, so a later read covers this time too
         stored = self.storage.store(self.name)["shipment_cursor"]
         cursor = stored or self.store.integrated_at.strftime("%Y-%m-%d %H:%M:%S")
         newest, page = cursor, 1
@@ -409,6 +410,15 @@ class StoreSync:
             return
         with self.storage.transaction() as db:
             db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (newest, self.name))
+
+    def _awaits_shipment(self) -> bool:
+        """Whether an MFN order of this store has, or may have, a Magento order that is not shipped yet."""
+        row = self.storage.db.execute(
+            "SELECT 1 FROM orders WHERE store = ? AND channel = 'MFN' AND status IN ('Unshipped', 'PartiallyShipped') "
+            "AND (magento_entity_id IS NOT NULL OR json_extract(data, '$.create_attempted') IS NOT NULL) LIMIT 1",
+            (self.name,),
+        ).fetchone()
+        return row is not None
 
     def _queue_shipment(self, shipment: dict[str, Any]) -> None:
         raw = self.storage.db.execute(
