@@ -74,3 +74,56 @@ def test_status_fault_uses_the_service_envelope(sims) -> None:  # type: ignore[n
     assert response.status_code == 503
     assert response.json()["errors"][0]["code"] == "InternalFailure"
     assert [e.operation for e in sims.sandbox.journal.entries("amazon")] == ["lwaToken", "getOrders"]
+
+
+_REQUESTS = [
+    requests.Request("GET", "http://magento.test/rest/V1/products/SKU%2F1%20%C3%A9", headers={"Accept": "*/*"}),
+    requests.Request(
+        "GET",
+        "http://sp-api.test:8080/orders/v0/orders",
+        params={"MarketplaceIds": "A1,B2", "NextToken": "a+b/c=="},
+        headers={"x-amz-access-token": "t", "X-Sim-Namespace": "w1"},
+    ),
+    requests.Request("POST", "https://magento.test/rest/all/V1/orders", json={"entity": {"x": "é"}}),
+    requests.Request("POST", "http://sp-api.test/auth/o2/token", data={"grant_type": "refresh_token", "a": "b c"}),
+    requests.Request("PUT", "http://magento.test/ns/w2/rest/V1/x", data=b"\x00\xff", headers={"Content-Type": "x/y"}),
+    requests.Request("DELETE", "http://magento.test/rest/V1/adminNotification/systemMessages/a%20b"),
+]
+
+
+@pytest.mark.parametrize("prepared", [r.prepare() for r in _REQUESTS], ids=lambda p: f"{p.method} {p.url}")
+def test_the_in_process_environ_is_what_werkzeug_builds(prepared: requests.PreparedRequest) -> None:
+    from urllib.parse import urlsplit
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from simulators.transport import wsgi_environ
+
+    parts = urlsplit(prepared.url or "")
+    body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
+    builder = EnvironBuilder(
+        path=parts.path,
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        query_string=parts.query,
+        method=prepared.method or "GET",
+        headers=dict(prepared.headers),
+        data=body or b"",
+    )
+    expected = builder.get_environ()
+    ours = wsgi_environ(prepared)
+    # As a server sees it: the request line with its query, and the length the client sent (werkzeug's builder,
+    # given the query apart, leaves both out).
+    served = {"CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI"}
+    keys = {k for k in expected if k.isupper()} - served
+    assert {k: ours.get(k) for k in keys} == {k: expected[k] for k in keys}
+    assert ours.get("CONTENT_TYPE") == prepared.headers.get("Content-Type")
+    assert ours.get("CONTENT_LENGTH") == prepared.headers.get("Content-Length")
+    assert ours["REQUEST_URI"] == ours["RAW_URI"] == prepared.path_url
+    assert ours["wsgi.url_scheme"] == expected["wsgi.url_scheme"]
+    mine, theirs = Request(ours), Request(expected)
+    for read in (lambda r: r.path, lambda r: r.args, lambda r: r.get_data(), lambda r: r.url):
+        assert read(mine) == read(theirs)
+    assert {k: v for k, v in mine.headers.items() if k != "Content-Length"} == {
+        k: v for k, v in theirs.headers.items() if k != "Content-Length"
+    }
