@@ -25,11 +25,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from faker import Faker
-
 from simulators.amazon.errors import IllegalTransition, invalid_input, not_found
 from simulators.amazon.ratelimit import RateLimiter
 from simulators.clock import SimClock
+from simulators.fake_data import SeededFaker
 
 MARKETPLACES: dict[str, dict[str, str]] = {
     "ATVPDKIKX0DER": {
@@ -292,7 +291,7 @@ class AmazonModel:
     def __init__(self, clock: SimClock, *, seed: int = 0) -> None:
         self.clock = clock
         self.seed = seed
-        self._fakers: dict[str, Faker] = {}
+        self._fakers: dict[str, SeededFaker] = {}
         self._faker = self._faker_for(US)
         self._lock = threading.RLock()
         self.sellers: dict[str, Seller] = {
@@ -312,14 +311,13 @@ class AmazonModel:
 
         self.feeds = FeedStore(self)
 
-    def _faker_for(self, marketplace_id: str) -> Faker:
+    def _faker_for(self, marketplace_id: str) -> SeededFaker:
         """The marketplace's own generator, built on first use with a seed of its own (so laziness
         changes nothing: the same seed gives the same buyers in every marketplace)."""
         faker = self._fakers.get(marketplace_id)
         if faker is None:
             index = sorted(MARKETPLACES).index(marketplace_id)
-            faker = Faker(MARKETPLACES[marketplace_id]["locale"])
-            faker.seed_instance(self.seed * 1000 + index)
+            faker = SeededFaker(MARKETPLACES[marketplace_id]["locale"], self.seed * 1000 + index)
             self._fakers[marketplace_id] = faker
         return faker
 
