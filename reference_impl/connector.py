@@ -157,20 +157,13 @@ class Connector:
 
         The message last sent to each Magento is recorded, so an unchanged message costs no call. The record is
         forgotten before each call and written after it succeeds: a failed or interrupted call is made again.
+        Changes are worked out and sent under a lock shared by the connector's processes, so a process cannot
+        send a message another one already replaced.
         """
-        by_magento: dict[tuple[str, str], list[str]] = {}
-        for name in self.storage.store_names():
-            cfg = self.store_config(name)
-            names = by_magento.setdefault((cfg.magento_url, cfg.magento_username), [])
-            if self.settings(name).import_enabled and self._has_blocked(name):
-                names.append(name)
+        if all(self.storage.admin_message_known(magento, text) for magento, (_, text) in self._messages().items()):
+            return  # nothing to send (any process that changes this updates the messages after its sync)
         with FileLock(f"{self.storage.path}.messages.lock", timeout=LOCK_WAIT):
-            for key, names in by_magento.items():
-                client = self._magento.get(key, None)
-                if client is None:
-                    continue
-                text = blocked_message(names) if names else None
-                magento = "\n".join(key)
+            for magento, (client, text) in self._messages().items():
                 if self.storage.admin_message_known(magento, text):
                     continue
                 self.storage.forget_admin_message(magento)
@@ -182,6 +175,20 @@ class Connector:
                 except RemoteError:
                     continue  # unknown state: the next sync sends it again
                 self.storage.remember_admin_message(magento, text)
+
+    def _messages(self) -> dict[str, tuple[MagentoClient, str | None]]:
+        """The message each Magento this connector has talked to should show (None: none)."""
+        by_magento: dict[tuple[str, str], list[str]] = {}
+        for name in self.storage.store_names():
+            cfg = self.store_config(name)
+            names = by_magento.setdefault((cfg.magento_url, cfg.magento_username), [])
+            if self.settings(name).import_enabled and self._has_blocked(name):
+                names.append(name)
+        return {
+            "\n".join(key): (self._magento[key], blocked_message(names) if names else None)
+            for key, names in by_magento.items()
+            if key in self._magento
+        }
 
     def _has_blocked(self, name: str) -> bool:
         row = self.storage.db.execute(

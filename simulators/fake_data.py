@@ -3,7 +3,8 @@
 Building a ``Faker`` costs about a millisecond (it loads every provider), and every sandbox needs one per
 marketplace. The providers hold no state of their own beyond the random stream, so one ``Faker`` per locale
 serves every user: each draw runs under a lock with the user's stream swapped in, so a sandbox's draws
-depend only on its seed, whoever else draws meanwhile.
+depend only on its seed, whoever else draws meanwhile. Values are drawn uniformly from Faker's lists
+(``use_weighting=False``): as plausible, and up to ten times cheaper than population-weighted draws.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class SeededFaker:
             with _LOCK:
                 faker = _SHARED.get(self.locale)
                 if faker is None:
-                    faker = _SHARED[self.locale] = Faker(self.locale)
+                    faker = _SHARED[self.locale] = Faker(self.locale, use_weighting=False)
                 faker.random = self.random
                 return getattr(faker, method)(*args, **kwargs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_bdd import given, parsers, when
+from pytest_bdd import given, parsers, step, when
 
 from harness.world import World
 from simulators.journal import Fault
@@ -77,8 +77,7 @@ def place_order(
     return order.amazon_order_id
 
 
-@given(parsers.re(r'^a buyer orders (?P<lines>.+) on Amazon as order "(?P<alias>[^"]+)"$'))
-@when(parsers.re(r'^a buyer orders (?P<lines>.+) on Amazon as order "(?P<alias>[^"]+)"$'))
+@step(parsers.re(r'^a buyer orders (?P<lines>.+) on Amazon as order "(?P<alias>[^"]+)"$'))
 def buyer_orders(world: World, lines: str, alias: str) -> None:
     place_order(world, alias, lines)
 
@@ -104,8 +103,7 @@ _ORDER = re.compile(
 )
 
 
-@given(parsers.re(_ORDER.pattern))
-@when(parsers.re(_ORDER.pattern))
+@step(parsers.re(_ORDER.pattern))
 def amazon_order(
     world: World,
     alias: str,
@@ -141,15 +139,13 @@ def many_orders(world: World, count: str, aliases: str, lines: str) -> None:
         place_order(world, alias, lines, status="Unshipped")
 
 
-@given(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
-@when(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
+@step(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
 def amazon_moves(world: World, alias: str, status: str) -> None:
     world.clock.advance(ORDER_GAP)
     world.amazon.set_status(world.order_id(alias), status)
 
 
-@given(parsers.parse('Amazon cancels order "{alias}"'))
-@when(parsers.parse('Amazon cancels order "{alias}"'))
+@step(parsers.parse('Amazon cancels order "{alias}"'))
 def amazon_cancels(world: World, alias: str) -> None:
     world.clock.advance(ORDER_GAP)
     world.amazon.cancel(world.order_id(alias), "BuyerCanceled")

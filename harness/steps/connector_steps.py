@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import parsers, step, then, when
 
 from harness.adapter import ActionRefused
 from harness.expect import expect
@@ -13,29 +13,25 @@ from harness.world import World
 SYNC_INTERVAL = 300  # a sync runs a few minutes after whatever happened before it
 
 
-@given("the connector syncs")
-@when("the connector syncs")
+@step("the connector syncs")
 def connector_syncs(world: World) -> None:
     world.clock.advance(SYNC_INTERVAL)
     world.adapter.sync(None)
 
 
-@given(parsers.parse('the connector syncs "{store}"'))
-@when(parsers.parse('the connector syncs "{store}"'))
+@step(parsers.parse('the connector syncs "{store}"'))
 def connector_syncs_store(world: World, store: str) -> None:
     world.clock.advance(SYNC_INTERVAL)
     world.adapter.sync(store)
 
 
-@given("the cron job runs")
-@when("the cron job runs")
+@step("the cron job runs")
 def cron_runs(world: World) -> None:
     world.clock.advance(SYNC_INTERVAL)
     world.adapter.run_cron()
 
 
-@given("the connector restarts")
-@when("the connector restarts")
+@step("the connector restarts")
 def connector_restarts(world: World) -> None:
     world.restart_connector()
 

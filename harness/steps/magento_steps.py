@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, step, then, when
 
 from harness.expect import expect
 from harness.steps.amazon_steps import expand_aliases
@@ -68,8 +68,7 @@ def merchant_ships_custom(world: World, alias: str, title: str, tracking: str) -
     world.magento.ship(order["entity_id"], None, [{"carrier_code": "custom", "title": title, "track_number": tracking}])
 
 
-@given(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
-@when(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
+@step(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
 def merchant_invoices(world: World, alias: str) -> None:
     order = _order_to_act_on(world, alias, "invoice")
     world.magento.invoice(order["entity_id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_bdd import given, parsers, when
+from pytest_bdd import given, parsers, step, when
 
 from harness.world import World
 
@@ -55,8 +55,7 @@ def import_setting(world: World, value: str, name: str) -> None:
     world.adapter.configure_orders(name, {key: flag})
 
 
-@given(parsers.parse('the merchant sets the order settings of "{name}" to'))
-@when(parsers.parse('the merchant sets the order settings of "{name}" to'))
+@step(parsers.parse('the merchant sets the order settings of "{name}" to'))
 def order_settings(world: World, name: str, datatable: list[list[str]]) -> None:
     header, *rows = datatable
     if [h.strip().lower() for h in header] != ["setting", "value"]:
@@ -64,19 +63,16 @@ def order_settings(world: World, name: str, datatable: list[list[str]]) -> None:
     world.adapter.configure_orders(name, dict(setting_value(label.strip(), value.strip()) for label, value in rows))
 
 
-@given(parsers.parse('the merchant deactivates the Amazon store "{name}"'))
-@when(parsers.parse('the merchant deactivates the Amazon store "{name}"'))
+@step(parsers.parse('the merchant deactivates the Amazon store "{name}"'))
 def store_deactivated(world: World, name: str) -> None:
     world.adapter.set_store_active(name, False)
 
 
-@given(parsers.parse('the merchant activates the Amazon store "{name}"'))
-@when(parsers.parse('the merchant activates the Amazon store "{name}"'))
+@step(parsers.parse('the merchant activates the Amazon store "{name}"'))
 def store_activated(world: World, name: str) -> None:
     world.adapter.set_store_active(name, True)
 
 
-@given(parsers.re(r"the merchant turns Read-Only Mode (?P<state>on|off)$"))
-@when(parsers.re(r"the merchant turns Read-Only Mode (?P<state>on|off)$"))
+@step(parsers.re(r"the merchant turns Read-Only Mode (?P<state>on|off)$"))
 def read_only(world: World, state: str) -> None:
     world.adapter.set_read_only(state == "on")
