@@ -6,6 +6,13 @@ minus that of a run selecting one, over the number of scenarios between them; co
 runs, so it is left out). Wall and CPU seconds (the CPU of a busy machine is steadier than its wall
 clock). Also printed: the in-run time (setup, call, teardown) per scenario of each.
 
+For context, two floors no connector can go under:
+- the same scenarios with every step definition replaced by one that does nothing (same parsers, same
+  number of definitions): what pytest-bdd itself costs for these scenarios, finding each step's definition;
+- the in-process HTTP calls the reference connector makes per scenario, each priced as a call to a
+  hello-world WSGI app through the same ``requests`` + ``responses`` transport (and, of that, what the
+  ``requests`` client costs by itself, answered by an adapter that returns a canned response).
+
     .venv/bin/python benchmarks/suite_speed.py [--repeat 3] [--empty 200]
 
 Not run by pytest; prints the numbers and ratios.
@@ -41,6 +48,87 @@ def nothing() -> None:
 
 #: Python's default: cache bytecode (an environment that forbids it makes every start-up compile everything)
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+SHAPED_STEPS = """import importlib
+
+from pytest_bdd import scenarios, step
+from pytest_bdd.steps import step_function_context_registry
+
+from harness.steps import STEP_MODULES
+
+for module in STEP_MODULES:
+    importlib.import_module(module)
+for context in list(step_function_context_registry.values()):
+    step(context.parser, context.type, target_fixture=context.target_fixture)(lambda: None)
+
+scenarios(".")
+"""
+
+HELLO_CALLS = """
+import io
+import time
+
+import requests
+from requests.adapters import BaseAdapter, HTTPAdapter
+from urllib3 import HTTPResponse
+
+from simulators.transport import InProcess
+
+URL = "http://hello.test/rest/V1/products/SKU-1"
+
+
+def hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [b'{"ok": true}']
+
+
+class Canned(BaseAdapter):
+    builder = HTTPAdapter()
+
+    def send(self, request, **kwargs):
+        raw = HTTPResponse(body=io.BytesIO(b'{"ok": true}'), status=200, preload_content=False,
+                           headers={"Content-Type": "application/json"})
+        return self.builder.build_response(request, raw)
+
+    def close(self):
+        pass
+
+
+def per_call(session):
+    session.get(URL).json()
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(500):
+            session.get(URL, headers={"Authorization": "Bearer t"}).json()
+        best = min(best, (time.perf_counter() - start) / 500)
+    return best
+
+
+alone = requests.Session()
+alone.mount("http://hello.test", Canned())
+with InProcess() as transport:
+    transport.mount("http://hello.test", hello)
+    print(per_call(requests.Session()), per_call(alone))
+"""
+
+CALLS_PER_SCENARIO = """
+import sys
+import pytest
+import simulators.transport as transport
+
+calls = []
+original = transport._call_wsgi
+
+def counted(app, request):
+    calls.append(1)
+    return original(app, request)
+
+transport._call_wsgi = counted
+pytest.main(["-q", "-p", "no:cacheprovider", sys.argv[1]])
+print(len(calls))
+"""
 
 
 def _run(argv: list[str], cwd: Path) -> tuple[float, float]:
@@ -113,7 +201,20 @@ def main() -> int:
         empty_in_run = _junit_seconds(work / "empty.xml") / args.empty
         suite_in_run = _report_seconds(report) / total
 
+        shaped = work / "shaped"
+        shaped.mkdir()
+        for feature in FEATURES.glob("*.feature"):
+            (shaped / feature.name).write_text(feature.read_text(encoding="utf-8"), encoding="utf-8")
+        (shaped / "test_shaped.py").write_text(SHAPED_STEPS, encoding="utf-8")
+        (shaped / "pytest.ini").write_text("[pytest]\nfilterwarnings = ignore::pytest.PytestUnknownMarkWarning\n")
+        shaped_all = _best(base, shaped, args.repeat)
+        shaped_one = _best([*base, "-m", "IMP-01"], shaped, args.repeat)
+
+        hello_call, client_alone = map(float, _output([sys.executable, "-c", HELLO_CALLS], ROOT).split())
+        calls = int(_output([sys.executable, "-c", CALLS_PER_SCENARIO, str(FEATURES)], ROOT).split()[-1])
+
     per = {k: (suite_all[k] - suite_one[k]) / max(total - selected, 1) for k in (0, 1)}
+    shaped_per = (shaped_all[0] - shaped_one[0]) / max(total - selected, 1)
     empty_per = {k: (empty_all[k] - empty_one[k]) / max(args.empty - 1, 1) for k in (0, 1)}
     print(f"{'':29}{'wall':>9}{'CPU':>9}")
     print(f"{'strict suite, one process':29}{suite_all[0]:8.2f}s{suite_all[1]:8.2f}s  {total} scenarios, goal < 20 s")
@@ -127,7 +228,24 @@ def main() -> int:
         f"in-run time (setup+call+teardown) per scenario: suite {suite_in_run * 1000:.1f} ms, "
         f"empty {empty_in_run * 1000:.2f} ms, ratio {suite_in_run / empty_in_run:.1f} x"
     )
+    print(
+        f"same scenarios, steps that do nothing: {shaped_per * 1000:.1f} ms per scenario "
+        f"({shaped_per / empty_per[0]:.1f} x the empty scenario; the suite is {per[0] / shaped_per:.1f} x this)"
+    )
+    floor = calls / total * hello_call
+    print(
+        f"in-process HTTP calls: {calls / total:.1f} per scenario, {hello_call * 1e6:.0f} us each to a hello-world "
+        f"app: {floor * 1000:.1f} ms per scenario ({floor / empty_per[0]:.1f} x the empty scenario), of which "
+        f"the requests client alone {client_alone * 1e6:.0f} us a call ({client_alone / hello_call:.0%})"
+    )
     return 0
+
+
+def _output(argv: list[str], cwd: Path) -> str:
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV)
+    if result.returncode != 0:
+        raise SystemExit(f"{argv[:2]} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return result.stdout.strip().splitlines()[-1]
 
 
 if __name__ == "__main__":
