@@ -10,8 +10,9 @@ For context, two floors no connector can go under:
 - the same scenarios with every step definition replaced by one that does nothing (same parsers, same
   number of definitions): what pytest-bdd itself costs for these scenarios, finding each step's definition;
 - the in-process HTTP calls the reference connector makes per scenario, each priced as a call to a
-  hello-world WSGI app through the same ``requests`` + ``responses`` transport (and, of that, what the
-  ``requests`` client costs by itself, answered by an adapter that returns a canned response).
+  hello-world WSGI app through the reference connector's ``requests`` session and the same ``responses``
+  transport (and, of that, what the ``requests`` session costs by itself, answered by an adapter that
+  returns a canned response).
 
     .venv/bin/python benchmarks/suite_speed.py [--repeat 3] [--empty 200]
 
@@ -69,10 +70,10 @@ HELLO_CALLS = """
 import io
 import time
 
-import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3 import HTTPResponse
 
+from reference_impl.http_session import ConnectorSession
 from simulators.transport import InProcess
 
 URL = "http://hello.test/rest/V1/products/SKU-1"
@@ -106,11 +107,11 @@ def per_call(session):
     return best
 
 
-alone = requests.Session()
+alone = ConnectorSession()
 alone.mount("http://hello.test", Canned())
 with InProcess() as transport:
     transport.mount("http://hello.test", hello)
-    print(per_call(requests.Session()), per_call(alone))
+    print(per_call(ConnectorSession()), per_call(alone))
 """
 
 CALLS_PER_SCENARIO = """
