@@ -75,9 +75,11 @@ class StoreSync:
         self.magento = magento
         self.now = now
         self.report: dict[str, Any] = {"received": 0, "imported": 0, "blocked": 0, "errors": []}
+        self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         if self.settings.import_enabled:
+            self._settle_unrecorded()
             self._collect_shipments()
         if not read_only:
             self._send_outbox()
@@ -237,11 +239,7 @@ class StoreSync:
         items = self._items(row)
         lines = order_lines(items)
         if row.data.get("create_attempted"):
-            # A create was sent before and not recorded (a crash, or an answer that never came): look the
-            # Amazon order ID up in Magento and adopt what is there (SYN-04).
-            existing = self.magento.orders_by_field("ext_order_id", amazon_id)
-            if existing:
-                self._imported(row, existing[0], adopted=True)
+            if amazon_id not in self._looked_up and self._adopt(row):
                 return
             uncertain = row.data.get("create_uncertain")
             if uncertain and (self.now() - parse_time(uncertain)).total_seconds() < CREATE_GRACE:
@@ -280,6 +278,30 @@ class StoreSync:
                     self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
             raise
         self._imported(row, created, adopted=False)
+
+    def _adopt(self, row: OrderRow) -> bool:
+        """Look up in Magento an order whose create was sent and not recorded (a crash, or an answer that never
+        came), and record what is there (SYN-04). Whether there was one."""
+        existing = self.magento.orders_by_field("ext_order_id", row.amazon_order_id)
+        self._looked_up.add(row.amazon_order_id)  # only once Magento answered: a failed look-up proves nothing
+        if existing:
+            self._imported(row, existing[0], adopted=True)
+        return bool(existing)
+
+    def _settle_unrecorded(self) -> None:
+        """Adopt unrecorded creates before shipments are read, so a shipment of such an order is recognised."""
+        rows = self.storage.db.execute(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
+            "AND json_extract(data, '$.create_attempted') IS NOT NULL",
+            (self.name,),
+        ).fetchall()
+        for row in map(OrderRow.from_sql, rows):
+            if not self.is_due(row):
+                continue
+            try:
+                self._adopt(row)
+            except RemoteError as err:
+                self._fail(f"look up {row.amazon_order_id}", err)
 
     def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
         """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08). Quantity the order itself

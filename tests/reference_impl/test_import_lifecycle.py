@@ -89,3 +89,41 @@ def test_an_unanswered_create_is_not_repeated_until_it_had_time_to_settle(sims, 
     sims.sandbox.clock.advance(61)
     connector.sync()
     assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+
+
+def test_a_shipment_of_an_order_created_unanswered_still_reaches_amazon(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.clock.advance(1)
+    other = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
+    _sync(sims, connector)  # the first order lands in Magento unanswered, the other imports
+    (created,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
+    (imported,) = sims.sandbox.magento.orders_for_amazon_id(other.amazon_order_id)
+    rows = {r["order_number"]: r["magento_order"] for r in connector.amazon_orders("Main")}
+    assert rows[order.amazon_order_id] is None and rows[other.amazon_order_id] == imported["increment_id"]
+    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z999")  # the merchant ships both
+    sims.sandbox.clock.advance(5)
+    sims.sandbox.magento.ship_with_tracking(int(imported["entity_id"]), "ups", "1Z888")
+
+    _sync(sims, connector)
+    _sync(sims, connector)
+    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)] == ["1Z999"]
+    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(other.amazon_order_id)] == ["1Z888"]
+    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+
+
+def test_a_failed_look_up_of_an_unrecorded_create_never_leads_to_a_second_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
+    _sync(sims, connector)
+    sims.sandbox.faults.inject("magento", "orderSearch", Fault("status", status=503))
+    _sync(sims, connector)  # the look-up before the shipments fails; the one before creating answers
+    _sync(sims, connector)
+    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+    assert connector.amazon_orders("Main")[0]["magento_order"] is not None
