@@ -161,6 +161,14 @@ Feature: Import lifecycle with order import enabled
     And the Magento order for "A" has Amazon's order total as grand total
 
   @IMP-13
+  Scenario: Every item of a multi-item order is in its Magento order, and nothing else
+    Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2"
+    When the connector syncs
+    Then the Magento order for "A" holds exactly 2 x "SKU-1" and 3 x "SKU-2"
+    And the Magento order for "A" has Amazon's order total as grand total
+
+  @IMP-13
   Scenario: An order of another marketplace keeps Amazon's currency
     Given the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
     And an Unshipped Amazon order "E" for 1 x "SKU-1" at 19.90 in the store "EU Store"

@@ -379,6 +379,16 @@ class _DropsTax(_Sync):
         self.magento = _with_entity(self.magento, _drop_tax)
 
 
+def _first_item_only(entity: dict[str, Any]) -> None:
+    entity["items"] = entity.get("items", [])[:1]
+
+
+@_register("imports_first_item_only", "IMP-13", "creates the Magento order with the first Amazon item only")
+class _FirstItemOnly(_Sync):
+    def adjust(self) -> None:
+        self.magento = _with_entity(self.magento, _first_item_only)
+
+
 @_register("no_status_notes", "IMP-14", "follows Amazon's status without noting the change in Order Notes")
 class _NoStatusNotes(_Sync):
     def _note(self, amazon_order_id: str, text: str) -> None:

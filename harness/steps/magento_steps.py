@@ -3,13 +3,14 @@ and what Amazon received from the connector."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from pytest_bdd import given, parsers, step, then, when
 
 from harness.expect import expect
-from harness.steps.amazon_steps import expand_aliases
+from harness.steps.amazon_steps import expand_aliases, parse_lines
 from harness.world import World
 from simulators.journal import Fault
 
@@ -132,6 +133,24 @@ def magento_order_holds(world: World, alias: str, qty: str, sku: str, price: str
         world,
         f"the Magento order for {amazon_id} holds {qty} x {sku} at {price}; it holds "
         + str([(i["sku"], i["qty_ordered"], i["price"]) for i in (order or {}).get("items", [])]),
+        order=amazon_id,
+    )
+
+
+@then(parsers.re(r'^the Magento order for "(?P<alias>[^"]+)" holds exactly (?P<lines>.+)$'))
+def magento_order_holds_exactly(world: World, alias: str, lines: str) -> None:
+    amazon_id = world.order_id(alias)
+    order = the_order(world, alias) or {}
+    wanted: Counter[str] = Counter()
+    for line in parse_lines(lines):
+        wanted[line["sku"]] += int(line["quantity"])
+    held: Counter[str] = Counter()
+    for item in order.get("items", []):
+        held[item["sku"]] += int(Decimal(str(item["qty_ordered"])))
+    expect(
+        bool(order) and held == wanted,
+        world,
+        f"the Magento order for {amazon_id} holds exactly {dict(wanted)}; it holds {dict(held)}",
         order=amazon_id,
     )
 
