@@ -48,6 +48,23 @@ Feature: Sync robustness
     And the connector syncs
     Then order "A" has exactly one Magento order with status "processing" in state "processing"
 
+  @SYN-04
+  Scenario: An order creation Magento saved but answered too late is found, not made again
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento times out on the next order creation
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the row of order "A" carries its Magento order
+
+  @IMP-03
+  Scenario: An order whose creation Magento refused with an error is created on a later sync
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento answers HTTP 503 to the next order creation
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+
   @SYN-05
   Scenario: A repeated or older status report does not move the row backwards
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"

@@ -379,6 +379,15 @@ class _DropsTax(_Sync):
         self.magento = _with_entity(self.magento, _drop_tax)
 
 
+@_register("never_retries_a_failed_create", "IMP-03", "never creates an order again once a create failed")
+class _NeverRetriesFailedCreate(_Sync):
+    def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
+        if row.data.get("create_attempted"):
+            self._adopt(row)  # waits for the order to appear in Magento, even when the create was refused
+            return
+        super()._import(row, store_id, website_id)
+
+
 def _first_item_only(entity: dict[str, Any]) -> None:
     entity["items"] = entity.get("items", [])[:1]
 

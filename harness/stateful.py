@@ -40,7 +40,6 @@ from harness.adapter import AdapterFactory
 from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps
 from harness.world import LiveSimulators, World, open_world
 from simulators.amazon.model import TRANSITIONS
-from simulators.journal import Fault
 
 STORE = "Main Store"
 PRODUCTS: dict[str, tuple[str, int]] = {"SKU-1": ("25.00", 10), "SKU-2": ("10.00", 10), "SKU-3": ("5.00", 3)}
@@ -312,10 +311,10 @@ class ConnectorMachine(RuleBasedStateMachine):
             magento_steps.magento_fails_after_commit(self.world)
             self.script.add("Given", "Magento fails the next order creation after saving the order")
         else:
-            service = "amazon" if what == "getOrders" else "magento"
-            self.world.sandbox.faults.inject(service, what, Fault(kind, times=1, status=503, seconds=0.0))
-            done = "answers HTTP 503 to" if kind == "status" else "times out on"
-            self.script.add("#", f'{service.capitalize()} {done} the next "{what}" call (no step phrase for it yet)')
+            service, call = next(k for k, v in magento_steps.FAILING_CALLS.items() if v[1] == what)
+            phrase = "answers HTTP 503 to" if kind == "status" else "times out on"
+            magento_steps.service_fails_next_call(self.world, service, phrase, call)
+            self.script.add("Given", f"{service} {phrase} the next {call}")
 
     # -- the connector -----------------------------------------------------------------------------------------
     def _mark_eligible(self) -> None:

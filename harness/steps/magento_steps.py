@@ -75,6 +75,30 @@ def merchant_invoices(world: World, alias: str) -> None:
     world.magento.invoice(order["entity_id"])
 
 
+#: The calls a scenario may make fail, by service: the operation each names.
+FAILING_CALLS = {
+    ("Amazon", "order search"): ("amazon", "getOrders"),
+    ("Magento", "order creation"): ("magento", "orderCreate"),
+    ("Magento", "product look-up"): ("magento", "productGet"),
+}
+
+
+@given(
+    parsers.re(
+        r"^(?P<service>Amazon|Magento) (?P<kind>answers HTTP 503 to|times out on) the next "
+        r"(?P<call>order search|order creation|product look-up)$"
+    )
+)
+def service_fails_next_call(world: World, service: str, kind: str, call: str) -> None:
+    """One call fails before the service does anything (503), or is served but answered too late (a timeout)."""
+    if (service, call) not in FAILING_CALLS:
+        known = ", ".join(f"{s} {c}" for s, c in FAILING_CALLS)
+        raise ValueError(f"no {call} at {service}; a scenario can make fail: {known}")
+    name, operation = FAILING_CALLS[(service, call)]
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("delay", seconds=0.0)
+    world.sandbox.faults.inject(name, operation, fault)
+
+
 @given("Magento fails the next order creation after saving the order")
 def magento_fails_after_commit(world: World) -> None:
     world.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
