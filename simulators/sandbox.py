@@ -25,8 +25,10 @@ class Sandbox:
     def _build(self, seed: int) -> None:
         self.seed = seed
         self.clock = SimClock(self._start)
-        self.amazon = AmazonModel(self.clock, seed=seed)
-        self.magento = MagentoModel(self.clock)
+        # One lock for the whole namespace: an HTTP request (which holds it while served) and a Python control
+        # call never interleave.
+        self.amazon = AmazonModel(self.clock, seed=seed, lock=self.lock)
+        self.magento = MagentoModel(self.clock, lock=self.lock)
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: a new clock, empty services, an empty journal and no faults."""

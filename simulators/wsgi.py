@@ -207,13 +207,12 @@ class ServiceApp:
             body = read_json(request) or {}
             if not isinstance(body, dict):
                 raise ValueError("the control body must be a JSON object")
-            with sandbox.lock:
-                result = getattr(self, handler_name)(sandbox, request, body)
+            with sandbox.lock:  # the answer is serialised under the lock too: it may hold the models' own objects
+                return json_response(getattr(self, handler_name)(sandbox, request, body), 200)
         except ControlNotFound as err:
             return json_response({"error": str(err).strip("'\"")}, 404)
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as err:
             return json_response({"error": str(err).strip("'\"") or type(err).__name__}, 400)
-        return json_response(result, 200)
 
     def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         return {"now": sandbox.clock.now().isoformat()}

@@ -288,12 +288,12 @@ class Order:
 class AmazonModel:
     """All sellers and orders of one namespace, with Amazon's status rules."""
 
-    def __init__(self, clock: SimClock, *, seed: int = 0) -> None:
+    def __init__(self, clock: SimClock, *, seed: int = 0, lock: threading.RLock | None = None) -> None:
         self.clock = clock
         self.seed = seed
         self._fakers: dict[str, SeededFaker] = {}
         self._faker = self._faker_for(US)
-        self._lock = threading.RLock()
+        self._lock = lock or threading.RLock()  # a sandbox passes its own, so requests and control calls take turns
         self.sellers: dict[str, Seller] = {
             DEFAULT_SELLER: Seller(DEFAULT_SELLER, "Simulated Seller", tuple(MARKETPLACES)),
         }

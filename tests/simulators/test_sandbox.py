@@ -1,0 +1,49 @@
+"""A namespace has one lock: a request being served and a Python control call never interleave."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from simulators import Sandbox
+
+
+def _control_calls(sandbox: Sandbox) -> dict[str, Callable[[], Any]]:
+    return {
+        "amazon": lambda: sandbox.amazon.create_order(items=[{"sku": "SKU-1"}]),
+        "magento": lambda: sandbox.magento.create_product("SKU-1", qty=1),
+    }
+
+
+@pytest.mark.parametrize("service", ["amazon", "magento"])
+def test_a_control_call_waits_while_a_request_is_served(service: str) -> None:
+    sandbox = Sandbox("lock", seed=1)
+    serving, release = threading.Event(), threading.Event()
+    done: list[Any] = []
+
+    def request() -> None:  # the wire layer holds the sandbox's lock while it serves a request
+        with sandbox.lock:
+            serving.set()
+            release.wait(10)
+
+    server = threading.Thread(target=request)
+    server.start()
+    assert serving.wait(10)
+    call = threading.Thread(target=lambda: done.append(_control_calls(sandbox)[service]()))
+    call.start()
+    call.join(0.3)
+    assert done == [], "the control call ran in the middle of a request"
+    release.set()
+    call.join(10)
+    server.join(10)
+    assert len(done) == 1
+
+
+def test_a_reset_keeps_the_single_lock() -> None:
+    sandbox = Sandbox("lock", seed=1)
+    sandbox.reset(seed=2)
+    assert sandbox.amazon._lock is sandbox.lock
+    assert sandbox.magento.lock is sandbox.lock
