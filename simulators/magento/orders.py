@@ -24,6 +24,7 @@ from simulators.magento import errors as e
 from simulators.magento.catalog import ZERO, Catalog, decimal
 from simulators.magento.customers import CustomerBook
 from simulators.magento.errors import MagentoError, bad_request, document_errors, invalid_type, required
+from simulators.magento.search import text_key
 from simulators.magento.statuses import StatusConfig
 from simulators.magento.stores import StoreTree
 
@@ -112,13 +113,13 @@ class OrderBook:
         for name in INDEXED:
             value = order["payment"].get("po_number") if name == "po_number" else order.get(name)
             if value not in (None, ""):
-                self._index.setdefault(name, {}).setdefault(str(value), set()).add(order["entity_id"])
+                self._index.setdefault(name, {}).setdefault(text_key(value), set()).add(order["entity_id"])
 
     def _unindex_order(self, order: dict[str, Any]) -> None:
         for name in INDEXED:
             value = order["payment"].get("po_number") if name == "po_number" else order.get(name)
             if value not in (None, ""):
-                self._index.get(name, {}).get(str(value), set()).discard(order["entity_id"])
+                self._index.get(name, {}).get(text_key(value), set()).discard(order["entity_id"])
 
     def ids_for(self, field_name: str, value: str) -> set[int]:
         """Order IDs whose indexed field equals ``value``."""
@@ -128,7 +129,7 @@ class OrderBook:
             except ValueError:
                 return set()
             return {number} if number in self.orders else set()
-        return set(self._index.get(field_name, {}).get(str(value), set()))
+        return set(self._index.get(field_name, {}).get(text_key(value), set()))
 
     def find(self, field_name: str, value: str) -> list[dict[str, Any]]:
         """Orders whose indexed field equals ``value`` (increment_id, ext_order_id, po_number)."""

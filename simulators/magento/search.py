@@ -118,6 +118,24 @@ def _number(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def text_key(value: Any) -> str:
+    """A text value as MySQL's case-insensitive collations (Magento's tables use them) compare it."""
+    return str(value).casefold()
+
+
+def _comparable(actual: Any, wanted: str) -> tuple[Any, Any]:
+    """The two sides as MySQL compares them: numbers when the column is numeric, text otherwise.
+
+    A text column compares as text even when both sides look like numbers (SKU "1.00" is not "1", increment
+    ID "000000001" is not "1").
+    """
+    if isinstance(actual, int | float | Decimal) and not isinstance(actual, bool):
+        number = _number(wanted)
+        if number is not None:
+            return _number(actual), number
+    return text_key(actual), text_key(wanted)
+
+
 def _compare(actual: Any, wanted: str, condition: str) -> bool:
     condition = _ALIASES.get(condition, condition)
     if condition == "null":
@@ -126,7 +144,7 @@ def _compare(actual: Any, wanted: str, condition: str) -> bool:
         return actual not in (None, "")
     if condition in ("in", "nin"):
         options = [v.strip() for v in wanted.split(",")]
-        hit = actual is not None and str(actual) in options
+        hit = actual is not None and any(a == b for a, b in (_comparable(actual, o) for o in options))
         return hit if condition == "in" else not hit
     if condition in ("finset", "nfinset"):  # FIND_IN_SET: the field holds a comma-separated set
         hit = actual is not None and wanted in str(actual).split(",")
@@ -137,8 +155,7 @@ def _compare(actual: Any, wanted: str, condition: str) -> bool:
         return hit if condition == "like" else not hit
     if actual is None:
         return condition == "neq"
-    left, right = _number(actual), _number(wanted)
-    a, b = (left, right) if left is not None and right is not None else (str(actual), wanted)
+    a, b = _comparable(actual, wanted)
     return {
         "eq": a == b,
         "neq": a != b,

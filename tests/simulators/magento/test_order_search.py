@@ -111,3 +111,36 @@ def test_the_indexes_follow_changes_of_ext_order_id(five: Any) -> None:
     assert _ids(five, _criteria([("ext_order_id", "A-2", "eq")])) == ([], 0)
     assert _ids(five, _criteria([("ext_order_id", "B-2", "eq")])) == (["B-2"], 1)
     assert [o["entity_id"] for o in five.model.orders_for_amazon_id("A-2")] == [order["entity_id"]]  # po_number
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        # a text column compares as text (MySQL): increment ID 000000001 is not 1, whatever the path taken
+        ([[("increment_id", "1", "eq")]], []),
+        ([[("increment_id", "1,2", "in")]], []),
+        ([[("increment_id", "1", "like")]], []),
+        ([[("increment_id", "1", "gteq")], [("increment_id", "000000003", "lteq")]], []),
+        # ... and case-insensitively (Magento's tables use case-insensitive collations), through the index or not
+        ([[("ext_order_id", "a-2", "eq")]], ["A-2"]),
+        ([[("ext_order_id", "a-2,a-3", "in")]], ["A-2", "A-3"]),
+        ([[("ext_order_id", "a-2", "neq")]], ["A-1", "A-3", "A-4", "A-5"]),
+        ([[("ext_order_id", "a-4", "gteq")]], ["A-4", "A-5"]),
+        # a numeric column compares as numbers
+        ([[("grand_total", "30.000", "eq")]], ["A-3"]),
+        ([[("entity_id", "02", "eq")]], ["A-2"]),
+        ([[("entity_id", "01,005", "in")]], ["A-1", "A-5"]),
+    ],
+)
+def test_columns_compare_by_their_type(
+    five: Any, groups: list[list[tuple[str, str, str]]], expected: list[str]
+) -> None:
+    assert _ids(five, _criteria(*groups)) == (expected, len(expected))
+
+
+def test_a_sku_that_looks_like_a_number_is_text(api: Any) -> None:
+    for sku in ("1.00", "1", "01"):
+        api.model.create_product(sku, qty=1)
+    response = api.get("/products", _criteria([("sku", "1", "eq")]))
+    assert response.status_code == 200, response.text
+    assert [p["sku"] for p in response.json()["items"]] == ["1"]
