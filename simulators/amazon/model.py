@@ -413,9 +413,18 @@ class AmazonModel:
                 raise ValueError(f"seller {seller_id} does not sell in {marketplace_id}")
             if amazon_order_id is not None and amazon_order_id in self.orders:
                 raise ValueError(f"order {amazon_order_id} already exists")
+            if purchase_date is not None and purchase_date.tzinfo is None:
+                raise ValueError("purchase_date must be timezone-aware")
+            specs = [self._item_spec(spec) for spec in items or []]  # every check before the first draw
+            given = [spec["order_item_id"] for spec in specs if spec["order_item_id"]]
+            if len(set(given)) != len(given) or self._item_ids.intersection(given):
+                raise ValueError("order_item_id values must be unique")
+            if status == "PartiallyShipped" and sum(spec["quantity"] for spec in specs or [{"quantity": 1}]) < 2:
+                raise IllegalTransition("an order with a single unit cannot be PartiallyShipped")
+            # Nothing below can refuse the order: a refused call draws nothing, so later generated values stay.
             now = self._now()
             f = self._faker_for(marketplace_id)
-            specs = items or [{"sku": f"SKU-{self._faker.numerify('####')}"}]
+            specs = specs or [self._item_spec({"sku": f"SKU-{self._faker.numerify('####')}"})]
             lines = self._items(specs)
             ship_address = dict(address) if address else self._address(marketplace_id)
             name = buyer_name or ship_address.get("Name") or f.name()
@@ -433,8 +442,6 @@ class AmazonModel:
                 items=lines,
                 seller_order_id=seller_order_id,
             )
-            if order.purchase_date.tzinfo is None:
-                raise ValueError("purchase_date must be timezone-aware")
             order.purchase_date = order.purchase_date.astimezone(UTC)
             self._ship_for_status(order, status)
             order.history.append((status, now, order.items_shipped))
@@ -448,31 +455,45 @@ class AmazonModel:
     def _items(self, specs: list[dict[str, Any]]) -> list[OrderItem]:
         lines = [self._item(spec) for spec in specs]
         ids = [line.order_item_id for line in lines]
-        if len(set(ids)) != len(ids) or self._item_ids.intersection(ids):
+        if len(set(ids)) != len(ids):  # a generated ID equal to a given one: as good as impossible
             raise ValueError("order_item_id values must be unique")
         return lines
 
-    def _item(self, spec: dict[str, Any]) -> OrderItem:
+    @staticmethod
+    def _item_spec(spec: Any) -> dict[str, Any]:
+        """An item as given (see ``create_order``), checked and read, without drawing anything."""
         if not isinstance(spec, dict) or not spec.get("sku"):
             raise ValueError("every item needs a sku")
-        f = self._faker
         try:
             quantity = int(spec.get("quantity", 1))
         except (TypeError, ValueError) as err:
             raise ValueError(f"an item's quantity must be an integer, got {spec.get('quantity')!r}") from err
         if quantity < 1:
             raise ValueError("an item's quantity must be at least 1")
-        price = to_decimal(spec.get("price", "19.99"), "price")
-        tax = to_decimal(spec.get("tax", "0.00"), "tax")
-        item_id = str(spec.get("order_item_id") or self._order_item_id())
+        return {
+            "sku": str(spec["sku"]),
+            "quantity": quantity,
+            "price": to_decimal(spec.get("price", "19.99"), "price"),
+            "tax": to_decimal(spec.get("tax", "0.00"), "tax"),
+            "order_item_id": str(spec.get("order_item_id") or ""),
+            "asin": str(spec.get("asin") or ""),
+            "title": str(spec.get("title") or ""),
+            "price_is_unit": bool(spec.get("price_is_unit", True)),
+        }
+
+    def _item(self, spec: dict[str, Any]) -> OrderItem:
+        """An order line from a checked spec; generated values fill what it leaves out."""
+        f = self._faker
+        item_id = spec["order_item_id"] or self._order_item_id()
+        price, quantity = spec["price"], spec["quantity"]
         return OrderItem(
             order_item_id=item_id,
-            seller_sku=str(spec["sku"]),
-            asin=str(spec.get("asin") or "B0" + f.bothify("????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")),
-            title=str(spec.get("title") or f.catch_phrase()),
+            seller_sku=spec["sku"],
+            asin=spec["asin"] or "B0" + f.bothify("????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"),
+            title=spec["title"] or f.catch_phrase(),
             quantity_ordered=quantity,
-            item_price=price * quantity if spec.get("price_is_unit", True) else price,
-            item_tax=tax,
+            item_price=price * quantity if spec["price_is_unit"] else price,
+            item_tax=spec["tax"],
         )
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -269,3 +270,26 @@ def test_small_indexes_are_walked_and_give_the_same_pages() -> None:
                 break
             after = page[-1].update_key
         assert pages == expected and 0 < len(expected) <= 10
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"items": [{"sku": "A"}, {"sku": ""}]},
+        {"items": [{"sku": "A"}, {"sku": "B", "quantity": 0}]},
+        {"items": [{"sku": "A", "order_item_id": "1"}, {"sku": "B", "order_item_id": "1"}]},
+        {"items": [{"sku": "A"}], "status": "PartiallyShipped"},
+        {"items": [{"sku": "A"}], "purchase_date": datetime(2026, 1, 1)},
+    ],
+)
+def test_a_refused_order_draws_nothing(bad: dict[str, Any]) -> None:
+    alone, refused = AmazonModel(SimClock(START), seed=5), AmazonModel(SimClock(START), seed=5)
+    with pytest.raises(ValueError):
+        refused.create_order(**bad)
+    first, second = alone.create_order(items=[{"sku": "A"}]), refused.create_order(items=[{"sku": "A"}])
+    assert (first.amazon_order_id, first.buyer_name, first.items[0].order_item_id) == (
+        second.amazon_order_id,
+        second.buyer_name,
+        second.items[0].order_item_id,
+    )
+    assert refused.orders.keys() == {second.amazon_order_id}
