@@ -101,6 +101,19 @@ def _product(model: MagentoModel, product: Product) -> dict[str, Any]:
     }
 
 
+_REQUIRED: Any = object()
+
+
+def _flag(body: dict[str, Any], key: str, default: Any = _REQUIRED) -> bool:
+    """A JSON boolean of the control body (a string such as "false" is an error, not true)."""
+    if key not in body and default is not _REQUIRED:
+        return bool(default)
+    value = body[key]
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
 def _order_id(model: MagentoModel, body: dict[str, Any]) -> int:
     if body.get("order_id") is not None:
         return int(body["order_id"])
@@ -115,13 +128,14 @@ class MagentoControl:
     @_magento_errors
     def ctl_product_create(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         model = sandbox.magento
-        options = {k: body[k] for k in ("name", "price", "qty", "enabled", "manage_stock", "is_in_stock") if k in body}
+        options = {k: body[k] for k in ("name", "price", "qty") if k in body}
+        options.update({k: _flag(body, k) for k in ("enabled", "manage_stock", "is_in_stock") if k in body})
         return _product(model, model.create_product(str(body["sku"]), **options))
 
     @_magento_errors
     def ctl_product_status(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         model = sandbox.magento
-        return _product(model, model.set_product_status(str(body["sku"]), bool(body["enabled"])))
+        return _product(model, model.set_product_status(str(body["sku"]), _flag(body, "enabled")))
 
     @_magento_errors
     def ctl_product_delete(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +180,7 @@ class MagentoControl:
         state = str(body.get("state") or "processing")
         model = sandbox.magento
         label = body.get("label")
-        model.add_order_status(str(body["status"]), state, label and str(label), default=bool(body.get("default")))
+        model.add_order_status(str(body["status"]), state, label and str(label), default=_flag(body, "default", False))
         return {"state": state, "statuses": list(model.statuses.assigned[state])}
 
     @_magento_errors
@@ -210,7 +224,7 @@ class MagentoControl:
     def ctl_order_refund(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         model = sandbox.magento
         memo_id = model.refund(
-            _order_id(model, body), body.get("items"), return_to_stock=bool(body.get("return_to_stock"))
+            _order_id(model, body), body.get("items"), return_to_stock=_flag(body, "return_to_stock", False)
         )
         return {"creditmemo_id": memo_id, "order": model.order(_order_id(model, body))}
 

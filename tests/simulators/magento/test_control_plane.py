@@ -199,3 +199,20 @@ def test_token_lifetime_and_revocation_over_http(api: Any) -> None:
     assert api.error(api.get("/products/SKU-1"), 401)
     fresh = api.sims.magento_token()
     assert api.get("/products/SKU-1", token=fresh).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/products/status", {"sku": "SKU-1", "enabled": "false"}),
+        ("/products", {"sku": "NEW", "enabled": "false"}),
+        ("/products", {"sku": "NEW", "manage_stock": 0}),
+        ("/statuses", {"status": "amazon_new", "state": "processing", "default": "yes"}),
+    ],
+)
+def test_a_control_flag_that_is_not_a_json_boolean_is_refused(api: Any, path: str, body: dict[str, Any]) -> None:
+    before = api.get("/products/SKU-1").json()["status"]
+    refused = _ctl(api, "POST", path, body)
+    assert refused.status_code == 400 and "must be true or false" in refused.json()["error"]
+    assert api.get("/products/SKU-1").json()["status"] == before
+    assert api.get("/products/NEW").status_code == 404
