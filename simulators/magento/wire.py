@@ -11,6 +11,8 @@ The companion module's routes (admin messages, inventory reservations) are descr
 from __future__ import annotations
 
 import copy
+import sys
+import traceback
 from typing import Any
 
 from werkzeug.routing import Map, Rule
@@ -164,6 +166,10 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         except MagentoError as err:
             return json_response(err.envelope(), err.status)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):  # Magento's answer to its own bugs
+            # Magento logs its exceptions; so does the fake, on the server's error stream, so a bug is not hidden.
+            stream = request.environ.get("wsgi.errors") or sys.stderr
+            print(f"fake Magento: internal error serving {operation}:", file=stream)
+            traceback.print_exc(file=stream)
             return json_response({"message": errors.INTERNAL_ERROR}, 500)
 
     # -- auth and stores ------------------------------------------------------------------------------

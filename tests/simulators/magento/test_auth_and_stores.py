@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import requests
 
 from simulators.magento import errors
@@ -102,3 +103,19 @@ def test_fields_keeps_only_the_asked_keys(api: Any) -> None:
         "items": [{"increment_id": order["increment_id"], "payment": {"po_number": "111-0000000-0000001"}}],
         "total_count": 1,
     }
+
+
+def test_a_simulator_bug_is_magentos_500_and_its_traceback_is_logged(
+    api: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simulators.magento.wire import MagentoApp
+
+    def broken(self: Any, call: Any) -> Any:
+        raise KeyError("a bug in the fake")
+
+    monkeypatch.setattr(MagentoApp, "op_websites", broken)
+    response = api.get("/store/websites")
+    assert response.status_code == 500
+    assert response.json() == {"message": errors.INTERNAL_ERROR}
+    err = capsys.readouterr().err
+    assert "fake Magento: internal error serving websites" in err and "a bug in the fake" in err
