@@ -1,4 +1,5 @@
-"""Fixtures to run the connector as a real process (``python -m reference_impl``) against live simulators.
+"""Fixtures: the connector in-process (``connector``), or as a real process (``python -m reference_impl``)
+against live simulators.
 
 The simulators are served on loopback ports behind a :class:`Gate`: a WSGI wrapper that counts the
 service requests it passes (the ``/_sim`` control plane is not counted) and can hold one chosen request,
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from reference_impl import Connector
 from reference_impl.storage import Storage
 from simulators import Sandbox, SandboxRegistry
 from simulators.amazon.wire import AmazonApp
@@ -175,6 +177,16 @@ refresh_token = "refresh"
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture
+def connector(sims, tmp_path: Path) -> Iterator[Connector]:  # type: ignore[no-untyped-def]
+    """The reference connector in-process, on the in-process simulators' clock, with their store integrated."""
+    clock = sims.sandbox.clock
+    connector = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
+    connector.integrate_store(sims.store_config())
+    yield connector
+    connector.close()
 
 
 @pytest.fixture

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reference_impl import Connector
-
-
-@pytest.fixture
-def connector(sims, tmp_path: Path):  # type: ignore[no-untyped-def]
-    clock = sims.sandbox.clock
-    connector = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
-    connector.integrate_store(sims.store_config())
-    yield connector
-    connector.close()
 
 
 def _sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]

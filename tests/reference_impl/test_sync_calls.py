@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from reference_impl import Connector
 from simulators.journal import Fault
-
-
-@pytest.fixture
-def connector(sims, tmp_path: Path) -> Iterator[Connector]:  # type: ignore[no-untyped-def]
-    clock = sims.sandbox.clock
-    connector = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
-    connector.integrate_store(sims.store_config())
-    yield connector
-    connector.close()
 
 
 def _sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
