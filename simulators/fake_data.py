@@ -28,6 +28,9 @@ class SeededFaker:
         self.random = random.Random(seed)
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
+        if method.startswith("_"):  # copy, pickle and friends probe for these: they are not providers
+            raise AttributeError(method)
+
         def draw(*args: Any, **kwargs: Any) -> Any:
             with _LOCK:
                 faker = _SHARED.get(self.locale)

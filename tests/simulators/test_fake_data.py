@@ -42,3 +42,11 @@ def test_threads_drawing_at_once_keep_their_own_streams() -> None:
     for thread in threads:
         thread.join(60)
     assert got == expected
+
+
+def test_it_copies_like_any_object() -> None:
+    import copy
+
+    faker = SeededFaker("en_US", 3)
+    twin = copy.deepcopy(faker)
+    assert _draws(twin) == _draws(faker)
