@@ -116,6 +116,11 @@ class AmazonClient:
                 return items
             params = {"NextToken": token}
 
+    def order_status(self, amazon_order_id: str) -> str:
+        """The order's status as Amazon shows it now (getOrder)."""
+        body = self._call("getOrder", "GET", f"/orders/v0/orders/{amazon_order_id}")
+        return str(_payload("getOrder", body).get("OrderStatus") or "")
+
     def confirm_shipment(self, amazon_order_id: str, package: dict[str, Any]) -> None:
         body = {"marketplaceId": self.store.marketplace_id, "packageDetail": package}
         self._call("confirmShipment", "POST", f"/orders/v0/orders/{amazon_order_id}/shipmentConfirmation", json=body)

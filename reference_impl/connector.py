@@ -118,7 +118,7 @@ class Connector:
         row = self.storage.store(name)
         if not row["active"]:
             return {"skipped": "store inactive"}
-        lock = FileLock(f"{self.storage.path}.{_safe(name)}.lock")
+        lock = self._store_lock(name)
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -137,6 +137,10 @@ class Connector:
             return job.run(read_only=bool(row["read_only"]), cron=cron)
         finally:
             lock.release()
+
+    def _store_lock(self, name: str) -> FileLock:
+        """The lock a sync of the store holds, across processes."""
+        return FileLock(f"{self.storage.path}.{_safe(name)}.lock")
 
     def _amazon_client(self, name: str) -> AmazonClient:
         if name not in self._amazon:
@@ -209,26 +213,54 @@ class Connector:
             raise ValueError(f"only Unshipped orders can be canceled from Magento; {amazon_order_id} is {row.status}")
         if not reason.strip():
             raise ValueError("a cancellation needs a reason")
-        if self.storage.store(name)["read_only"]:
-            with self.storage.transaction() as db:
-                db.execute(
-                    "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
-                    (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
-                )
+        try:
+            with self._store_lock(name).acquire(timeout=LOCK_WAIT):  # a sync would send the same outbox entry
+                self._cancel_order(name, amazon_order_id, reason)
+        except Timeout as err:
+            raise ValueError(f"a sync of {name!r} is still running; try again") from err
+
+    def _cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
+        read_only = bool(self.storage.store(name)["read_only"])
+        # The intent is stored before Amazon is asked: if the process stops before the cancellation is
+        # recorded, the next sync finishes it (and Read-Only Mode keeps it until it is off, STO-02).
+        with self.storage.transaction() as db:
+            added = db.execute(
+                "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+                (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
+            ).rowcount
+            if read_only:
                 self.storage.add_note(
                     name,
                     amazon_order_id,
                     self.now().isoformat(),
                     f"Cancellation kept until Read-Only Mode is off: {reason}.",
                 )
+        if read_only:
             return
         try:
             cancel_on_amazon(self._amazon_client(name), amazon_order_id, reason)
         except RemoteError as err:
+            if added:  # refused, or no clear answer: the merchant is told, and nothing is left to send
+                with self.storage.transaction() as db:
+                    db.execute(
+                        "DELETE FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+                        (name, amazon_order_id),
+                    )
             raise ValueError(str(err)) from err
-        record_cancellation(
-            self.storage, self._magento_client(name), name, amazon_order_id, reason, self.now().isoformat()
-        )
+        stamp = self.now().isoformat()
+        try:
+            record_cancellation(self.storage, self._magento_client(name), name, amazon_order_id, reason, stamp)
+        except RemoteError as err:  # Amazon canceled it: Magento follows on the next sync
+            with self.storage.transaction():
+                self.storage.add_note(
+                    name, amazon_order_id, stamp, f"Canceled on Amazon; Magento not updated yet ({err})."
+                )
+            return
+        with self.storage.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET sent_at = ? WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+                (stamp, name, amazon_order_id),
+            )
 
     def amazon_orders(self, name: str, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""

@@ -478,6 +478,13 @@ class StoreSync:
                 (self.name, row.amazon_order_id, "shipment", str(shipment["entity_id"]), json.dumps(package)),
             )
 
+    def _cancel_pending(self, amazon_order_id: str) -> bool:
+        row = self.storage.db.execute(
+            "SELECT 1 FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+            (self.name, amazon_order_id),
+        ).fetchone()
+        return row is not None
+
     def _send_outbox(self) -> None:
         rows = self.storage.db.execute(
             "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (self.name,)
@@ -489,7 +496,9 @@ class StoreSync:
                     self.amazon.confirm_shipment(row["amazon_order_id"], payload)
                     note = f"Shipment sent to Amazon: {payload['carrierCode']} {payload['trackingNumber']}."
                 else:
-                    cancel_on_amazon(self.amazon, row["amazon_order_id"], payload["reason"])
+                    # Amazon may have it already (the process stopped after Amazon took it): never send it twice.
+                    if self.amazon.order_status(row["amazon_order_id"]) != "Canceled":
+                        cancel_on_amazon(self.amazon, row["amazon_order_id"], payload["reason"])
                     record_cancellation(
                         self.storage, self.magento, self.name, row["amazon_order_id"], payload["reason"], self._stamp()
                     )
@@ -537,6 +546,8 @@ class StoreSync:
             row = OrderRow.from_sql(raw)
             if row.data.get("magento_canceled") or row.data.get("canceled_from_magento"):
                 continue
+            if self._cancel_pending(row.amazon_order_id):
+                continue  # canceled from Magento: recorded as such once the outbox entry goes (CAN-02), not here
             entity_id = int(row.magento_entity_id or 0)
             try:
                 order = self.magento.order(entity_id)

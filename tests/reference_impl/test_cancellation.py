@@ -1,0 +1,88 @@
+"""A cancellation from Magento survives a failure or a stop after Amazon took it: the next sync finishes it,
+Amazon gets it once, and the Magento order ends as a cancellation from Magento does (CAN-01, CAN-02, DEC-03)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reference_impl import Connector
+from simulators.journal import Fault
+
+
+def _sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.clock.advance(300)
+    connector.sync()
+
+
+def _imported_order(sims, connector: Connector) -> str:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    assert connector.amazon_orders("Main")[0]["magento_order"] is not None
+    return order.amazon_order_id
+
+
+def _finished(sims, connector: Connector, amazon_id: str) -> None:  # type: ignore[no-untyped-def]
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    assert sims.sandbox.amazon.get(amazon_id).status == "Canceled"
+    assert magento["status"] == "complete"  # DEC-03, not the "canceled" of a cancellation from Amazon
+    assert len(sims.sandbox.journal.entries("amazon", "createFeed")) == 1
+    row = next(r for r in connector.amazon_orders("Main") if r["order_number"] == amazon_id)
+    assert row["status"] == "Canceled" and any(n.startswith("Canceled from Magento") for n in row["notes"])
+
+
+def test_a_cancellation_whose_magento_update_failed_is_finished_on_the_next_sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.faults.inject("magento", "orderCommentAdd", Fault("status", status=503))
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # done on Amazon: the merchant is not told it failed
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    assert magento["status"] == "processing"
+    _sync(sims, connector)
+    _finished(sims, connector, amazon_id)
+
+
+def test_a_stop_right_after_amazon_took_the_cancellation_is_finished_after_a_restart(
+    sims, connector: Connector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # the process dies here: nothing after this line runs
+
+    monkeypatch.setattr("reference_impl.connector.record_cancellation", stop)
+    with pytest.raises(KeyboardInterrupt):
+        connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    monkeypatch.undo()
+    connector.close()
+    clock = sims.sandbox.clock
+    restarted = Connector(tmp_path / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
+    _sync(sims, restarted)
+    _finished(sims, restarted, amazon_id)
+    _sync(sims, restarted)
+    assert len(sims.sandbox.journal.entries("amazon", "createFeed")) == 1
+    restarted.close()
+
+
+def test_a_refused_cancellation_leaves_nothing_to_send(sims, connector: Connector, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.faults.inject("amazon", "createFeed", Fault("status", status=400))
+    with pytest.raises(ValueError):
+        connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    sent = []
+    monkeypatch.setattr("reference_impl.sync.cancel_on_amazon", lambda *a: sent.append(a))
+    _sync(sims, connector)
+    assert sent == [] and sims.sandbox.amazon.get(amazon_id).status == "Unshipped"
+    assert sims.sandbox.magento.orders_for_amazon_id(amazon_id)[0]["status"] == "processing"
+
+
+def test_a_kept_cancellation_amazon_took_before_a_failure_is_not_sent_twice(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    connector.set_read_only(True)
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    connector.set_read_only(False)
+    sims.sandbox.faults.inject("magento", "orderCommentAdd", Fault("status", status=503))
+    _sync(sims, connector)  # sent to Amazon; recording it in Magento fails
+    _sync(sims, connector)  # Amazon already shows it canceled: recorded without a second feed
+    _finished(sims, connector, amazon_id)
