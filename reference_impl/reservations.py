@@ -1,9 +1,12 @@
 """Pending Orders "Reserve Quantity" (SET-07): hold back the quantity of Amazon orders without a Magento order.
 
 The hold is an MSI reservation appended through ``POST /V1/inventory/reservations`` (a companion module
-route: Magento's ``AppendReservationsInterface`` has no REST route of its own). The row remembers what it
-holds in ``data["held"]`` (SKU -> quantity); the mark is written before the reservation is sent, so a
-crash between the two loses a hold rather than doubling it.
+route: Magento's ``AppendReservationsInterface`` has no REST route of its own), tagged with the Amazon
+order ID. The row keeps what the order should hold in ``data["held"]`` (SKU -> quantity) and whether
+Magento is known to hold exactly that (``data["held_settled"]``). Every change writes the new target,
+unsettled, before it appends anything, and marks it settled after: when a call fails, gets no answer or
+the process stops, the next sync reads the order's reservations back from Magento and appends only the
+difference, so a hold is never lost, doubled or released twice.
 """
 
 from __future__ import annotations
@@ -29,28 +32,81 @@ def quantities(items: list[dict[str, Any]]) -> dict[str, int]:
     return held
 
 
-def append(magento: MagentoClient, held: dict[str, int], sign: int, amazon_order_id: str) -> None:
-    """Append one reservation per SKU: negative holds back, positive releases."""
-    event = "amazon_order_hold" if sign < 0 else "amazon_order_release"
-    body = {
-        "reservations": [
-            {
-                "sku": sku,
-                "quantity": sign * qty,
-                "stock_id": 1,
-                "metadata": json.dumps(
-                    {"event_type": event, "object_type": "amazon_order", "object_id": amazon_order_id}
-                ),
-            }
-            for sku, qty in held.items()
-        ]
+def settle(storage: Storage, magento: MagentoClient, row: OrderRow, wanted: dict[str, int]) -> None:
+    """Make Magento hold back exactly ``wanted`` for the order (empty: release everything it holds)."""
+    if "held_settled" not in row.data and not wanted:
+        return  # nothing held, nothing wanted
+    if row.data.get("held_settled") and row.data.get("held", {}) == wanted:
+        return
+    if row.data.get("held_settled") or "held_settled" not in row.data:
+        current = dict(row.data.get("held") or {})  # known: settled before, or never held at all
+    else:
+        current = held_in_magento(magento, row.amazon_order_id)  # an earlier change may or may not have landed
+    _mark(storage, row, wanted, settled=False)
+    change = {sku: wanted.get(sku, 0) - current.get(sku, 0) for sku in {*wanted, *current}}
+    _append(magento, {sku: qty for sku, qty in change.items() if qty}, row.amazon_order_id)
+    _mark(storage, row, wanted, settled=True)
+
+
+def held(row: OrderRow) -> dict[str, int]:
+    """What Magento is known to hold back for the order (nothing when that is not known)."""
+    return dict(row.data.get("held") or {}) if row.data.get("held_settled") else {}
+
+
+def held_in_magento(magento: MagentoClient, amazon_order_id: str) -> dict[str, int]:
+    """SKU -> quantity the order's own reservations hold back now, read from Magento."""
+    prefix = "searchCriteria[filter_groups][0][filters][0]"
+    params = {
+        f"{prefix}[field]": "metadata",
+        f"{prefix}[value]": f'%"object_id": {json.dumps(amazon_order_id)}%',
+        f"{prefix}[condition_type]": "like",
     }
-    magento._send("appendReservations", "POST", "/V1/inventory/reservations", json=body)
+    body = magento._send("listReservations", "GET", "/V1/inventory/reservations", params=params)
+    now: dict[str, int] = {}
+    for reservation in body.get("items") or []:
+        if _object_type(reservation.get("metadata")) == OBJECT_TYPE:
+            sku = str(reservation["sku"])
+            now[sku] = now.get(sku, 0) - int(float(reservation["quantity"]))
+    return {sku: qty for sku, qty in now.items() if qty}
 
 
-def mark(storage: Storage, row: OrderRow, held: dict[str, int] | None) -> None:
-    data = {k: v for k, v in row.data.items() if k != "held"}
-    if held:
-        data["held"] = held
+OBJECT_TYPE = "amazon_order"
+
+
+def _object_type(metadata: Any) -> str:
+    try:
+        return str((json.loads(metadata) if isinstance(metadata, str) else metadata or {}).get("object_type"))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _append(magento: MagentoClient, change: dict[str, int], amazon_order_id: str) -> None:
+    """One reservation per SKU: a positive change holds more back (a negative reservation), a negative one
+    gives it back."""
+    if not change:
+        return
+    reservations = [
+        {
+            "sku": sku,
+            "quantity": -qty,
+            "stock_id": 1,
+            "metadata": json.dumps(
+                {
+                    "event_type": "amazon_order_hold" if qty > 0 else "amazon_order_release",
+                    "object_type": OBJECT_TYPE,
+                    "object_id": amazon_order_id,
+                }
+            ),
+        }
+        for sku, qty in change.items()
+    ]
+    magento._send("appendReservations", "POST", "/V1/inventory/reservations", json={"reservations": reservations})
+
+
+def _mark(storage: Storage, row: OrderRow, wanted: dict[str, int], *, settled: bool) -> None:
+    data = {k: v for k, v in row.data.items() if k not in ("held", "held_settled")}
+    if wanted or not settled:
+        data["held"] = wanted
+        data["held_settled"] = settled
     with storage.transaction():
         storage.set_data(row, data)

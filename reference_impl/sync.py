@@ -246,7 +246,7 @@ class StoreSync:
                 # The last create got no answer: Magento may still be saving it. Look again later.
                 self.report["errors"].append(f"import {amazon_id}: waiting for an unanswered create to settle")
                 return
-        reason = self._blocker(lines, row.channel, row.data.get("held"))
+        reason = self._blocker(lines, row.channel, reservations.held(row))
         if reason:
             self._block(row, reason)
             return
@@ -263,10 +263,8 @@ class StoreSync:
             entity = assign(entity, customer)
         with self.storage.transaction():
             self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
-        if row.data.get("held"):
-            # The order's own hold would count against it: release it; the order takes the stock itself.
-            reservations.append(self.magento, row.data["held"], +1, amazon_id)
-            reservations.mark(self.storage, row, None)
+        # The order's own hold would count against it: release it; the order takes the stock itself.
+        reservations.settle(self.storage, self.magento, row, {})
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
@@ -357,20 +355,14 @@ class StoreSync:
         ).fetchall()
         for raw in rows:
             row = OrderRow.from_sql(raw)
-            if row.data.get("held"):
-                continue
+            if row.data.get("held_settled") and row.data.get("held"):
+                continue  # held already (an order's items do not change)
             try:
                 # Items of a Pending order come without prices: use them for the hold, keep nothing.
                 items = row.data.get("items") or row.data["order"].get("OrderItems")
                 if items is None:
                     items = self.amazon.order_items(row.amazon_order_id)
-                held = reservations.quantities(items)
-                reservations.mark(self.storage, row, held)
-                try:
-                    reservations.append(self.magento, held, -1, row.amazon_order_id)
-                except RemoteError:
-                    reservations.mark(self.storage, row, None)
-                    raise
+                reservations.settle(self.storage, self.magento, row, reservations.quantities(items))
             except RemoteError as err:
                 self._fail(f"hold {row.amazon_order_id}", err)
             except (KeyError, TypeError, ValueError):
@@ -381,21 +373,15 @@ class StoreSync:
         holding statuses (canceled, or shipped by Amazon), or of every order once holding is off."""
         holding = self.settings.import_enabled and self.settings.reserve == "reserve"
         rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND data LIKE '%\"held\"%' "
+            "SELECT * FROM orders WHERE store = ? AND json_extract(data, '$.held_settled') IS NOT NULL "
             f"AND (? OR magento_entity_id IS NOT NULL OR status NOT IN ({', '.join('?' * len(reservations.HOLDING))}))",
             (self.name, not holding, *reservations.HOLDING),
         ).fetchall()
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
-            held = row.data.get("held")
-            if not held:
-                continue
+        for row in map(OrderRow.from_sql, rows):
             try:
-                reservations.append(self.magento, held, +1, row.amazon_order_id)
+                reservations.settle(self.storage, self.magento, row, {})
             except RemoteError as err:
                 self._fail(f"release {row.amazon_order_id}", err)
-                continue
-            reservations.mark(self.storage, row, None)
 
     def _items(self, row: OrderRow) -> list[dict[str, Any]]:
         """The order's items, fetched once from Amazon and kept in the row."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import deque
@@ -97,8 +98,9 @@ class FaultPlan:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def inject(self, service: str, operation: str, fault: Fault) -> None:
+        """Queue ``fault`` (a copy: the caller's object is left as it is, and can be injected again)."""
         with self._lock:
-            self._faults.setdefault((service, operation), []).append(fault)
+            self._faults.setdefault((service, operation), []).append(dataclasses.replace(fault))
 
     def take(self, service: str, operation: str) -> Fault | None:
         """The fault for this call, if any, consuming one of its uses."""

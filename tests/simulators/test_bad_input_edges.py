@@ -84,3 +84,15 @@ def test_a_malformed_namespace_header_is_refused_and_creates_nothing(live_sims) 
     assert response.status_code == 400
     assert "message" in response.json()
     assert set(live_sims.registry._sandboxes) == before
+
+
+def test_an_injected_fault_object_is_not_used_up_for_its_next_injection() -> None:
+    from simulators.journal import Fault, FaultPlan
+
+    fault = Fault("status", times=1, status=503)
+    for _ in range(2):
+        plan = FaultPlan()
+        plan.inject("magento", "orderCreate", fault)
+        assert plan.take("magento", "orderCreate") is not None
+        assert plan.take("magento", "orderCreate") is None
+    assert fault.times == 1
