@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from reference_impl import Connector
+from reference_impl import Connector, StoreConfig
+from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.model import TRANSITIONS
+from simulators.amazon.wire import AmazonApp
 from simulators.journal import Fault
+from simulators.magento.wire import MagentoApp
+from simulators.transport import InProcess
 
 LOST_ANSWER = Fault("after_commit", status=503)  # Magento appended the reservation; the connector never heard
 
@@ -78,3 +87,84 @@ def test_a_stop_between_the_intent_and_the_hold_is_repaired_after_a_restart(
     _sync(sims, restarted)
     assert _salable(sims) == 10
     restarted.close()
+
+
+_ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("order"), st.integers(1, 3)),  # a Pending order of n units
+        st.tuples(st.just("unship"), st.integers(0, 4)),  # Amazon moves the k-th order to Unshipped
+        st.tuples(st.just("cancel"), st.integers(0, 4)),  # ... or cancels it
+        st.tuples(st.sampled_from(["lose", "fail", "stop"]), st.just(0)),  # the next reservation call misbehaves
+        st.tuples(st.just("sync"), st.just(0)),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions=_ACTIONS)
+def test_whatever_fails_the_holds_end_as_the_orders_say(actions: list[tuple[str, int]]) -> None:
+    """After any interleaving of orders, status changes, lost or failed reservation calls and stops, a quiet
+    sync leaves exactly the Pending orders held back and the imported ones taken by their Magento orders."""
+    registry = SandboxRegistry(seed=3)
+    sandbox = registry.add(Sandbox("default", seed=3))
+    sandbox.magento.create_product("SKU-1", qty=1000)
+    with tempfile.TemporaryDirectory() as tmp, InProcess() as transport:
+        transport.mount("http://sp-api.test", AmazonApp(registry))
+        transport.mount("http://magento.test", MagentoApp(registry))
+        clock = sandbox.clock
+
+        def start() -> Connector:
+            return Connector(Path(tmp) / "c.sqlite3", now=clock.now, sleep=lambda s: clock.advance(s))
+
+        connector = start()
+        connector.integrate_store(
+            StoreConfig(
+                name="Main",
+                marketplace_id="ATVPDKIKX0DER",
+                amazon_endpoint="http://sp-api.test",
+                lwa_endpoint="http://sp-api.test",
+                lwa_client_id="c",
+                lwa_client_secret="s",
+                refresh_token="r",
+                magento_url="http://magento.test",
+                magento_username="admin",
+                magento_password="admin123",
+                integrated_at=clock.now(),
+            )
+        )
+        connector.configure_orders("Main", reserve="reserve")
+        orders: list[tuple[str, int]] = []
+        stop_next = False
+        for action, n in actions:
+            if action == "order":
+                orders.append((sandbox.amazon.create_order(items=[{"sku": "SKU-1", "quantity": n}]).amazon_order_id, n))
+            elif action in ("unship", "cancel") and n < len(orders):
+                order = sandbox.amazon.get(orders[n][0])
+                target = "Unshipped" if action == "unship" else "Canceled"
+                if target in TRANSITIONS.get(order.status, ()):
+                    sandbox.amazon.set_status(order.amazon_order_id, target)
+            elif action in ("lose", "fail"):
+                kind = "after_commit" if action == "lose" else "status"
+                sandbox.faults.inject("magento", "reservationsAppend", Fault(kind, status=503))
+            elif action == "stop":
+                stop_next = True
+            elif action == "sync":
+                clock.advance(300)
+                if stop_next:
+                    stop_next = False
+                    with mock.patch("reference_impl.reservations._append", side_effect=KeyboardInterrupt):
+                        try:
+                            connector.sync()
+                        except KeyboardInterrupt:
+                            connector.close()
+                            connector = start()
+                else:
+                    connector.sync()
+        sandbox.faults.clear()
+        for _ in range(2):
+            clock.advance(300)
+            connector.sync()
+        connector.close()
+        taken = sum(n for amazon_id, n in orders if sandbox.amazon.get(amazon_id).status in ("Pending", "Unshipped"))
+        assert float(sandbox.magento.salable_qty("SKU-1")) == 1000 - taken, actions
