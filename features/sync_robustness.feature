@@ -49,9 +49,9 @@ Feature: Sync robustness
     Then order "A" has exactly one Magento order with status "processing" in state "processing"
 
   @SYN-04
-  Scenario: An order creation Magento saved but answered too late is found, not made again
+  Scenario: An order creation Magento saved but gave no answer to is found, not made again
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
-    And Magento times out on the next order creation
+    And Magento gives no answer to the next order creation
     When the connector syncs
     And the connector syncs
     Then order "A" has exactly one Magento order with status "processing" in state "processing"

@@ -293,9 +293,9 @@ class ConnectorMachine(RuleBasedStateMachine):
                 ("throttle", "order item look-ups"),
                 ("after_commit", "orderCreate"),
                 ("status", "orderCreate"),
-                ("delay", "orderCreate"),
+                ("lost", "orderCreate"),
                 ("status", "getOrders"),
-                ("delay", "getOrders"),
+                ("lost", "getOrders"),
                 ("status", "productGet"),
             ]
         ),
@@ -312,7 +312,7 @@ class ConnectorMachine(RuleBasedStateMachine):
             self.script.add("Given", "Magento fails the next order creation after saving the order")
         else:
             service, call = next(k for k, v in magento_steps.FAILING_CALLS.items() if v[1] == what)
-            phrase = "answers HTTP 503 to" if kind == "status" else "times out on"
+            phrase = "answers HTTP 503 to" if kind == "status" else "gives no answer to"
             magento_steps.service_fails_next_call(self.world, service, phrase, call)
             self.script.add("Given", f"{service} {phrase} the next {call}")
 

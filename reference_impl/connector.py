@@ -164,9 +164,11 @@ class Connector:
         Changes are worked out and sent under a lock shared by the connector's processes, so a process cannot
         send a message another one already replaced.
         """
-        if all(self.storage.admin_message_known(magento, text) for magento, (_, text) in self._messages().items()):
-            return  # nothing to send (any process that changes this updates the messages after its sync)
-        with FileLock(f"{self.storage.path}.messages.lock", timeout=LOCK_WAIT):
+        try:
+            lock = FileLock(f"{self.storage.path}.messages.lock").acquire(timeout=LOCK_WAIT)
+        except Timeout:
+            return  # another process is updating them for this long: the next sync catches up
+        with lock:
             for magento, (client, text) in self._messages().items():
                 if self.storage.admin_message_known(magento, text):
                     continue
@@ -220,6 +222,9 @@ class Connector:
             raise ValueError(f"a sync of {name!r} is still running; try again") from err
 
     def _cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
+        row = self.storage.order(name, amazon_order_id)
+        if row is None or row.status != "Unshipped":  # a sync may have moved it while we waited for the lock
+            raise ValueError(f"only Unshipped orders can be canceled from Magento; {amazon_order_id} is not")
         read_only = bool(self.storage.store(name)["read_only"])
         # The intent is stored before Amazon is asked: if the process stops before the cancellation is
         # recorded, the next sync finishes it (and Read-Only Mode keeps it until it is off, STO-02).
@@ -229,32 +234,35 @@ class Connector:
                 (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
             ).rowcount
             if read_only:
-                self.storage.add_note(
-                    name,
-                    amazon_order_id,
-                    self.now().isoformat(),
-                    f"Cancellation kept until Read-Only Mode is off: {reason}.",
-                )
+                kept = f"Cancellation kept until Read-Only Mode is off: {reason}."
+                self.storage.add_note(name, amazon_order_id, self.now().isoformat(), kept)
         if read_only:
             return
+        stamp = self.now().isoformat()
+        amazon = self._amazon_client(name)
         try:
-            cancel_on_amazon(self._amazon_client(name), amazon_order_id, reason)
+            # An earlier cancellation of this order may have reached Amazon already: never send it twice.
+            if added or amazon.order_status(amazon_order_id) != "Canceled":
+                cancel_on_amazon(amazon, amazon_order_id, reason)
         except RemoteError as err:
-            if added:  # refused, or no clear answer: the merchant is told, and nothing is left to send
+            if err.retryable:  # no clear answer: the intent stays, and the next sync checks Amazon and finishes it
+                with self.storage.transaction():
+                    late = f"Cancellation not confirmed by Amazon yet; the next sync finishes it ({err})."
+                    self.storage.add_note(name, amazon_order_id, stamp, late)
+                return
+            if added:  # refused: the merchant is told, and nothing is left to send
                 with self.storage.transaction() as db:
                     db.execute(
                         "DELETE FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
                         (name, amazon_order_id),
                     )
             raise ValueError(str(err)) from err
-        stamp = self.now().isoformat()
         try:
             record_cancellation(self.storage, self._magento_client(name), name, amazon_order_id, reason, stamp)
         except RemoteError as err:  # Amazon canceled it: Magento follows on the next sync
             with self.storage.transaction():
-                self.storage.add_note(
-                    name, amazon_order_id, stamp, f"Canceled on Amazon; Magento not updated yet ({err})."
-                )
+                late = f"Canceled on Amazon; the Magento order follows on the next sync ({err})."
+                self.storage.add_note(name, amazon_order_id, stamp, late)
             return
         with self.storage.transaction() as db:
             db.execute(

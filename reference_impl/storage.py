@@ -67,6 +67,11 @@ MIGRATIONS: list[str] = [
         text TEXT
     );
     """,
+    # 3: a Reserve Quantity hold recorded before holds had a settled flag was believed held: settled.
+    """
+    UPDATE orders SET data = json_set(data, '$.held_settled', json('true'))
+    WHERE json_extract(data, '$.held') IS NOT NULL AND json_extract(data, '$.held_settled') IS NULL;
+    """,
 ]
 
 

@@ -76,6 +76,7 @@ class StoreSync:
         self.now = now
         self.report: dict[str, Any] = {"received": 0, "imported": 0, "blocked": 0, "errors": []}
         self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
+        self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         if self.settings.import_enabled:
@@ -246,6 +247,8 @@ class StoreSync:
                 # The last create got no answer: Magento may still be saving it. Look again later.
                 self.report["errors"].append(f"import {amazon_id}: waiting for an unanswered create to settle")
                 return
+        if row.data.get("held") and not row.data.get("held_settled"):
+            reservations.settle(self.storage, self.magento, row, row.data["held"])  # know what the order holds
         reason = self._blocker(lines, row.channel, reservations.held(row))
         if reason:
             self._block(row, reason)
@@ -299,6 +302,7 @@ class StoreSync:
             try:
                 self._adopt(row)
             except RemoteError as err:
+                self._unresolved = True
                 self._fail(f"look up {row.amazon_order_id}", err)
 
     def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
@@ -399,8 +403,10 @@ class StoreSync:
         Shipments are read since a cursor on their creation time (inclusive: ties are read again and the
         outbox keeps one entry per shipment), so a quiet sync costs one call however many orders are open.
         """
-        if not self._awaits_shipment():
-            return  # no shipment can matter yet; the cursor stays, so a later read covers this time too
+        if self._unresolved or not self._awaits_shipment():
+            # Nothing can ship yet, or an order's shipment could not be told apart: the cursor stays where it
+            # is, so a later read covers this time too.
+            return
         stored = self.storage.store(self.name)["shipment_cursor"]
         cursor = stored or self.store.integrated_at.strftime("%Y-%m-%d %H:%M:%S")
         newest, page = cursor, 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FAULT_KINDS = frozenset({"status", "delay", "malformed", "drop", "after_commit"})
+FAULT_KINDS = frozenset({"status", "delay", "malformed", "drop", "after_commit", "lost"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class Fault:
     answering after ``seconds`` real seconds, at most ``simulators.wsgi.MAX_LIVE_DELAY``; in-process
     the call is served and the client gets a read timeout), ``malformed`` (a body that is not JSON),
     ``drop`` (close the connection without an answer), ``after_commit`` (perform the write, then
-    answer ``status``).
+    answer ``status``), ``lost`` (perform the call, then close the connection without an answer: the
+    client cannot tell whether it happened, on either transport).
     """
 
     kind: str

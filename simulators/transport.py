@@ -93,12 +93,12 @@ def wsgi_environ(request: requests.PreparedRequest) -> dict[str, Any]:
         "wsgi.run_once": False,
         IN_PROCESS_KEY: True,
     }
-    if body or "Content-Length" in request.headers:
+    if body or "Content-Length" in request.headers or "Transfer-Encoding" in request.headers:
         environ["CONTENT_LENGTH"] = str(len(body))
     for name, value in request.headers.items():
         key = name.upper().replace("-", "_")
-        if key == "CONTENT_LENGTH":
-            continue  # the body's own length counts
+        if key in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
+            continue  # the body is read whole already: its own length counts
         if key != "CONTENT_TYPE":
             key = f"HTTP_{key}"
         environ[key] = value

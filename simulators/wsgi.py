@@ -171,6 +171,11 @@ class ServiceApp:
             response = json_response(err.body, err.status, err.headers)
         if fault is not None and fault.kind == "after_commit":
             return self.error_response(fault.status, f"Simulated fault after commit: HTTP {fault.status}")
+        if fault is not None and fault.kind == "lost":  # served; the answer never reaches the client
+            if in_process:
+                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "drop"})
+            _drop(environ)
+            return Response(b"", status=599)
         if fault is not None and fault.kind == "delay" and in_process:
             # The call was served; the client gave up before the answer came (a read timeout).
             return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "delay"})

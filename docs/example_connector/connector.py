@@ -238,7 +238,10 @@ class Session:
         }
         if settings["number_source"] == "amazon":
             entity["increment_id"] = amazon_id
-        answer = self.magento(store, "POST", "/V1/orders", json={"entity": entity})
+        try:
+            answer = self.magento(store, "POST", "/V1/orders", json={"entity": entity})
+        except requests.RequestException:
+            return None  # no answer: it may have landed, and the look-up on the next sync finds it if it did
         if answer.status_code in (400, 404) or answer.status_code >= 500:
             return None  # a missing, disabled or out-of-stock product, or Magento failed: try on the next sync
         answer.raise_for_status()

@@ -85,17 +85,18 @@ FAILING_CALLS = {
 
 @given(
     parsers.re(
-        r"^(?P<service>Amazon|Magento) (?P<kind>answers HTTP 503 to|times out on) the next "
+        r"^(?P<service>Amazon|Magento) (?P<kind>answers HTTP 503 to|gives no answer to) the next "
         r"(?P<call>order search|order creation|product look-up)$"
     )
 )
 def service_fails_next_call(world: World, service: str, kind: str, call: str) -> None:
-    """One call fails before the service does anything (503), or is served but answered too late (a timeout)."""
+    """One call fails before the service does anything (503), or is served but its answer never comes (the
+    client cannot tell whether it happened), in-process and on live servers alike."""
     if (service, call) not in FAILING_CALLS:
         known = ", ".join(f"{s} {c}" for s, c in FAILING_CALLS)
         raise ValueError(f"no {call} at {service}; a scenario can make fail: {known}")
     name, operation = FAILING_CALLS[(service, call)]
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("delay", seconds=0.0)
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
     world.sandbox.faults.inject(name, operation, fault)
 
 

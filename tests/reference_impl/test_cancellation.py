@@ -86,3 +86,21 @@ def test_a_kept_cancellation_amazon_took_before_a_failure_is_not_sent_twice(sims
     _sync(sims, connector)  # sent to Amazon; recording it in Magento fails
     _sync(sims, connector)  # Amazon already shows it canceled: recorded without a second feed
     _finished(sims, connector, amazon_id)
+
+
+def test_canceling_again_after_amazon_took_it_sends_nothing_twice(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.faults.inject("magento", "orderCommentAdd", Fault("status", status=503))
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    connector.cancel_order(
+        "Main", amazon_id, "BuyerCanceled"
+    )  # the Magento order still looks open: the merchant retries
+    _finished(sims, connector, amazon_id)
+
+
+def test_a_cancellation_amazon_did_not_answer_is_finished_as_one_from_magento(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.faults.inject("amazon", "getFeed", Fault("lost"))
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # not refused: kept, and finished by the next sync
+    _sync(sims, connector)
+    _finished(sims, connector, amazon_id)

@@ -116,3 +116,24 @@ def test_a_failed_look_up_of_an_unrecorded_create_never_leads_to_a_second_order(
     _sync(sims, connector)
     assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
     assert connector.amazon_orders("Main")[0]["magento_order"] is not None
+
+
+def test_a_shipment_waits_while_the_look_up_of_an_unrecorded_create_fails(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.clock.advance(1)
+    other = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
+    _sync(sims, connector)
+    (created,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
+    (imported,) = sims.sandbox.magento.orders_for_amazon_id(other.amazon_order_id)
+    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z999")
+    sims.sandbox.clock.advance(5)
+    sims.sandbox.magento.ship_with_tracking(int(imported["entity_id"]), "ups", "1Z888")
+    sims.sandbox.faults.inject("magento", "orderSearch", Fault("status", status=503))  # the early look-up fails
+    for _ in range(3):
+        _sync(sims, connector)
+    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)] == ["1Z999"]
+    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(other.amazon_order_id)] == ["1Z888"]

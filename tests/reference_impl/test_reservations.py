@@ -168,3 +168,14 @@ def test_whatever_fails_the_holds_end_as_the_orders_say(actions: list[tuple[str,
         connector.close()
         taken = sum(n for amazon_id, n in orders if sandbox.amazon.get(amazon_id).status in ("Pending", "Unshipped"))
         assert float(sandbox.magento.salable_qty("SKU-1")) == 1000 - taken, actions
+
+
+def test_a_hold_whose_answer_was_lost_does_not_block_its_own_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    connector.configure_orders("Main", reserve="reserve")
+    sims.sandbox.magento.create_product("SKU-1", qty=2)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1", "quantity": 2}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "reservationsAppend", Fault("after_commit", status=503))
+    _sync(sims, connector)
+    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+    assert sims.sandbox.magento.system_messages() == []
+    assert _salable(sims) == 0

@@ -131,3 +131,22 @@ def test_a_process_killed_mid_transaction_leaves_no_partial_write(tmp_path: Path
         assert store.db.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_a_hold_recorded_before_holds_were_settled_stays_held_and_can_be_released(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    _database_at(path, 2, MIGRATIONS)
+    db = sqlite3.connect(path, isolation_level=None)
+    columns = "store, amazon_order_id, purchase_date, last_update, status, channel, data"
+    for amazon_id, data in (("111-0000000-0000001", {"held": {"SKU-1": 2}}), ("111-0000000-0000002", {})):
+        values = ("Main", amazon_id, "2026-01-05", "2026-01-05", "Pending", "MFN", json.dumps(data))
+        db.execute(f"INSERT INTO orders ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+    db.close()
+    store = Storage(path)
+    try:
+        held = store.order("Main", "111-0000000-0000001")
+        plain = store.order("Main", "111-0000000-0000002")
+        assert held is not None and held.data == {"held": {"SKU-1": 2}, "held_settled": True}
+        assert plain is not None and plain.data == {}
+    finally:
+        store.close()

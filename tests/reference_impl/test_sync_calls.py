@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 
+import pytest
+
 from reference_impl import Connector
 from simulators.journal import Fault
 
@@ -110,3 +112,31 @@ def test_two_threads_can_sync_two_stores_of_one_connector_at_once(sims, connecto
         sys.setswitchinterval(switch)
     assert errors == []
     assert [len(connector.amazon_orders(name)) for name in ("Main", "Second")] == [1, 1]
+
+
+def test_a_sync_does_not_fail_while_another_process_holds_the_messages_lock(
+    sims, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from filelock import FileLock
+
+    monkeypatch.setattr("reference_impl.connector.LOCK_WAIT", 0.2)
+    sims.sandbox.amazon.create_order(items=[{"sku": "GHOST"}], status="Unshipped")
+    other = FileLock(f"{connector.storage.path}.messages.lock")
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another process in the middle of a slow message call
+        with other:
+            held.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert held.wait(10)
+        _sync(sims, connector)  # the store syncs; the message waits for a later sync
+        assert sims.sandbox.magento.system_messages() == []
+    finally:
+        done.set()
+        thread.join(10)
+    _sync(sims, connector)
+    assert len(sims.sandbox.magento.system_messages()) == 1

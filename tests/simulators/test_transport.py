@@ -127,3 +127,13 @@ def test_the_in_process_environ_is_what_werkzeug_builds(prepared: requests.Prepa
     assert {k: v for k, v in mine.headers.items() if k != "Content-Length"} == {
         k: v for k, v in theirs.headers.items() if k != "Content-Length"
     }
+
+
+def test_a_chunked_body_reaches_the_app_in_process(sims) -> None:  # type: ignore[no-untyped-def]
+    from simulators.transport import wsgi_environ
+
+    prepared = requests.Request("POST", f"{sims.magento_url}/rest/V1/x", data=iter([b'{"a":', b"1}"])).prepare()
+    assert prepared.headers.get("Transfer-Encoding") == "chunked"
+    environ = wsgi_environ(prepared)
+    assert environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])) == b'{"a":1}'
+    assert "HTTP_TRANSFER_ENCODING" not in environ
