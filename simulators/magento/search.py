@@ -147,7 +147,7 @@ def _compare(actual: Any, wanted: str, condition: str) -> bool:
         hit = actual is not None and any(a == b for a, b in (_comparable(actual, o) for o in options))
         return hit if condition == "in" else not hit
     if condition in ("finset", "nfinset"):  # FIND_IN_SET: the field holds a comma-separated set
-        hit = actual is not None and wanted in str(actual).split(",")
+        hit = actual is not None and text_key(wanted) in text_key(actual).split(",")
         return hit if condition == "finset" else not hit
     if condition in ("like", "nlike"):
         pattern = "^" + re.escape(wanted).replace("%", ".*").replace("_", ".") + "$"
