@@ -12,6 +12,12 @@ import requests
 from reference_impl.amazon_api import TIMEOUT, AmazonClient
 from reference_impl.http_errors import RemoteError
 
+
+class CancellationRefused(RemoteError):
+    """Amazon processed the cancellation and said no (or could not process it at all): sending it again is
+    pointless."""
+
+
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 FEEDS = "/feeds/2021-06-30"
@@ -54,12 +60,14 @@ def cancel_on_amazon(client: AmazonClient, amazon_order_id: str, reason: str) ->
             break
         client.sleep(30)
         status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed['feedId']}")
-    if status.get("processingStatus") != "DONE":
-        raise RemoteError("getFeed", f"the cancellation feed ended {status.get('processingStatus')}")
+    if status.get("processingStatus") in ("FATAL", "CANCELLED"):
+        raise CancellationRefused("getFeed", f"the cancellation feed ended {status.get('processingStatus')}")
+    if status.get("processingStatus") != "DONE":  # still in Amazon's queue: it may yet land
+        raise RemoteError("getFeed", f"the cancellation feed is still {status.get('processingStatus')}", retryable=True)
     result = client._call("getFeedDocument", "GET", f"{FEEDS}/documents/{status['resultFeedDocumentId']}")
     errors = _report_errors(_download(client.session, str(result["url"])))
     if errors:
-        raise RemoteError("createFeed", "Amazon refused the cancellation: " + "; ".join(errors))
+        raise CancellationRefused("createFeed", "Amazon refused the cancellation: " + "; ".join(errors))
 
 
 def _upload(session: requests.Session, url: str, body: str) -> None:
@@ -108,10 +116,11 @@ def record_cancellation(storage: Any, magento: Any, store: str, amazon_order_id:
     row = storage.order(store, amazon_order_id)
     if row is None:
         return
-    if row.magento_entity_id is not None:
+    comment = f"Canceled on Amazon from Magento: {reason}."
+    if row.magento_entity_id is not None and not _commented(magento, row.magento_entity_id, comment):
         body = {
             "statusHistory": {
-                "comment": f"Canceled on Amazon from Magento: {reason}.",
+                "comment": comment,
                 "status": "complete",
                 "is_customer_notified": 0,
                 "is_visible_on_front": 0,
@@ -126,3 +135,11 @@ def record_cancellation(storage: Any, magento: Any, store: str, amazon_order_id:
             (json.dumps(data), store, amazon_order_id),
         )
         storage.add_note(store, amazon_order_id, stamp, f"Canceled from Magento: {reason}.")
+
+
+def _commented(magento: Any, entity_id: int, comment: str) -> bool:
+    """Whether the Magento order has the comment already (an earlier attempt posted it and then stopped)."""
+    order = magento.order(entity_id)
+    return order.get("status") == "complete" and any(
+        h.get("comment") == comment for h in order.get("status_histories") or []
+    )

@@ -13,7 +13,7 @@ import requests
 from filelock import FileLock, Timeout
 
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import cancel_on_amazon, record_cancellation
+from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation
 from reference_impl.http_errors import RemoteError
 from reference_impl.http_session import ConnectorSession
 from reference_impl.magento_api import MagentoClient
@@ -245,7 +245,8 @@ class Connector:
             if added or amazon.order_status(amazon_order_id) != "Canceled":
                 cancel_on_amazon(amazon, amazon_order_id, reason)
         except RemoteError as err:
-            if err.retryable:  # no clear answer: the intent stays, and the next sync checks Amazon and finishes it
+            if not isinstance(err, CancellationRefused) and err.retryable:
+                # No clear answer: the intent stays, and the next sync checks Amazon and finishes it.
                 with self.storage.transaction():
                     late = f"Cancellation not confirmed by Amazon yet; the next sync finishes it ({err})."
                     self.storage.add_note(name, amazon_order_id, stamp, late)

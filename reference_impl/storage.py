@@ -67,9 +67,10 @@ MIGRATIONS: list[str] = [
         text TEXT
     );
     """,
-    # 3: a Reserve Quantity hold recorded before holds had a settled flag was believed held: settled.
+    # 3: a Reserve Quantity hold recorded before holds had a settled flag may or may not be in Magento (that
+    # version could stop between the mark and the reservation): unsettled, so it is read back from Magento.
     """
-    UPDATE orders SET data = json_set(data, '$.held_settled', json('true'))
+    UPDATE orders SET data = json_set(data, '$.held_settled', json('false'))
     WHERE json_extract(data, '$.held') IS NOT NULL AND json_extract(data, '$.held_settled') IS NULL;
     """,
 ]

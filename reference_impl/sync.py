@@ -10,7 +10,7 @@ from typing import Any
 
 from reference_impl import reservations
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import cancel_on_amazon, record_cancellation
+from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation
 from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
@@ -290,20 +290,26 @@ class StoreSync:
         return bool(existing)
 
     def _settle_unrecorded(self) -> None:
-        """Adopt unrecorded creates before shipments are read, so a shipment of such an order is recognised."""
+        """Adopt unrecorded creates before shipments are read, so a shipment of such an order is recognised,
+        whatever the order's status now (one Amazon canceled meanwhile gets its Magento order canceled). An
+        order no longer due whose create surely did not land (looked up after the grace period) is let go."""
         rows = self.storage.db.execute(
             "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
             "AND json_extract(data, '$.create_attempted') IS NOT NULL",
             (self.name,),
         ).fetchall()
         for row in map(OrderRow.from_sql, rows):
-            if not self.is_due(row):
-                continue
             try:
-                self._adopt(row)
+                found = self._adopt(row)
             except RemoteError as err:
                 self._unresolved = True
                 self._fail(f"look up {row.amazon_order_id}", err)
+                continue
+            attempted = parse_time(str(row.data.get("create_uncertain") or row.data["create_attempted"]))
+            if not found and not self.is_due(row) and (self.now() - attempted).total_seconds() >= CREATE_GRACE:
+                with self.storage.transaction():
+                    data = {k: v for k, v in row.data.items() if k not in ("create_attempted", "create_uncertain")}
+                    self.storage.set_data(row, data)
 
     def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
         """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08). Quantity the order itself
@@ -482,25 +488,38 @@ class StoreSync:
             "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (self.name,)
         ).fetchall()
         for row in rows:
-            payload = json.loads(row["payload"])
+            payload, amazon_id = json.loads(row["payload"]), row["amazon_order_id"]
             try:
                 if row["kind"] == "shipment":
-                    self.amazon.confirm_shipment(row["amazon_order_id"], payload)
-                    note = f"Shipment sent to Amazon: {payload['carrierCode']} {payload['trackingNumber']}."
+                    note = self._confirm_shipment(amazon_id, payload)
                 else:
-                    # Amazon may have it already (the process stopped after Amazon took it): never send it twice.
-                    if self.amazon.order_status(row["amazon_order_id"]) != "Canceled":
-                        cancel_on_amazon(self.amazon, row["amazon_order_id"], payload["reason"])
-                    record_cancellation(
-                        self.storage, self.magento, self.name, row["amazon_order_id"], payload["reason"], self._stamp()
-                    )
-                    note = "Cancellation sent to Amazon."
+                    note = self._send_cancellation(amazon_id, payload["reason"])
             except RemoteError as err:
-                self._fail(f"{row['kind']} {row['amazon_order_id']}", err)
+                self._fail(f"{row['kind']} {amazon_id}", err)
                 continue
             with self.storage.transaction() as db:
                 db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (self._stamp(), row["id"]))
-                self._note(row["amazon_order_id"], note)
+                self._note(amazon_id, note)
+
+    def _confirm_shipment(self, amazon_id: str, package: dict[str, Any]) -> str:
+        try:
+            self.amazon.confirm_shipment(amazon_id, package)
+        except RemoteError as err:
+            if err.status not in (400, 404):
+                raise  # may work later (a failure, or credentials being fixed)
+            return f"Amazon refused the shipment confirmation: {err}."  # never sent again
+        return f"Shipment sent to Amazon: {package['carrierCode']} {package['trackingNumber']}."
+
+    def _send_cancellation(self, amazon_id: str, reason: str) -> str:
+        # Amazon may have it already (the process stopped after Amazon took it): never send it twice.
+        if self.amazon.order_status(amazon_id) != "Canceled":
+            try:
+                cancel_on_amazon(self.amazon, amazon_id, reason)
+            except CancellationRefused as err:
+                if self.amazon.order_status(amazon_id) != "Canceled":
+                    return f"Amazon refused the cancellation: {err}."  # never sent again
+        record_cancellation(self.storage, self.magento, self.name, amazon_id, reason, self._stamp())
+        return "Cancellation sent to Amazon."
 
     def _complete_shipped(self) -> None:
         """On the cron job, a shipped order's Magento order is invoiced so that it becomes Complete (IMP-06)."""

@@ -104,3 +104,28 @@ def test_a_cancellation_amazon_did_not_answer_is_finished_as_one_from_magento(si
     connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # not refused: kept, and finished by the next sync
     _sync(sims, connector)
     _finished(sims, connector, amazon_id)
+
+
+def test_a_cancellation_amazon_refuses_is_not_sent_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    connector.set_read_only(True)
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # kept until Read-Only Mode is off
+    sims.sandbox.amazon.set_status(amazon_id, "Shipped")  # meanwhile the order ships: Amazon will refuse
+    connector.set_read_only(False)
+    for _ in range(3):
+        _sync(sims, connector)
+    assert len(sims.sandbox.journal.entries("amazon", "createFeed")) == 1
+    row = next(r for r in connector.amazon_orders("Main") if r["order_number"] == amazon_id)
+    assert any(n.startswith("Amazon refused the cancellation") for n in row["notes"])
+    assert sims.sandbox.magento.orders_for_amazon_id(amazon_id)[0]["status"] == "processing"
+
+
+def test_a_magento_comment_whose_answer_was_lost_is_not_posted_twice(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.faults.inject("magento", "orderCommentAdd", Fault("lost"))
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    _sync(sims, connector)
+    _finished(sims, connector, amazon_id)
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    comments = [h["comment"] for h in magento["status_histories"] if "from Magento" in str(h.get("comment"))]
+    assert len(comments) == 1, comments

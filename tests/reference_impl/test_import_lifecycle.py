@@ -137,3 +137,38 @@ def test_a_shipment_waits_while_the_look_up_of_an_unrecorded_create_fails(sims, 
         _sync(sims, connector)
     assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)] == ["1Z999"]
     assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(other.amazon_order_id)] == ["1Z888"]
+
+
+def test_an_unrecorded_create_of_an_order_amazon_then_canceled_is_canceled_in_magento(
+    sims, connector: Connector
+) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
+    _sync(sims, connector)
+    sims.sandbox.amazon.set_status(order.amazon_order_id, "Canceled")
+    sims.sandbox.faults.inject("magento", "orderSearch", Fault("status", status=503))  # the look-up fails once
+    _sync(sims, connector)
+    _sync(sims, connector)
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
+    assert magento["state"] == "canceled"
+    assert float(sims.sandbox.magento.salable_qty("SKU-1")) == 10
+
+
+def test_a_create_that_never_landed_is_let_go_once_amazon_canceled_the_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("status", status=503))  # refused before saving
+    _sync(sims, connector)
+    sims.sandbox.amazon.set_status(order.amazon_order_id, "Canceled")
+    _sync(sims, connector)  # reads the cancellation
+    _sync(sims, connector)  # looks the order up once more, finds nothing, lets it go
+    searches = len(sims.sandbox.journal.entries("magento", "orderSearch"))
+    _sync(sims, connector)
+    _sync(sims, connector)
+    assert len(sims.sandbox.journal.entries("magento", "orderSearch")) == searches  # looked up no more
+    assert sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id) == []

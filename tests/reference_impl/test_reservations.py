@@ -179,3 +179,20 @@ def test_a_hold_whose_answer_was_lost_does_not_block_its_own_order(sims, connect
     assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
     assert sims.sandbox.magento.system_messages() == []
     assert _salable(sims) == 0
+
+
+def test_an_old_hold_that_never_reached_magento_gives_back_nothing(sims, connector: Connector, pending: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    _sync(sims, connector)  # holds 2
+    db = connector.storage.db
+    db.execute(  # as the previous version could leave it: marked held, the reservation never sent
+        "UPDATE orders SET data = ? WHERE amazon_order_id = ?",
+        (
+            json.dumps({**connector.storage.order("Main", pending).data, "held": {"SKU-1": 3}, "held_settled": False}),
+            pending,
+        ),
+    )
+    sims.sandbox.amazon.set_status(pending, "Canceled")
+    _sync(sims, connector)
+    assert _salable(sims) == 10  # what Magento really held (2) is given back, not what the row claimed (3)
