@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -39,8 +40,27 @@ def acknowledgement_xml(seller_id: str, amazon_order_id: str, reason: str) -> st
     )
 
 
-def cancel_on_amazon(client: AmazonClient, amazon_order_id: str, reason: str) -> None:
-    """Send the cancellation and read the processing report; raises RemoteError when Amazon refuses it."""
+def cancel_on_amazon(
+    client: AmazonClient,
+    amazon_order_id: str,
+    reason: str,
+    *,
+    feed_id: str | None = None,
+    remember: Callable[[str], None] | None = None,
+) -> None:
+    """Send the cancellation and read the processing report; raises CancellationRefused when Amazon refuses it.
+
+    ``feed_id``: a feed sent before for it (still being processed): it is waited for, not sent again.
+    ``remember`` is given the new feed's ID as soon as Amazon accepts the feed.
+    """
+    if feed_id is None:
+        feed_id = _send_feed(client, amazon_order_id, reason)
+        if remember is not None:
+            remember(feed_id)
+    _wait_for(client, feed_id)
+
+
+def _send_feed(client: AmazonClient, amazon_order_id: str, reason: str) -> str:
     store = client.store
     document = client._call("createFeedDocument", "POST", f"{FEEDS}/documents", json={"contentType": CONTENT_TYPE})
     _upload(client.session, str(document["url"]), acknowledgement_xml(store.seller_id, amazon_order_id, reason))
@@ -54,12 +74,16 @@ def cancel_on_amazon(client: AmazonClient, amazon_order_id: str, reason: str) ->
             "inputFeedDocumentId": document["feedDocumentId"],
         },
     )
-    status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed['feedId']}")
+    return str(feed["feedId"])
+
+
+def _wait_for(client: AmazonClient, feed_id: str) -> None:
+    status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed_id}")
     for _ in range(10):
         if status.get("processingStatus") in ("DONE", "FATAL", "CANCELLED"):
             break
         client.sleep(30)
-        status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed['feedId']}")
+        status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed_id}")
     if status.get("processingStatus") in ("FATAL", "CANCELLED"):
         raise CancellationRefused("getFeed", f"the cancellation feed ended {status.get('processingStatus')}")
     if status.get("processingStatus") != "DONE":  # still in Amazon's queue: it may yet land
@@ -143,3 +167,12 @@ def _commented(magento: Any, entity_id: int, comment: str) -> bool:
     return order.get("status") == "complete" and any(
         h.get("comment") == comment for h in order.get("status_histories") or []
     )
+
+
+def remember_feed(storage: Any, entry_id: int, feed_id: str) -> None:
+    """Keep the feed sent for an outbox cancellation, so a later attempt waits for it instead of sending again."""
+    with storage.transaction() as db:
+        row = db.execute("SELECT payload FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        if row is not None:
+            payload = {**json.loads(row[0]), "feed_id": feed_id}
+            db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (json.dumps(payload), entry_id))

@@ -13,7 +13,7 @@ import requests
 from filelock import FileLock, Timeout
 
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation
+from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation, remember_feed
 from reference_impl.http_errors import RemoteError
 from reference_impl.http_session import ConnectorSession
 from reference_impl.magento_api import MagentoClient
@@ -240,10 +240,21 @@ class Connector:
             return
         stamp = self.now().isoformat()
         amazon = self._amazon_client(name)
+        entry = self.storage.db.execute(
+            "SELECT id, payload FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+            (name, amazon_order_id),
+        ).fetchone()
         try:
-            # An earlier cancellation of this order may have reached Amazon already: never send it twice.
+            # An earlier cancellation of this order may have reached Amazon already: never send it twice (a feed
+            # of it still in Amazon's queue is waited for).
             if added or amazon.order_status(amazon_order_id) != "Canceled":
-                cancel_on_amazon(amazon, amazon_order_id, reason)
+                cancel_on_amazon(
+                    amazon,
+                    amazon_order_id,
+                    reason,
+                    feed_id=json.loads(entry["payload"]).get("feed_id"),
+                    remember=lambda feed_id: remember_feed(self.storage, entry["id"], feed_id),
+                )
         except RemoteError as err:
             if not isinstance(err, CancellationRefused) and err.retryable:
                 # No clear answer: the intent stays, and the next sync checks Amazon and finishes it.

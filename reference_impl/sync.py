@@ -10,7 +10,7 @@ from typing import Any
 
 from reference_impl import reservations
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation
+from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation, remember_feed
 from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
@@ -493,7 +493,7 @@ class StoreSync:
                 if row["kind"] == "shipment":
                     note = self._confirm_shipment(amazon_id, payload)
                 else:
-                    note = self._send_cancellation(amazon_id, payload["reason"])
+                    note = self._send_cancellation(row["id"], amazon_id, payload)
             except RemoteError as err:
                 self._fail(f"{row['kind']} {amazon_id}", err)
                 continue
@@ -510,11 +510,19 @@ class StoreSync:
             return f"Amazon refused the shipment confirmation: {err}."  # never sent again
         return f"Shipment sent to Amazon: {package['carrierCode']} {package['trackingNumber']}."
 
-    def _send_cancellation(self, amazon_id: str, reason: str) -> str:
-        # Amazon may have it already (the process stopped after Amazon took it): never send it twice.
+    def _send_cancellation(self, entry_id: int, amazon_id: str, payload: dict[str, Any]) -> str:
+        reason = payload["reason"]
+        # Amazon may have it already (the process stopped after Amazon took it): never send it twice; a feed
+        # sent before and still in Amazon's queue is waited for, not sent again.
         if self.amazon.order_status(amazon_id) != "Canceled":
             try:
-                cancel_on_amazon(self.amazon, amazon_id, reason)
+                cancel_on_amazon(
+                    self.amazon,
+                    amazon_id,
+                    reason,
+                    feed_id=payload.get("feed_id"),
+                    remember=lambda feed_id: remember_feed(self.storage, entry_id, feed_id),
+                )
             except CancellationRefused as err:
                 if self.amazon.order_status(amazon_id) != "Canceled":
                     return f"Amazon refused the cancellation: {err}."  # never sent again

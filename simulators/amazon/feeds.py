@@ -2,8 +2,11 @@
 
 Flow: ``createFeedDocument`` gives a feedDocumentId and an upload URL (served by this simulator);
 the client PUTs the document there; ``createFeed`` (feedType, marketplaceIds, inputFeedDocumentId)
-processes it at once on the simulated clock, so ``getFeed`` already answers ``DONE`` (or ``FATAL``
-when the document cannot be read) with a ``resultFeedDocumentId``: an XML processing report.
+queues it. Amazon takes a while to process a feed: ``FeedStore.processing_seconds`` of simulated time
+(0 by default: processed at once). Until then ``getFeed`` answers ``IN_QUEUE`` and the orders are
+unchanged; from then on it answers ``DONE`` (or ``FATAL`` when the document cannot be read) with a
+``resultFeedDocumentId``: an XML processing report. Due feeds are processed before each request the
+fake Amazon serves and before an order is read through the model.
 
 Only ``POST_ORDER_ACKNOWLEDGEMENT_DATA`` is processed. XML elements read (namespaces ignored)::
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -98,6 +101,14 @@ class FeedStore:
     model: AmazonModel
     documents: dict[str, FeedDocument] = field(default_factory=dict)
     feeds: dict[str, Feed] = field(default_factory=dict)
+    processing_seconds: float = 0.0  # simulated time between createFeed and the feed's processing
+
+    def process_due(self) -> None:
+        """Process every queued feed whose processing time has come (in the order they were created)."""
+        now = self.model.clock.now()
+        for feed in self.feeds.values():
+            if feed.status == "IN_QUEUE" and (now - feed.created).total_seconds() >= self.processing_seconds:
+                self._process(feed)
 
     def create_document(self, content_type: str) -> FeedDocument:
         faker = self.model._faker
@@ -135,13 +146,14 @@ class FeedStore:
         return document
 
     def feed(self, feed_id: str) -> Feed:
+        self.process_due()
         feed = self.feeds.get(feed_id)
         if feed is None:
             raise not_found(f"Feed {feed_id} not found")
         return feed
 
     def create_feed(self, feed_type: str, marketplace_ids: list[str], input_document_id: str) -> Feed:
-        """Validate, record and process a feed at once (processing takes no simulated time)."""
+        """Validate and queue a feed (processed at once when ``processing_seconds`` is 0)."""
         if feed_type not in SUPPORTED_FEED_TYPES:
             raise invalid_input(
                 f"Invalid feedType: {feed_type}", f"The simulator processes only {sorted(SUPPORTED_FEED_TYPES)}"
@@ -156,12 +168,13 @@ class FeedStore:
             feed_id = self.model._faker.numerify("5%#########")
         feed = Feed(feed_id, feed_type, list(marketplace_ids), input_document_id, now)
         self.feeds[feed_id] = feed
-        self._process(feed)
+        self.process_due()
         return feed
 
     # -- processing --------------------------------------------------------------------------------
     def _process(self, feed: Feed) -> None:
-        feed.started = feed.ended = feed.created
+        feed.started = feed.created
+        feed.ended = feed.created + timedelta(seconds=self.processing_seconds)
         content = self.documents[feed.input_document_id].content
         try:
             if not content:

@@ -510,6 +510,7 @@ class AmazonModel:
 
     def get(self, amazon_order_id: str) -> Order:
         """The order, or an SP-API NotFound error."""
+        self.feeds.process_due()
         order = self.orders.get(amazon_order_id)
         if order is None:
             raise not_found(f"Order {amazon_order_id} not found")

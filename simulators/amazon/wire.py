@@ -92,6 +92,7 @@ class AmazonApp(ServiceApp):
 
     def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
         model = sandbox.amazon
+        model.feeds.process_due()  # Amazon processes feeds whether anyone asks or not
         headers = _request_id()
         limit = model.rate_limits.limit_header(operation)
         if limit is not None:

@@ -129,3 +129,22 @@ def test_a_magento_comment_whose_answer_was_lost_is_not_posted_twice(sims, conne
     (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
     comments = [h["comment"] for h in magento["status_histories"] if "from Magento" in str(h.get("comment"))]
     assert len(comments) == 1, comments
+
+
+@pytest.mark.parametrize("kept_in_read_only_mode", [False, True])
+def test_a_feed_still_in_amazons_queue_is_waited_for_not_sent_again(
+    sims, connector: Connector, kept_in_read_only_mode: bool
+) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    sims.sandbox.amazon.feeds.processing_seconds = 900  # longer than the connector polls (10 x 30 s)
+    if kept_in_read_only_mode:
+        connector.set_read_only(True)
+        connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+        connector.set_read_only(False)
+        _sync(sims, connector)  # sends the feed; Amazon has not processed it when the sync gives up waiting
+    else:
+        connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # the same, from the merchant's action
+    assert sims.sandbox.amazon.get(amazon_id).status == "Unshipped"
+    for _ in range(3):
+        _sync(sims, connector)
+    _finished(sims, connector, amazon_id)

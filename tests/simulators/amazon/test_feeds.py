@@ -139,3 +139,22 @@ def test_the_upload_url_stays_in_the_namespace(live_sims: Any) -> None:
     }
     assert requests.post(f"{base}{FEEDS}/feeds", json=feed, headers=headers, timeout=5).status_code == 202
     assert order.status == "Canceled"
+
+
+def test_a_feed_waits_in_amazons_queue_for_its_processing_time(api: Any) -> None:
+    clock = api.sims.sandbox.clock
+    api.sims.sandbox.amazon.feeds.processing_seconds = 600
+    order = api.model.create_order(status="Unshipped")
+    created = api.post(f"{FEEDS}/documents", {"contentType": "text/xml; charset=UTF-8"}).json()
+    document = acknowledgement((order.amazon_order_id, "Failure", "NoInventory"))
+    requests.put(created["url"], data=document, headers={"Content-Type": "text/xml"}, timeout=5)
+    body = {"feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "marketplaceIds": [US]}
+    feed_id = api.post(f"{FEEDS}/feeds", {**body, "inputFeedDocumentId": created["feedDocumentId"]}).json()["feedId"]
+    clock.advance(599)
+    queued = api.get(f"{FEEDS}/feeds/{feed_id}").json()
+    assert queued["processingStatus"] == "IN_QUEUE" and "resultFeedDocumentId" not in queued
+    assert api.get(f"/orders/v0/orders/{order.amazon_order_id}").json()["payload"]["OrderStatus"] == "Unshipped"
+    clock.advance(1)
+    assert api.get(f"/orders/v0/orders/{order.amazon_order_id}").json()["payload"]["OrderStatus"] == "Canceled"
+    done = api.get(f"{FEEDS}/feeds/{feed_id}").json()
+    assert done["processingStatus"] == "DONE" and done["processingEndTime"] == "2026-01-05T09:10:00Z"
