@@ -19,6 +19,13 @@ class CancellationRefused(RemoteError):
     pointless."""
 
 
+def refused(err: RemoteError) -> bool:
+    """Whether Amazon said no to the cancellation itself (sending it again would get the same answer): a
+    processing-report error or a FATAL feed, or a feed request Amazon rejects as invalid."""
+    feed_call = err.operation in ("createFeedDocument", "createFeed") and err.status in (400, 404)
+    return isinstance(err, CancellationRefused) or feed_call
+
+
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 FEEDS = "/feeds/2021-06-30"

@@ -13,7 +13,7 @@ import requests
 from filelock import FileLock, Timeout
 
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation, remember_feed
+from reference_impl.cancellation import cancel_on_amazon, record_cancellation, refused, remember_feed
 from reference_impl.http_errors import RemoteError
 from reference_impl.http_session import ConnectorSession
 from reference_impl.magento_api import MagentoClient
@@ -229,8 +229,11 @@ class Connector:
         # The intent is stored before Amazon is asked: if the process stops before the cancellation is
         # recorded, the next sync finishes it (and Read-Only Mode keeps it until it is off, STO-02).
         with self.storage.transaction() as db:
+            # A new intent, or one Amazon refused before made ready again; a pending one is finished as it is.
             added = db.execute(
-                "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (store, kind, key) DO UPDATE SET payload = excluded.payload, sent_at = NULL "
+                "WHERE sent_at IS NOT NULL",
                 (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
             ).rowcount
             if read_only:
@@ -256,7 +259,7 @@ class Connector:
                     remember=lambda feed_id: remember_feed(self.storage, entry["id"], feed_id),
                 )
         except RemoteError as err:
-            if not isinstance(err, CancellationRefused) and err.retryable:
+            if not refused(err) and err.retryable:
                 # No clear answer: the intent stays, and the next sync checks Amazon and finishes it.
                 with self.storage.transaction():
                     late = f"Cancellation not confirmed by Amazon yet; the next sync finishes it ({err})."

@@ -10,7 +10,7 @@ from typing import Any
 
 from reference_impl import reservations
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import CancellationRefused, cancel_on_amazon, record_cancellation, remember_feed
+from reference_impl.cancellation import cancel_on_amazon, record_cancellation, refused, remember_feed
 from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
@@ -505,8 +505,8 @@ class StoreSync:
         try:
             self.amazon.confirm_shipment(amazon_id, package)
         except RemoteError as err:
-            if err.status not in (400, 404):
-                raise  # may work later (a failure, or credentials being fixed)
+            if err.operation != "confirmShipment" or err.status not in (400, 404):
+                raise  # may work later (a failure, a token refused until the credentials are fixed)
             return f"Amazon refused the shipment confirmation: {err}."  # never sent again
         return f"Shipment sent to Amazon: {package['carrierCode']} {package['trackingNumber']}."
 
@@ -523,7 +523,9 @@ class StoreSync:
                     feed_id=payload.get("feed_id"),
                     remember=lambda feed_id: remember_feed(self.storage, entry_id, feed_id),
                 )
-            except CancellationRefused as err:
+            except RemoteError as err:
+                if not refused(err):
+                    raise  # may work later
                 if self.amazon.order_status(amazon_id) != "Canceled":
                     return f"Amazon refused the cancellation: {err}."  # never sent again
         record_cancellation(self.storage, self.magento, self.name, amazon_id, reason, self._stamp())

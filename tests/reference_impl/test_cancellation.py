@@ -148,3 +148,27 @@ def test_a_feed_still_in_amazons_queue_is_waited_for_not_sent_again(
     for _ in range(3):
         _sync(sims, connector)
     _finished(sims, connector, amazon_id)
+
+
+def test_after_amazon_refused_a_cancellation_the_merchant_can_cancel_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    connector.set_read_only(True)
+    connector.cancel_order("Main", amazon_id, "NotAReasonAmazonKnows")
+    connector.set_read_only(False)
+    _sync(sims, connector)  # refused by Amazon, noted
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    assert sims.sandbox.amazon.get(amazon_id).status == "Canceled"
+    assert sims.sandbox.magento.orders_for_amazon_id(amazon_id)[0]["status"] == "complete"
+
+
+def test_a_feed_request_amazon_rejects_is_not_sent_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    connector.set_read_only(True)
+    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
+    connector.set_read_only(False)
+    sims.sandbox.faults.inject("amazon", "createFeed", Fault("status", status=400))
+    for _ in range(3):
+        _sync(sims, connector)
+    assert len(sims.sandbox.journal.entries("amazon", "createFeedDocument")) == 1
+    row = next(r for r in connector.amazon_orders("Main") if r["order_number"] == amazon_id)
+    assert any(n.startswith("Amazon refused the cancellation") for n in row["notes"])

@@ -172,3 +172,20 @@ def test_a_create_that_never_landed_is_let_go_once_amazon_canceled_the_order(sim
     _sync(sims, connector)
     assert len(sims.sandbox.journal.entries("magento", "orderSearch")) == searches  # looked up no more
     assert sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id) == []
+
+
+def test_a_refused_token_does_not_drop_a_shipment_confirmation(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    from simulators.journal import Fault
+
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    (created,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
+    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z777")
+    sims.sandbox.clock.advance(4000)  # the access token expires
+    sims.sandbox.faults.inject("amazon", "lwaToken", Fault("status", status=400, times=4))  # invalid_grant
+    _sync(sims, connector)
+    _sync(sims, connector)  # the credentials work again
+    _sync(sims, connector)
+    confirmations = sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)
+    assert [c.tracking_number for c in confirmations] == ["1Z777"]
