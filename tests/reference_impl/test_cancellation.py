@@ -24,6 +24,12 @@ def _imported_order(sims, connector: Connector) -> str:  # type: ignore[no-untyp
     return order.amazon_order_id
 
 
+def _kept_until_read_only_mode_is_off(connector: Connector, amazon_id: str, reason: str) -> None:
+    connector.set_read_only(True)
+    connector.cancel_order("Main", amazon_id, reason)
+    connector.set_read_only(False)
+
+
 def _finished(sims, connector: Connector, amazon_id: str) -> None:  # type: ignore[no-untyped-def]
     (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
     assert sims.sandbox.amazon.get(amazon_id).status == "Canceled"
@@ -79,9 +85,7 @@ def test_a_refused_cancellation_leaves_nothing_to_send(sims, connector: Connecto
 
 def test_a_kept_cancellation_amazon_took_before_a_failure_is_not_sent_twice(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
     amazon_id = _imported_order(sims, connector)
-    connector.set_read_only(True)
-    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
-    connector.set_read_only(False)
+    _kept_until_read_only_mode_is_off(connector, amazon_id, "BuyerCanceled")
     sims.sandbox.faults.inject("magento", "orderCommentAdd", Fault("status", status=503))
     _sync(sims, connector)  # sent to Amazon; recording it in Magento fails
     _sync(sims, connector)  # Amazon already shows it canceled: recorded without a second feed
@@ -108,10 +112,8 @@ def test_a_cancellation_amazon_did_not_answer_is_finished_as_one_from_magento(si
 
 def test_a_cancellation_amazon_refuses_is_not_sent_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
     amazon_id = _imported_order(sims, connector)
-    connector.set_read_only(True)
-    connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # kept until Read-Only Mode is off
+    _kept_until_read_only_mode_is_off(connector, amazon_id, "BuyerCanceled")
     sims.sandbox.amazon.set_status(amazon_id, "Shipped")  # meanwhile the order ships: Amazon will refuse
-    connector.set_read_only(False)
     for _ in range(3):
         _sync(sims, connector)
     assert len(sims.sandbox.journal.entries("amazon", "createFeed")) == 1
@@ -138,9 +140,7 @@ def test_a_feed_still_in_amazons_queue_is_waited_for_not_sent_again(
     amazon_id = _imported_order(sims, connector)
     sims.sandbox.amazon.feeds.processing_seconds = 900  # longer than the connector polls (10 x 30 s)
     if kept_in_read_only_mode:
-        connector.set_read_only(True)
-        connector.cancel_order("Main", amazon_id, "BuyerCanceled")
-        connector.set_read_only(False)
+        _kept_until_read_only_mode_is_off(connector, amazon_id, "BuyerCanceled")
         _sync(sims, connector)  # sends the feed; Amazon has not processed it when the sync gives up waiting
     else:
         connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # the same, from the merchant's action
@@ -152,9 +152,7 @@ def test_a_feed_still_in_amazons_queue_is_waited_for_not_sent_again(
 
 def test_after_amazon_refused_a_cancellation_the_merchant_can_cancel_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
     amazon_id = _imported_order(sims, connector)
-    connector.set_read_only(True)
-    connector.cancel_order("Main", amazon_id, "NotAReasonAmazonKnows")
-    connector.set_read_only(False)
+    _kept_until_read_only_mode_is_off(connector, amazon_id, "NotAReasonAmazonKnows")
     _sync(sims, connector)  # refused by Amazon, noted
     connector.cancel_order("Main", amazon_id, "BuyerCanceled")
     assert sims.sandbox.amazon.get(amazon_id).status == "Canceled"
@@ -163,9 +161,7 @@ def test_after_amazon_refused_a_cancellation_the_merchant_can_cancel_again(sims,
 
 def test_a_feed_request_amazon_rejects_is_not_sent_again(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
     amazon_id = _imported_order(sims, connector)
-    connector.set_read_only(True)
-    connector.cancel_order("Main", amazon_id, "BuyerCanceled")
-    connector.set_read_only(False)
+    _kept_until_read_only_mode_is_off(connector, amazon_id, "BuyerCanceled")
     sims.sandbox.faults.inject("amazon", "createFeed", Fault("status", status=400))
     for _ in range(3):
         _sync(sims, connector)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reference_impl import Connector
+from simulators.journal import Fault
 
 
 def _sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
@@ -65,8 +66,6 @@ def test_a_missing_product_blocks_and_raises_the_admin_message(sims, connector: 
 
 
 def test_an_unanswered_create_is_not_repeated_until_it_had_time_to_settle(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.faults.inject("magento", "orderCreate", Fault("drop"))
@@ -80,33 +79,38 @@ def test_an_unanswered_create_is_not_repeated_until_it_had_time_to_settle(sims, 
     assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
 
 
-def test_a_shipment_of_an_order_created_unanswered_still_reaches_amazon(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
+def _both_shipped_one_created_unanswered(sims, connector: Connector) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Two Unshipped orders: the first's create lands in Magento unanswered, the other imports; then the
+    merchant ships the first (tracking 1Z999) and, 5 s later, the other (1Z888). Their Amazon order IDs."""
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.clock.advance(1)
     other = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
-    _sync(sims, connector)  # the first order lands in Magento unanswered, the other imports
+    _sync(sims, connector)
     (created,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
     (imported,) = sims.sandbox.magento.orders_for_amazon_id(other.amazon_order_id)
     rows = {r["order_number"]: r["magento_order"] for r in connector.amazon_orders("Main")}
     assert rows[order.amazon_order_id] is None and rows[other.amazon_order_id] == imported["increment_id"]
-    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z999")  # the merchant ships both
+    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z999")
     sims.sandbox.clock.advance(5)
     sims.sandbox.magento.ship_with_tracking(int(imported["entity_id"]), "ups", "1Z888")
+    return order.amazon_order_id, other.amazon_order_id
 
+
+def _confirmed(sims, amazon_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(amazon_id)]
+
+
+def test_a_shipment_of_an_order_created_unanswered_still_reaches_amazon(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    first, other = _both_shipped_one_created_unanswered(sims, connector)
     _sync(sims, connector)
     _sync(sims, connector)
-    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)] == ["1Z999"]
-    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(other.amazon_order_id)] == ["1Z888"]
-    assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
+    assert (_confirmed(sims, first), _confirmed(sims, other)) == (["1Z999"], ["1Z888"])
+    assert len(sims.sandbox.magento.orders_for_amazon_id(first)) == 1
 
 
 def test_a_failed_look_up_of_an_unrecorded_create_never_leads_to_a_second_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
@@ -119,31 +123,16 @@ def test_a_failed_look_up_of_an_unrecorded_create_never_leads_to_a_second_order(
 
 
 def test_a_shipment_waits_while_the_look_up_of_an_unrecorded_create_fails(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
-    sims.sandbox.magento.create_product("SKU-1", qty=10)
-    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
-    sims.sandbox.clock.advance(1)
-    other = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
-    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
-    _sync(sims, connector)
-    (created,) = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)
-    (imported,) = sims.sandbox.magento.orders_for_amazon_id(other.amazon_order_id)
-    sims.sandbox.magento.ship_with_tracking(int(created["entity_id"]), "ups", "1Z999")
-    sims.sandbox.clock.advance(5)
-    sims.sandbox.magento.ship_with_tracking(int(imported["entity_id"]), "ups", "1Z888")
+    first, other = _both_shipped_one_created_unanswered(sims, connector)
     sims.sandbox.faults.inject("magento", "orderSearch", Fault("status", status=503))  # the early look-up fails
     for _ in range(3):
         _sync(sims, connector)
-    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)] == ["1Z999"]
-    assert [c.tracking_number for c in sims.sandbox.amazon.shipment_confirmations(other.amazon_order_id)] == ["1Z888"]
+    assert (_confirmed(sims, first), _confirmed(sims, other)) == (["1Z999"], ["1Z888"])
 
 
 def test_an_unrecorded_create_of_an_order_amazon_then_canceled_is_canceled_in_magento(
     sims, connector: Connector
 ) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=503))
@@ -158,8 +147,6 @@ def test_an_unrecorded_create_of_an_order_amazon_then_canceled_is_canceled_in_ma
 
 
 def test_a_create_that_never_landed_is_let_go_once_amazon_canceled_the_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     sims.sandbox.faults.inject("magento", "orderCreate", Fault("status", status=503))  # refused before saving
@@ -175,8 +162,6 @@ def test_a_create_that_never_landed_is_let_go_once_amazon_canceled_the_order(sim
 
 
 def test_a_refused_token_does_not_drop_a_shipment_confirmation(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
-    from simulators.journal import Fault
-
     sims.sandbox.magento.create_product("SKU-1", qty=10)
     order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
     _sync(sims, connector)
