@@ -19,6 +19,7 @@ from reference_impl.storage import OrderRow, Storage
 
 HOLDING = ("PendingAvailability", "Pending", "Unshipped", "PartiallyShipped")
 ENDED = ("Canceled", "Unfulfillable")
+OBJECT_TYPE = "amazon_order"  # the reservations' metadata: which kind of object holds them (with object_id)
 
 
 def quantities(items: list[dict[str, Any]]) -> dict[str, int]:
@@ -68,9 +69,6 @@ def held_in_magento(magento: MagentoClient, amazon_order_id: str) -> dict[str, i
             sku = str(reservation["sku"])
             now[sku] = now.get(sku, 0) - int(float(reservation["quantity"]))
     return {sku: qty for sku, qty in now.items() if qty}
-
-
-OBJECT_TYPE = "amazon_order"
 
 
 def _object_type(metadata: Any) -> str:
