@@ -85,12 +85,10 @@ def _send_feed(client: AmazonClient, amazon_order_id: str, reason: str) -> str:
 
 
 def _wait_for(client: AmazonClient, feed_id: str) -> None:
+    """Read the feed's outcome once. Amazon takes minutes to process a feed: a feed still queued raises a
+    retryable error, and the next sync reads it again (no attempt sleeps through Amazon's queue, holding the
+    store's lock)."""
     status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed_id}")
-    for _ in range(10):
-        if status.get("processingStatus") in ("DONE", "FATAL", "CANCELLED"):
-            break
-        client.sleep(30)
-        status = client._call("getFeed", "GET", f"{FEEDS}/feeds/{feed_id}")
     if status.get("processingStatus") in ("FATAL", "CANCELLED"):
         raise CancellationRefused("getFeed", f"the cancellation feed ended {status.get('processingStatus')}")
     if status.get("processingStatus") != "DONE":  # still in Amazon's queue: it may yet land

@@ -138,13 +138,16 @@ def test_a_feed_still_in_amazons_queue_is_waited_for_not_sent_again(
     sims, connector: Connector, kept_in_read_only_mode: bool
 ) -> None:  # type: ignore[no-untyped-def]
     amazon_id = _imported_order(sims, connector)
-    sims.sandbox.amazon.feeds.processing_seconds = 900  # longer than the connector polls (10 x 30 s)
+    sims.sandbox.amazon.feeds.processing_seconds = 900  # three sync intervals
     if kept_in_read_only_mode:
         _kept_until_read_only_mode_is_off(connector, amazon_id, "BuyerCanceled")
-        _sync(sims, connector)  # sends the feed; Amazon has not processed it when the sync gives up waiting
+        _sync(sims, connector)  # sends the feed; Amazon has not processed it when the sync reads it
     else:
         connector.cancel_order("Main", amazon_id, "BuyerCanceled")  # the same, from the merchant's action
     assert sims.sandbox.amazon.get(amazon_id).status == "Unshipped"
+    before = sims.sandbox.clock.now()
+    connector.sync()  # reads the queued feed once: no waiting through Amazon's queue inside a sync
+    assert sims.sandbox.clock.now() == before
     for _ in range(3):
         _sync(sims, connector)
     _finished(sims, connector, amazon_id)
