@@ -141,29 +141,38 @@ def _report_errors(report: str) -> list[str]:
 
 def record_cancellation(storage: Any, magento: Any, store: str, amazon_order_id: str, reason: str, stamp: str) -> None:
     """After Amazon accepted a cancellation from Magento: the row becomes Canceled and the Magento order,
-    if any, gets the status Complete (CAN-01, CAN-02)."""
+    if any, gets the status Complete (CAN-01, CAN-02). A Magento order found only later (its create got no
+    answer) is completed by the sync that finds it."""
     row = storage.order(store, amazon_order_id)
     if row is None:
         return
-    comment = f"Canceled on Amazon from Magento: {reason}."
-    if row.magento_entity_id is not None and not _commented(magento, row.magento_entity_id, comment):
-        body = {
-            "statusHistory": {
-                "comment": comment,
-                "status": "complete",
-                "is_customer_notified": 0,
-                "is_visible_on_front": 0,
-            }
-        }
-        magento._send("orderCommentAdd", "POST", f"/V1/orders/{row.magento_entity_id}/comments", json=body)
+    done = {"canceled_from_magento": True, "cancel_reason": reason}
+    if row.magento_entity_id is not None:
+        complete_canceled(magento, row.magento_entity_id, reason)
+        done["magento_completed"] = True
     with storage.transaction() as db:
-        data = {**row.data, "canceled_from_magento": True}
         db.execute(
             "UPDATE orders SET status = 'Canceled', blocked_reason = NULL, data = ? "
             "WHERE store = ? AND amazon_order_id = ?",
-            (json.dumps(data), store, amazon_order_id),
+            (json.dumps({**row.data, **done}), store, amazon_order_id),
         )
         storage.add_note(store, amazon_order_id, stamp, f"Canceled from Magento: {reason}.")
+
+
+def complete_canceled(magento: Any, entity_id: int, reason: str) -> None:
+    """Give the Magento order of an order canceled from Magento the status Complete with a comment, once."""
+    comment = f"Canceled on Amazon from Magento: {reason}."
+    if _commented(magento, entity_id, comment):
+        return
+    body = {
+        "statusHistory": {
+            "comment": comment,
+            "status": "complete",
+            "is_customer_notified": 0,
+            "is_visible_on_front": 0,
+        }
+    }
+    magento._send("orderCommentAdd", "POST", f"/V1/orders/{entity_id}/comments", json=body)
 
 
 def _commented(magento: Any, entity_id: int, comment: str) -> bool:

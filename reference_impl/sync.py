@@ -10,7 +10,13 @@ from typing import Any
 
 from reference_impl import reservations
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import cancel_on_amazon, record_cancellation, refused, remember_feed
+from reference_impl.cancellation import (
+    cancel_on_amazon,
+    complete_canceled,
+    record_cancellation,
+    refused,
+    remember_feed,
+)
 from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
 from reference_impl.magento_api import MagentoClient
@@ -556,6 +562,22 @@ class StoreSync:
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "completed": True})
 
+    def _complete_canceled_from_magento(self, row: OrderRow) -> None:
+        """A Magento order found after its order was canceled from Magento (its create got no answer) ends as
+        that cancellation leaves it: status Complete (CAN-02)."""
+        prefix = "Canceled from Magento: "  # rows recorded before the reason was kept have it in their notes
+        notes = [
+            n[len(prefix) : -1] for n in self.storage.notes(self.name, row.amazon_order_id) if n.startswith(prefix)
+        ]
+        reason = str(row.data.get("cancel_reason") or (notes[-1] if notes else ""))
+        try:
+            complete_canceled(self.magento, int(row.magento_entity_id or 0), reason)
+        except RemoteError as err:
+            self._fail(f"complete {row.amazon_order_id}", err)
+            return
+        with self.storage.transaction():
+            self.storage.set_data(row, {**row.data, "magento_completed": True})
+
     def _follow_cancellations(self) -> None:
         """An order Amazon canceled after import has its Magento order canceled, or refunded when it was
         already invoiced (CAN-03); it is marked done only once Magento shows it canceled or closed."""
@@ -565,7 +587,11 @@ class StoreSync:
         ).fetchall()
         for raw in rows:
             row = OrderRow.from_sql(raw)
-            if row.data.get("magento_canceled") or row.data.get("canceled_from_magento"):
+            if row.data.get("canceled_from_magento"):
+                if not row.data.get("magento_completed"):
+                    self._complete_canceled_from_magento(row)
+                continue
+            if row.data.get("magento_canceled"):
                 continue
             if self._cancel_pending(row.amazon_order_id):
                 continue  # canceled from Magento: recorded as such once the outbox entry goes (CAN-02), not here

@@ -171,3 +171,37 @@ def test_a_feed_request_amazon_rejects_is_not_sent_again(sims, connector: Connec
     assert len(sims.sandbox.journal.entries("amazon", "createFeedDocument")) == 1
     row = next(r for r in connector.amazon_orders("Main") if r["order_number"] == amazon_id)
     assert any(n.startswith("Amazon refused the cancellation") for n in row["notes"])
+
+
+def test_a_magento_order_found_after_the_cancellation_is_completed_as_one_canceled_from_magento(
+    sims, connector: Connector
+) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
+    amazon_id = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped").amazon_order_id
+    _sync(sims, connector)  # Magento saved the order but failed: the connector does not know it yet
+    assert connector.amazon_orders("Main")[0]["magento_order"] is None
+    connector.cancel_order("Main", amazon_id, "NoInventory")
+    _sync(sims, connector)  # the Magento order is found, and completed as the cancellation from Magento asks
+    _finished(sims, connector, amazon_id)
+    _sync(sims, connector)
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    comments = [h["comment"] for h in magento["status_histories"] if "from Magento" in str(h.get("comment"))]
+    assert comments == ["Canceled on Amazon from Magento: NoInventory."]
+
+
+def test_a_row_recorded_without_its_reason_takes_it_from_its_notes(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    sims.sandbox.faults.inject("magento", "orderCreate", Fault("after_commit", status=500))
+    amazon_id = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped").amazon_order_id
+    _sync(sims, connector)
+    connector.cancel_order("Main", amazon_id, "ShippingAddressUndeliverable")
+    row = connector.storage.order("Main", amazon_id)
+    with connector.storage.transaction():  # as a connector that did not keep the reason recorded it
+        connector.storage.set_data(row, {k: v for k, v in row.data.items() if k != "cancel_reason"})
+    _sync(sims, connector)
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    assert magento["status"] == "complete"
+    assert "Canceled on Amazon from Magento: ShippingAddressUndeliverable." in [
+        h["comment"] for h in magento["status_histories"]
+    ]
