@@ -79,6 +79,7 @@ Feature: Cancellations and store state
     When the merchant ships the Magento order for "A" with carrier "fedex" and tracking number "612999AA10NOV"
     And the connector syncs
     Then Amazon has received no shipment confirmation for "A"
+    And Amazon has received nothing that changes an order since Read-Only Mode was turned on
     When the merchant turns Read-Only Mode off
     And the connector syncs
     Then Amazon has received a shipment confirmation for "A" with carrier "FedEx" and tracking number "612999AA10NOV"

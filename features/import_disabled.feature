@@ -64,3 +64,31 @@ Feature: Order import disabled
     When Amazon moves order "A" to "Unshipped"
     And the connector syncs
     Then order "A" has no Magento order
+
+  @DEC-06 @CAN-03
+  Scenario: An order Amazon canceled while import was disabled has its Magento order canceled once import is enabled again
+    Given Import Amazon Orders is "Enabled" for "Main Store"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And Import Amazon Orders is "Disabled" for "Main Store"
+    When Amazon cancels order "A"
+    And the connector syncs
+    And the merchant sets Import Amazon Orders to "Enabled" for "Main Store"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "canceled" in state "canceled"
+    And the salable quantity of "SKU-1" is 10
+
+  @DEC-06 @IMP-05 @IMP-06
+  Scenario: A shipment made while import was disabled reaches Amazon once import is enabled again
+    Given Import Amazon Orders is "Enabled" for "Main Store"
+    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And Import Amazon Orders is "Disabled" for "Main Store"
+    When the merchant ships the Magento order for "A" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    And the cron job runs
+    And the merchant sets Import Amazon Orders to "Enabled" for "Main Store"
+    And the connector syncs
+    And the cron job runs
+    Then Amazon has received a shipment confirmation for "A" with carrier "UPS" and tracking number "1Z999AA10123456784"
+    And order "A" has exactly one Magento order with status "complete" in state "complete"

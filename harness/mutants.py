@@ -577,6 +577,16 @@ class _NeverImportsViewOnly(_Sync):
         return super().is_due(row) and not row.data.get("view_only")
 
 
+@_register("skips_shipments_made_while_disabled", "DEC-06", "skips past the shipments made while import is disabled")
+class _SkipsShipmentsWhileDisabled(_Sync):
+    def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
+        if not self.settings.import_enabled:
+            now = self.now().strftime("%Y-%m-%d %H:%M:%S")
+            with self.storage.transaction() as db:
+                db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (now, self.name))
+        return super().run(read_only=read_only, cron=cron)
+
+
 # == Views ====================================================================================================
 @_register("recent_orders_empty_while_disabled", "VIEW-01", "shows no Recent Orders while import is disabled")
 class _RecentOrdersEmptyWhileDisabled(Connector):

@@ -1,12 +1,15 @@
 """Model-based random test: random interleavings of Amazon, Magento and merchant events against a connector.
 
 A Hypothesis state machine drives any adapter factory (``--impl``, as the suite resolves it) through a
-fresh World per example: orders placed before and after integration, legal Amazon status changes,
-cancellations, stale reports, catalog changes, the import setting, syncs, cron jobs, restarts,
-merchant shipments and cancellations, and injected 429s, 5xx, timeouts and failures after commit.
-After each connector action it checks the invariants of the rule catalogue; at the end of an example
-a quiet phase (faults cleared, every product fixed, two syncs) checks that everything importable was
-imported exactly once. A shrunk failure is printed as a Gherkin scenario in the suite's step phrases.
+fresh World per example: one or two Amazon stores, orders placed before and after integration, legal
+Amazon status changes, cancellations, stale reports, catalog changes, each store's import setting, store
+deactivation, Read-Only Mode, syncs, cron jobs, restarts, merchant shipments and cancellations, and
+injected 429s, 5xx, timeouts and failures after commit. After each connector action it checks the
+invariants of the rule catalogue; at the end of an example a quiet phase (faults cleared, every product
+fixed, stores active, Read-Only Mode off, two syncs and a cron job) checks that everything importable was
+imported exactly once, that every shipment reached Amazon and completed its Magento order, and that
+every cancellation was followed through. A shrunk failure is printed as a Gherkin scenario in the
+suite's step phrases.
 
     python -m harness.stateful --impl reference --examples 500
     python -m harness.stateful --impl mypackage.adapter:factory --profile nightly
@@ -19,7 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -36,12 +39,19 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from harness import scenario_text as gherkin
 from harness.adapter import AdapterFactory
-from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps
+from harness.scenario_text import Script
+from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps, table_steps
 from harness.world import LiveSimulators, World, open_world
 from simulators.amazon.model import TRANSITIONS
 
 STORE = "Main Store"
+#: The second store an example may integrate, and its marketplace (the first store is in the US one).
+SECOND_STORE, SECOND_MARKETPLACE = "EU Store", "A1PA6795UKMFR9"
+STORES = (STORE, SECOND_STORE)
+#: What the merchant ships with, and the reason of a cancellation from Magento.
+CARRIER, REASON = "ups", "NoInventory"
 PRODUCTS: dict[str, tuple[str, int]] = {"SKU-1": ("25.00", 10), "SKU-2": ("10.00", 10), "SKU-3": ("5.00", 3)}
 IMPORTABLE = frozenset({"Unshipped", "PartiallyShipped", "Shipped"})
 MAX_ORDERS = 6
@@ -83,34 +93,20 @@ class InvariantViolated(AssertionError):
 
 
 @dataclass
-class Script:
-    """The example so far as Gherkin steps (keyword, text), ready to become a scenario."""
-
-    steps: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, keyword: str, text: str) -> None:
-        self.steps.append((keyword, text))
-
-    def scenario(self, title: str, tags: Sequence[str], then: Sequence[str]) -> str:
-        lines = ["  " + " ".join(f"@{t}" for t in tags), f"  Scenario: {title}"] if tags else [f"  Scenario: {title}"]
-        lines += [f"    {k} {t}" if k != "#" else f"    # {t}" for k, t in self.steps]
-        lines += [f"    # {t[1:].strip()}" if t.startswith("#") else f"    Then {t}" for t in then]
-        return "\n".join(lines)
-
-
-def feature(scenario: str) -> str:
-    """A scenario wrapped in a Feature, as a file of ``features/`` holds it."""
-    return "Feature: Found by the model-based random test\n\n" + scenario + "\n"
-
-
-@dataclass
 class Tracked:
     """What the model knows of one Amazon order."""
 
     alias: str
     channel: str
     pre_integration: bool
-    eligible: bool = False  # a sync ran while import was enabled and the order was importable
+    store: str = STORE
+    eligible: bool = False  # a sync of its active store ran with import enabled while it was importable
+    amazon_changes: int = 0  # status changes Amazon made on its own (moves and cancellations)
+    tracking: str | None = None  # the merchant shipped its Magento order with this tracking number
+    shipped_at_change: int | None = None  # amazon_changes when it was shipped, if it was Unshipped then
+    amazon_canceled: bool = False
+    merchant_canceled: bool = False  # the connector accepted the merchant's cancellation from Magento
+    canceled_at_change: int | None = None  # amazon_changes when a cancellation was accepted, if Unshipped then
 
 
 class ConnectorMachine(RuleBasedStateMachine):
@@ -131,7 +127,9 @@ class ConnectorMachine(RuleBasedStateMachine):
         )
         self.script = Script()
         self.tracked: dict[str, Tracked] = {}
-        self.import_enabled = True
+        self.import_enabled: dict[str, bool] = {}
+        self.active: dict[str, bool] = {}
+        self.read_only = False
         self.rows: dict[str, str] = {}
         self.counter = 0
         for sku, (price, qty) in PRODUCTS.items():
@@ -139,8 +137,12 @@ class ConnectorMachine(RuleBasedStateMachine):
             self.script.add("Given", f'the Magento catalog has the product "{sku}" priced {price} with {qty} in stock')
 
     # -- set-up ------------------------------------------------------------------------------------------------
-    @initialize(target=orders, old=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.booleans()), max_size=2))
-    def integrate(self, old: list[tuple[str, bool]]) -> Any:
+    @initialize(
+        target=orders,
+        old=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.booleans()), max_size=2),
+        second=st.booleans(),
+    )
+    def integrate(self, old: list[tuple[str, bool]], second: bool) -> Any:
         aliases = []
         for index, (sku, unshipped) in enumerate(old, start=1):
             alias = f"OLD{index}"
@@ -153,6 +155,13 @@ class ConnectorMachine(RuleBasedStateMachine):
             aliases.append(alias)
         store_steps.store_integrated(self.world, STORE)
         self.script.add("Given", f'the Amazon store "{STORE}" is integrated')
+        if second:
+            store_steps.store_integrated_in(self.world, SECOND_STORE, SECOND_MARKETPLACE)
+            self.script.add(
+                "Given", f'the Amazon store "{SECOND_STORE}" is integrated for the marketplace "{SECOND_MARKETPLACE}"'
+            )
+        for name in self.world.stores:
+            self.import_enabled[name] = self.active[name] = True
         for alias in aliases:  # the order keeps its Amazon ID: the integration step does not place orders
             self.world.order_store[self.world.order_id(alias)] = STORE
         return multiple(*aliases)
@@ -163,24 +172,30 @@ class ConnectorMachine(RuleBasedStateMachine):
         target=orders,
         kind=st.sampled_from(["unshipped", "pending", "unshipped", "fba"]),
         lines=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.integers(1, 3)), min_size=1, max_size=2),
+        store=st.sampled_from(STORES),
     )
-    def place(self, kind: str, lines: list[tuple[str, int]]) -> str:
-        """A buyer orders on Amazon (Pending, already Unshipped, or fulfilled by Amazon)."""
+    def place(self, kind: str, lines: list[tuple[str, int]], store: str) -> str:
+        """A buyer orders on Amazon (Pending, already Unshipped, or fulfilled by Amazon), in either store."""
         merged: dict[str, int] = {}
         for sku, qty in lines:
             merged[sku] = merged.get(sku, 0) + qty
         text = " and ".join(f'{q} x "{s}"' for s, q in merged.items())
         alias = f"A{sum(not t.pre_integration for t in self.tracked.values()) + 1}"
+        store = store if store in self.world.stores else STORE
+        where = "" if store == STORE else f' in the store "{store}"'
         if kind == "pending":
-            amazon_steps.place_order(self.world, alias, text)
-            self.script.add("When", f'a buyer orders {text} on Amazon as order "{alias}"')
+            amazon_steps.place_order(self.world, alias, text, store=store)
+            phrase = f'a buyer orders {text} on Amazon as order "{alias}"' if not where else None
+            self.script.add("When", phrase or f'an Amazon order "{alias}" for {text}{where}')
         elif kind == "unshipped":
-            amazon_steps.place_order(self.world, alias, text, status="Unshipped")
-            self.script.add("When", f'an Unshipped Amazon order "{alias}" for {text}')
+            amazon_steps.place_order(self.world, alias, text, status="Unshipped", store=store)
+            self.script.add("When", f'an Unshipped Amazon order "{alias}" for {text}{where}')
         else:
-            amazon_steps.place_order(self.world, alias, text, status="Unshipped", channel="AFN")
-            self.script.add("When", f'an Amazon order "{alias}" fulfilled by Amazon for {text} in status "Unshipped"')
-        self.tracked[alias] = Tracked(alias, "AFN" if kind == "fba" else "MFN", pre_integration=False)
+            amazon_steps.place_order(self.world, alias, text, status="Unshipped", channel="AFN", store=store)
+            self.script.add(
+                "When", f'an Amazon order "{alias}" fulfilled by Amazon for {text} in status "Unshipped"{where}'
+            )
+        self.tracked[alias] = Tracked(alias, "AFN" if kind == "fba" else "MFN", pre_integration=False, store=store)
         return alias
 
     def _amazon(self, alias: str) -> Any:
@@ -190,10 +205,13 @@ class ConnectorMachine(RuleBasedStateMachine):
     def amazon(self, alias: str, change: str, choice: int) -> None:
         """Amazon changes an order: a legal status change, a cancellation, or a stale report of an earlier state."""
         order = self._amazon(alias)
+        tracked = self.tracked[alias]
         if change == "cancel":
             if "Canceled" in TRANSITIONS.get(order.status, frozenset()):
                 amazon_steps.amazon_cancels(self.world, alias)
                 self.script.add("When", f'Amazon cancels order "{alias}"')
+                tracked.amazon_changes += 1
+                tracked.amazon_canceled = True
             return
         if change == "stale":
             earlier = sorted({h[0] for h in order.history[:-1]})
@@ -209,6 +227,7 @@ class ConnectorMachine(RuleBasedStateMachine):
             status = options[choice % len(options)]
             amazon_steps.amazon_moves(self.world, alias, status)
             self.script.add("When", f'Amazon moves order "{alias}" to "{status}"')
+            tracked.amazon_changes += 1
 
     # -- Magento and the merchant --------------------------------------------------------------------------------
     @rule(
@@ -240,21 +259,66 @@ class ConnectorMachine(RuleBasedStateMachine):
             catalog_steps.product_missing(self.world, sku)
             self.script.add("Given", f'the Magento catalog has no product "{sku}"')
 
-    @rule(enabled=st.sampled_from([False, True, True]))
-    def import_setting(self, enabled: bool) -> None:
-        """The merchant switches Import Amazon Orders."""
+    @rule(enabled=st.sampled_from([False, True, True]), store=st.sampled_from(STORES))
+    def import_setting(self, enabled: bool, store: str) -> None:
+        """The merchant switches Import Amazon Orders of one store."""
+        self._set_import(store if store in self.world.stores else STORE, enabled)
+
+    def _set_import(self, store: str, enabled: bool) -> None:
         value = "Enabled" if enabled else "Disabled"
-        store_steps.import_setting(self.world, value, STORE)
-        self.import_enabled = enabled
-        self.script.add("When", f'the merchant sets Import Amazon Orders to "{value}" for "{STORE}"')
+        self.import_enabled[store] = enabled
+        self._mark_eligible()  # a connector may import as soon as import is switched on
+        store_steps.import_setting(self.world, value, store)
+        self.script.add("When", f'the merchant sets Import Amazon Orders to "{value}" for "{store}"')
+        self._check_read_only()
+
+    # A switch is a step of its own that does nothing when already set, so a shrunk example drops it freely.
+    @rule(active=st.booleans(), store=st.sampled_from(STORES))
+    def store_activity(self, active: bool, store: str) -> None:
+        """The merchant deactivates or activates a store."""
+        store = store if store in self.world.stores else STORE
+        if active != self.active[store]:
+            self._set_active(store, active)
+
+    def _set_active(self, store: str, active: bool) -> None:
+        self.active[store] = active
+        self._mark_eligible()  # a connector may sync a store as soon as it is activated
+        if active:
+            store_steps.store_activated(self.world, store)
+            self.script.add("When", f'the merchant activates the Amazon store "{store}"')
+        else:
+            store_steps.store_deactivated(self.world, store)
+            self.script.add("When", f'the merchant deactivates the Amazon store "{store}"')
+        self._check_read_only()
+
+    @rule(on=st.booleans())
+    def read_only_mode(self, on: bool) -> None:
+        """The merchant turns Read-Only Mode on or off."""
+        if on != self.read_only:
+            self._set_read_only(on)
+
+    def _set_read_only(self, on: bool) -> None:
+        store_steps.read_only(self.world, "on" if on else "off")
+        self.script.add("When", f"the merchant turns Read-Only Mode {'on' if on else 'off'}")
+        self.read_only = on
 
     @rule(alias=orders, ship=st.sampled_from([True, True, False]))
     def merchant(self, alias: str, ship: bool) -> None:
         """The merchant ships the order's Magento order, or tries to cancel the order from Magento."""
+        tracked = self.tracked[alias]
         if not ship:
-            connector_steps.merchant_tries_to_cancel(self.world, alias, "NoInventory")
-            text = f'the merchant tries to cancel order "{alias}" from Magento with the reason "NoInventory"'
+            # Unshipped as far as the merchant can tell: on Amazon, or in the table the connector shows
+            row, status = table_steps.find_row(self.world, alias), self._amazon(alias).status
+            seen = {status, row.status if row is not None else "no row"}
+            connector_steps.merchant_tries_to_cancel(self.world, alias, REASON)
+            text = f'the merchant tries to cancel order "{alias}" from Magento with the reason "{REASON}"'
             self.script.add("When", text)
+            if self.world.last_error is None and "Unshipped" not in seen and not tracked.merchant_canceled:
+                what = f"the connector accepted to cancel {alias} ({' and '.join(sorted(seen))}) from Magento"
+                self._fail(["CAN-01"], what, [gherkin.REFUSED])
+            if self.world.last_error is None and not tracked.merchant_canceled:
+                tracked.merchant_canceled = True
+                tracked.canceled_at_change = tracked.amazon_changes if status == "Unshipped" else None
             self._check(after_sync=False)
             return
         found = self.world.magento.orders_for_amazon_id(self.world.order_id(alias))
@@ -262,11 +326,12 @@ class ConnectorMachine(RuleBasedStateMachine):
             return
         self.counter += 1
         tracking = f"1Z999AA1{self.counter:08d}"
-        magento_steps.merchant_ships(self.world, alias, "ups", tracking)
-        self.script.add(
-            "When",
-            f'the merchant ships the Magento order for "{alias}" with carrier "ups" and tracking number "{tracking}"',
-        )
+        unshipped = self._amazon(alias).status == "Unshipped"
+        magento_steps.merchant_ships(self.world, alias, CARRIER, tracking)
+        ships = f'the merchant ships the Magento order for "{alias}" with carrier "{CARRIER}" and tracking number'
+        self.script.add("When", f'{ships} "{tracking}"')
+        tracked.tracking = tracking
+        tracked.shipped_at_change = tracked.amazon_changes if unshipped else None
 
     def _shippable(self, order: dict[str, Any]) -> bool:
         if order["state"] in {"holded", "payment_review", "canceled", "closed", "complete"}:
@@ -317,11 +382,14 @@ class ConnectorMachine(RuleBasedStateMachine):
             self.script.add("Given", f"{service} {phrase} the next {call}")
 
     # -- the connector -----------------------------------------------------------------------------------------
+    def _synced(self, t: Tracked) -> bool:
+        """Whether a sync imports this order now: its store is active and imports orders."""
+        return self.active[t.store] and self.import_enabled[t.store]
+
     def _mark_eligible(self) -> None:
-        if not self.import_enabled:
-            return
+        """Mark the orders a sync may import now."""
         for t in self.tracked.values():
-            if not t.pre_integration and importable(self._amazon(t.alias).status, t.channel):
+            if not t.pre_integration and self._synced(t) and importable(self._amazon(t.alias).status, t.channel):
                 t.eligible = True
 
     def _connector(self, keyword_text: str, action: Callable[[World], None]) -> None:
@@ -329,13 +397,64 @@ class ConnectorMachine(RuleBasedStateMachine):
         quiet = not _pending_faults(self.world)
         mark = len(self.world.sandbox.journal.entries())
         salable = self._salable()
+        asleep = {name: self._frozen(name) for name, active in self.active.items() if not active}
+        canceled = [t for t in self.tracked.values() if self._cancel_owed(t)]
         action(self.world)
         self.script.add("When", keyword_text)
         calls = self.world.sandbox.journal.entries()[mark:]
         errors = [e for e in calls if e.status >= 429]
         released = any(e.operation == "orderCancel" for e in calls)  # a cancellation gave stock back meanwhile
+        for name, before in asleep.items():
+            self._check_asleep(name, before)
         self._check(after_sync=quiet and not errors, released=released)
         self._check_stock(salable)
+        if quiet and not errors and keyword_text == "the connector syncs":
+            for t in canceled:
+                self._check_canceled(t)
+
+    def _cancel_owed(self, t: Tracked) -> bool:
+        """Whether the next sync owes this order the cancellation of its Magento order: Amazon canceled it (not
+        the merchant), it has a Magento order the merchant has not shipped, and its store is synced."""
+        owed = t.amazon_canceled and not t.merchant_canceled and not t.tracking and self._synced(t)
+        return owed and bool(self._magento(t.alias))
+
+    def _check_canceled(self, t: Tracked) -> None:
+        """An order Amazon canceled after import has its Magento order canceled (CAN-03)."""
+        found = self._magento(t.alias)
+        if found and found[0]["state"] not in {"canceled", "closed"}:
+            what = f"{t.alias}, canceled by Amazon, has a Magento order in {found[0]['state']}"
+            self._fail(["CAN-03"], what, [gherkin.status(t.alias, "canceled")])
+
+    def _frozen(self, store: str) -> dict[str, tuple[str | None, int]]:
+        """What a deactivated store's synchronisation would change: per order, its row's status and how many
+        Magento orders it has."""
+        rows = {r.order_number: r.status for r in self.world.adapter.amazon_orders(store)}
+        return {
+            t.alias: (rows.get(self.world.order_id(t.alias)), len(self._magento(t.alias)))
+            for t in self.tracked.values()
+            if t.store == store
+        }
+
+    def _check_asleep(self, store: str, before: dict[str, tuple[str | None, int]]) -> None:
+        """Nothing of a deactivated store changes: no row is added or moved, no Magento order made (STO-01)."""
+        then, changed = [], []
+        for alias, (row, made) in self._frozen(store).items():
+            was_row, was_made = before.get(alias, (None, 0))
+            sending_kept = row == "Canceled" and was_row is not None and self.tracked[alias].merchant_canceled
+            if row != was_row and not sending_kept:  # a cancellation kept from the merchant may go meanwhile
+                changed.append(f"the row of {alias} went from {was_row or 'none'} to {row or 'none'}")
+                then.append(gherkin.row(alias, was_row) if was_row else gherkin.no_row(alias))
+            if made > was_made:
+                changed.append(f"{alias} got a Magento order")
+                then.append(gherkin.none(alias) if not was_made else gherkin.one(alias))
+        if changed:
+            self._fail(["STO-01"], f'the deactivated store "{store}" was synchronised: {"; ".join(changed)}', then)
+
+    def _check_read_only(self) -> None:
+        """In Read-Only Mode no call that changes an order reaches Amazon (STO-02)."""
+        if self.read_only and (sent := store_steps.changing_calls_in_read_only(self.world)):
+            what = f"in Read-Only Mode the connector called {', '.join(sorted(set(sent)))}"
+            self._fail(["STO-02"], what, [gherkin.NOTHING_SENT])
 
     def _salable(self) -> dict[str, Decimal]:
         """Salable quantity of every product that manages stock."""
@@ -351,9 +470,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         for sku, now in self._salable().items():
             if now < min(Decimal(0), before.get(sku, Decimal(0))):
                 what = f"the connector took the salable quantity of {sku} from {before.get(sku)} to {now}"
-                self._fail(
-                    ["IMP-11", "BLK-03", "SET-07"], what, [f'the salable quantity of "{sku}" is {before.get(sku)}']
-                )
+                self._fail(["IMP-11", "BLK-03", "SET-07"], what, [gherkin.salable(sku, before.get(sku))])
 
     @rule()
     def sync(self) -> None:
@@ -381,31 +498,36 @@ class ConnectorMachine(RuleBasedStateMachine):
         return self.world.magento.orders_for_amazon_id(self.world.order_id(alias))
 
     def _check(self, *, after_sync: bool, released: bool = False) -> None:
-        rows = {r.order_number: r for r in self.world.adapter.amazon_orders(STORE)}
+        self._check_read_only()
+        rows = {r.order_number: r for name in self.world.stores for r in self.world.adapter.amazon_orders(name)}
         for t in self.tracked.values():
             count = len(self._magento(t.alias))
             amazon_id = self.world.order_id(t.alias)
             if count > 1:
-                self._fail(["IMP-07"], f"{count} Magento orders for {t.alias}", [_one(t.alias)])
+                self._fail(["IMP-07"], f"{count} Magento orders for {t.alias}", [gherkin.one(t.alias)])
             if t.pre_integration and count:
-                self._fail(["PRE-01", "PRE-02"], f"a Magento order for {t.alias}", [_none(t.alias)])
+                self._fail(["PRE-01", "PRE-02"], f"a Magento order for {t.alias}", [gherkin.none(t.alias)])
             if t.pre_integration and amazon_id in rows:
                 self._fail(
                     ["PRE-03"],
                     f"{t.alias} is in the table",
-                    [f'the Amazon orders table has no row for order "{t.alias}"'],
+                    [gherkin.no_row(t.alias)],
                 )
             if count and not t.pre_integration and not t.eligible:
                 why = "import disabled or status never importable"
                 self._fail(
-                    ["IMP-02", "IMP-09", "IMP-10", "DIS-02"], f"a Magento order for {t.alias} ({why})", [_none(t.alias)]
+                    ["IMP-02", "IMP-09", "IMP-10", "DIS-02"],
+                    f"a Magento order for {t.alias} ({why})",
+                    [gherkin.none(t.alias)],
                 )
             row = rows.get(amazon_id)
             before = self.rows.get(t.alias)
             if row is not None and before is not None and row.status != before and row.status not in REACHABLE[before]:
                 now = self._amazon(t.alias).status
                 self._fail(
-                    ["SYN-05"], f"the row of {t.alias} moved back from {before} to {row.status}", [_row(t.alias, now)]
+                    ["SYN-05"],
+                    f"the row of {t.alias} moved back from {before} to {row.status}",
+                    [gherkin.row(t.alias, now)],
                 )
             if row is not None:
                 self.rows[t.alias] = row.status
@@ -415,9 +537,10 @@ class ConnectorMachine(RuleBasedStateMachine):
     def _check_synced(self, rows: dict[str, Any], *, released: bool) -> None:
         """After a sync that met no fault: the table follows Amazon, an order left without a Magento order is
         one that cannot be created, and the message is up exactly when there is such an order."""
-        blocked = []
+        blocked: dict[str, list[str]] = {}
+        canceling: set[str] = set()  # stores with an order the merchant is canceling: counted or not, as they like
         for t in self.tracked.values():
-            if t.pre_integration:
+            if t.pre_integration or not self.active[t.store]:
                 continue
             status = self._amazon(t.alias).status
             row = rows.get(self.world.order_id(t.alias))
@@ -426,23 +549,39 @@ class ConnectorMachine(RuleBasedStateMachine):
                 self._fail(
                     ["IMP-01", "IMP-14", "DIS-01"],
                     f"the row of {t.alias} shows {shown}, Amazon {status}",
-                    [_row(t.alias, status)],
+                    [gherkin.row(t.alias, status)],
                 )
-            if self.import_enabled and importable(status, t.channel) and not self._magento(t.alias):
-                blocked.append(t.alias)
-        shown = [
-            m.text for m in self.world.magento.system_messages() if m.text.startswith(magento_steps.MESSAGE_PREFIX)
-        ]
-        if blocked and (len(shown) != 1 or not shown[0].endswith(STORE)):
-            self._fail(
-                ["BLK-04"], f"{', '.join(blocked)} cannot be imported but the message is {shown}", [_message(True)]
-            )
-        if not blocked and shown:
-            self._fail(["BLK-10"], "nothing is blocked but the cannot-import message is up", [_message(False)])
-        creatable = [] if released else [a for a in blocked if self._creatable(a)]
-        if creatable:
+            if self._synced(t) and importable(status, t.channel) and not self._magento(t.alias):
+                if t.merchant_canceled:
+                    canceling.add(t.store)
+                else:
+                    blocked.setdefault(t.store, []).append(t.alias)
+        creatable = [] if released else [a for aliases in blocked.values() for a in aliases if self._creatable(a)]
+        if creatable:  # checked first: the message follows from what cannot be created
             what = f"{', '.join(creatable)} could be created but has no Magento order after the sync"
-            self._fail(["BLK-09", "BLK-05"], what, [_each(creatable)])
+            self._fail(["BLK-09", "BLK-05"], what, [gherkin.each(creatable)])
+        self._check_message(blocked, canceling)
+
+    def _owed(self, t: Tracked) -> bool:
+        """Whether a sync owes this order a Magento order once it is importable: its store is active and imports
+        orders, and the merchant has not canceled it (a connector may leave an order it is canceling alone)."""
+        return self._synced(t) and not t.merchant_canceled
+
+    def _check_message(self, blocked: dict[str, list[str]], canceling: set[str]) -> None:
+        """The message is up exactly when an order cannot be imported, naming exactly those orders' stores. A
+        deactivated store may be named or not (its orders are as its last sync saw them), and so may a store
+        whose only such orders are ones the merchant is canceling."""
+        prefix = magento_steps.MESSAGE_PREFIX
+        shown = [m.text for m in self.world.magento.system_messages() if m.text.startswith(prefix)]
+        named = {n.strip() for n in shown[0][len(prefix) :].split(",")} if len(shown) == 1 else None
+        free = canceling | {name for name, active in self.active.items() if not active}
+        wanted = set(blocked) | ((named or set()) & free)
+        if wanted and named != wanted:
+            aliases = ", ".join(a for aliases in blocked.values() for a in aliases) or "an order"
+            what = f"{aliases} cannot be imported but the message is {shown}"
+            self._fail(["BLK-04", "BLK-10"], what, [gherkin.message(sorted(wanted))])
+        if not wanted and shown:
+            self._fail(["BLK-10"], "nothing is blocked but the cannot-import message is up", [gherkin.message([])])
 
     def _creatable(self, alias: str) -> bool:
         """Whether Magento would take the order now: every product exists and, for a merchant-fulfilled
@@ -474,7 +613,9 @@ class ConnectorMachine(RuleBasedStateMachine):
             self._stack.close()
 
     def _quiet_phase(self) -> None:
-        """Faults cleared, every product fixed, two syncs: everything importable is imported exactly once."""
+        """Faults cleared, every product fixed, every store active, Read-Only Mode off, two syncs and a cron
+        job: everything importable is imported exactly once, every shipment reached Amazon and completed its
+        Magento order, and every cancellation was followed through."""
         if _pending_faults(self.world):
             self.script.add("#", "(the faults still pending here are cleared)")
         self.world.sandbox.faults.clear()
@@ -483,48 +624,63 @@ class ConnectorMachine(RuleBasedStateMachine):
             self.script.add(
                 "Given", f'the Magento catalog has the product "{sku}" priced {price} with {QUIET_STOCK} in stock'
             )
+        for name, active in self.active.items():
+            if not active:
+                self._set_active(name, True)
+        if self.read_only:
+            self._set_read_only(False)
+        for name, enabled in self.import_enabled.items():  # DEC-06: once enabled, everything is caught up
+            if not enabled:
+                self._set_import(name, True)
         self._connector("the connector syncs", connector_steps.connector_syncs)
         self._connector("the connector syncs", connector_steps.connector_syncs)
-        if not self.import_enabled:
-            return
         missing = [
             t.alias
             for t in self.tracked.values()
             if not t.pre_integration
+            and self._owed(t)
             and importable(self._amazon(t.alias).status, t.channel)
             and len(self._magento(t.alias)) != 1
         ]
         if missing:
             rules = ["IMP-03", "IMP-08", "BLK-05", "DIS-04", "SYN-02", "SYN-04"]
-            self._fail(rules, f"once unblocked, {', '.join(missing)} still have no Magento order", [_each(missing)])
+            self._fail(
+                rules, f"once unblocked, {', '.join(missing)} still have no Magento order", [gherkin.each(missing)]
+            )
+        self._connector("the cron job runs", connector_steps.cron_runs)
+        for t in self.tracked.values():
+            if not t.pre_integration:
+                self._check_followed_through(t)
+
+    def _check_followed_through(self, t: Tracked) -> None:
+        """A shipment of an order Amazon left Unshipped meanwhile reached Amazon and, after the cron job, its
+        Magento order is complete (IMP-05, IMP-06); a cancellation from Magento reached Amazon and left the
+        Magento order complete (CAN-01, CAN-02); one from Amazon canceled the Magento order (CAN-03)."""
+        found = self._magento(t.alias)
+        amazon_id = self.world.order_id(t.alias)
+        if t.tracking and t.shipped_at_change == t.amazon_changes and not t.merchant_canceled:
+            confirmed = [c.tracking_number for c in self.world.amazon.shipment_confirmations(amazon_id)]
+            if t.tracking not in confirmed:
+                what = f"the shipment of {t.alias} never reached Amazon"
+                self._fail(["IMP-05", "STO-02"], what, [gherkin.confirmation(t.alias, CARRIER, t.tracking)])
+            if len(found) == 1 and found[0]["status"] != "complete":
+                what = f"the shipped order {t.alias} is {found[0]['status']} after the cron job"
+                self._fail(["IMP-06"], what, [gherkin.status(t.alias, "complete")])
+        if t.tracking:
+            return
+        if t.merchant_canceled and t.canceled_at_change == t.amazon_changes:
+            if self._amazon(t.alias).status != "Canceled":
+                what = f"the cancellation of {t.alias} from Magento never reached Amazon"
+                self._fail(["CAN-01", "STO-02"], what, [gherkin.canceled(t.alias, REASON)])
+            if len(found) == 1 and found[0]["status"] != "complete":
+                what = f"{t.alias}, canceled from Magento, has a Magento order in {found[0]['status']}"
+                self._fail(["CAN-02"], what, [gherkin.status(t.alias, "complete")])
+        elif t.amazon_canceled and not t.merchant_canceled:
+            self._check_canceled(t)
 
 
 def _pending_faults(world: World) -> bool:
     return any(getattr(world.sandbox.faults, "_faults", {}).values())
-
-
-def _one(alias: str) -> str:
-    return f'each of the orders "{alias}" has exactly one Magento order'
-
-
-def _each(aliases: list[str]) -> str:
-    return f'each of the orders "{", ".join(aliases)}" has exactly one Magento order'
-
-
-def _none(alias: str) -> str:
-    return f'order "{alias}" has no Magento order'
-
-
-def _row(alias: str, status: str) -> str:
-    return f'the Amazon orders table shows order "{alias}" with status "{status}"'
-
-
-def _message(up: bool) -> str:
-    return (
-        f'the Magento admin shows the cannot-import message naming "{STORE}"'
-        if up
-        else ("the Magento admin shows no cannot-import message")
-    )
 
 
 # -- running --------------------------------------------------------------------------------------------------

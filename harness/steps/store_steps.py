@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_bdd import given, parsers, step, when
+from pytest_bdd import given, parsers, step, then, when
 
+from harness.expect import expect
 from harness.world import World
 
 # Merchant setting label -> (adapter key, {label value -> adapter value}); None maps any value through.
@@ -73,6 +74,35 @@ def store_activated(world: World, name: str) -> None:
     world.adapter.set_store_active(name, True)
 
 
+#: Amazon calls that change an order's state: none may be made in Read-Only Mode (STO-02).
+CHANGING_CALLS = frozenset({"confirmShipment", "updateShipmentStatus", "createFeed"})
+_READ_ONLY_SINCE = "read_only_since"  # World.notes key: Amazon's journal length when the mode was turned on
+
+
 @step(parsers.re(r"the merchant turns Read-Only Mode (?P<state>on|off)$"))
 def read_only(world: World, state: str) -> None:
     world.adapter.set_read_only(state == "on")
+    if state == "on":
+        if _READ_ONLY_SINCE not in world.notes:  # the last Amazon call before the mode was on (None: no call yet)
+            world.notes[_READ_ONLY_SINCE] = next(reversed(world.sandbox.journal.entries("amazon")), None)
+    else:
+        world.notes.pop(_READ_ONLY_SINCE, None)
+
+
+def changing_calls_in_read_only(world: World) -> list[str]:
+    """The Amazon calls that change an order made since Read-Only Mode was turned on (it must be on)."""
+    if _READ_ONLY_SINCE not in world.notes:
+        raise ValueError("Read-Only Mode is not on in this scenario")
+    calls, last = world.sandbox.journal.entries("amazon"), world.notes[_READ_ONLY_SINCE]
+    if last is not None:
+        index = next((i for i, e in enumerate(calls) if e is last), None)
+        if index is None:
+            raise ValueError("Amazon's journal no longer holds the calls made when Read-Only Mode was turned on")
+        calls = calls[index + 1 :]
+    return [e.operation for e in calls if e.operation in CHANGING_CALLS]
+
+
+@then("Amazon has received nothing that changes an order since Read-Only Mode was turned on")
+def nothing_sent_in_read_only(world: World) -> None:
+    sent = changing_calls_in_read_only(world)
+    expect(not sent, world, f"no call of {', '.join(sorted(CHANGING_CALLS))} (Amazon received {sent})")
