@@ -176,11 +176,10 @@ def complete_canceled(magento: Any, entity_id: int, reason: str) -> None:
 
 
 def _commented(magento: Any, entity_id: int, comment: str) -> bool:
-    """Whether the Magento order has the comment already (an earlier attempt posted it and then stopped)."""
+    """Whether the Magento order has the comment already (an earlier attempt posted it, with the status, and
+    then stopped). A status the merchant set since is theirs: the comment alone says the work was done."""
     order = magento.order(entity_id)
-    return order.get("status") == "complete" and any(
-        h.get("comment") == comment for h in order.get("status_histories") or []
-    )
+    return any(h.get("comment") == comment for h in order.get("status_histories") or [])
 
 
 def remember_feed(storage: Any, entry_id: int, feed_id: str) -> None:

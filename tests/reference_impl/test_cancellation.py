@@ -205,3 +205,18 @@ def test_a_row_recorded_without_its_reason_takes_it_from_its_notes(sims, connect
     assert "Canceled on Amazon from Magento: ShippingAddressUndeliverable." in [
         h["comment"] for h in magento["status_histories"]
     ]
+
+
+def test_a_completed_cancellation_is_not_completed_again_over_the_merchants_later_status(
+    sims, connector: Connector
+) -> None:  # type: ignore[no-untyped-def]
+    amazon_id = _imported_order(sims, connector)
+    connector.cancel_order("Main", amazon_id, "NoInventory")
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    sims.sandbox.magento.add_comment(magento["entity_id"], "Back to work.", status="processing")
+    row = connector.storage.order("Main", amazon_id)
+    with connector.storage.transaction():  # as a row recorded before completion was marked done
+        connector.storage.set_data(row, {k: v for k, v in row.data.items() if k != "magento_completed"})
+    _sync(sims, connector)
+    (magento,) = sims.sandbox.magento.orders_for_amazon_id(amazon_id)
+    assert magento["status"] == "processing"
