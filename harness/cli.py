@@ -1,31 +1,101 @@
-"""``asc-conformance``: run the suite against a connector, list the rules, serve the simulators."""
+"""``asc-conformance``: run the suite against a connector, list the rules, serve the simulators.
+
+Every bad input stops the command before any scenario runs, with one line on stderr and exit status 2.
+Options after ``--`` in ``run`` go to pytest as they are (``run -- -x --maxfail 2 --tb short``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import io
+import os
 import secrets
 import sys
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import pytest
 from _pytest.mark.expression import Expression
 
 from features import FEATURES_DIR
 from harness import mutation
-from harness.impl import ImplError, resolve
+from harness.impl import ImplError, check_factory, resolve
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
+
+_Server = TypeVar("_Server")
+
+#: pytest's exit statuses this command reads (pytest.ExitCode).
+_PYTEST_USAGE_ERROR = 4
+_PYTEST_NO_TESTS = 5
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block): ``asc-conformance run: error: ...``, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _tool_version() -> str:
+    try:
+        return version("asc-conformance")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
+
+
+def _workers(text: str) -> str:
+    """``-n``: a number of workers (0: one process) or ``auto`` (one per CPU)."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of workers or 'auto', got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more workers, got {value}")
+    return str(value)
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0..65535 (0: any free port), got {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="asc-conformance", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the conformance suite against a connector")
+    parser = _Parser(prog="asc-conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_tool_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser(
+        "run",
+        help="run the conformance suite against a connector",
+        usage="%(prog)s [options] [-- PYTEST_OPTIONS...]",
+        epilog="Options after -- go to pytest as they are, e.g. -- -x --maxfail 2 --tb short.",
+    )
     run.add_argument("--impl", default="reference", help="entry-point name, module:factory or http://host:port")
     run.add_argument("--profile", default="strict", help="core, documented or strict (default)")
     run.add_argument("--tags", default=None, help='tag expression, e.g. "IMP-01 or BLK-02"')
-    run.add_argument("--seed", type=int, default=0, help="seed of generated buyers and order IDs")
-    run.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers (0: one process)")
+    run.add_argument("--seed", type=_seed, default=0, help="seed of generated buyers and order IDs")
+    run.add_argument(
+        "-n", "--workers", type=_workers, default="0", help="pytest-xdist workers (0: one process; auto: one per CPU)"
+    )
     run.add_argument(
         "--report-dir", default=None, help="write conformance.json, junit.xml, cucumber.json and report.html here"
     )
@@ -42,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     mutation.add_arguments(sub.add_parser("mutants", help="run the suite against the mutant connectors (kill matrix)"))
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0, help="port of the first service (0: any free port)")
+    serve.add_argument("--port", type=_port, default=0, help="port of the first service (0: any free port)")
     return parser
 
 
@@ -52,22 +122,15 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.profile not in PROFILES:
-        return _fail(f"unknown profile {args.profile!r}; choose one of {', '.join(PROFILES)}")
-    if args.tags:
-        try:
-            Expression.compile(args.tags)
-        except SyntaxError as err:
-            return _fail(f"malformed tag expression {args.tags!r}: {err}")
-        unknown = [
-            w
-            for w in args.tags.replace("(", " ").replace(")", " ").split()
-            if w not in {"and", "or", "not"} and w not in catalogue() and w not in scenarios_by_tag()
-        ]
-        if unknown:
-            return _fail(f"unknown rule ID(s) or tag(s) in --tags: {', '.join(unknown)}")
+    problem = _bad_selection(args.profile, args.tags)
+    if problem:
+        return _fail(problem)
+    if args.report_dir is not None:
+        problem = _unwritable(Path(args.report_dir))
+        if problem:
+            return _fail(f"--report-dir {args.report_dir}: {problem}")
     try:
-        resolve(args.impl)
+        check_factory(args.impl, resolve(args.impl))
     except ImplError as err:
         return _fail(str(err))
     argv = [
@@ -79,6 +142,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         "-c",
         str(FEATURES_DIR / "pytest.ini"),  # the suite's own ini: it runs the same anywhere
         "-q",
+        "-o",
+        "console_output_style=classic",  # no "[100%]": every scenario prints its own line
+        "-p",
+        "no:terminaldistreporter",  # pytest-xdist's worker start-up status lines
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",  # this command imported the harness before pytest
         "--asc-impl",
@@ -90,14 +157,64 @@ def cmd_run(args: argparse.Namespace) -> int:
     ]
     if args.tags:
         argv += ["-m", args.tags]
-    if args.workers:
-        argv += ["-n", str(args.workers)]
+    if args.workers != "0":
+        argv += ["-n", args.workers]
     if args.live:
         argv.append("--asc-live")
     if args.report_dir:
         argv += ["--asc-report-dir", args.report_dir]
-    code = int(pytest.main(argv))
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):  # pytest's usage errors span lines: kept to tell in one
+        code = int(pytest.main(argv + list(args.pytest_args)))
+    text = captured.getvalue()
+    if code == _PYTEST_USAGE_ERROR:
+        errors = [line.split("error:", 1)[1].strip() for line in text.splitlines() if "error:" in line]
+        lines = errors or text.strip().splitlines() or ["usage error"]
+        return _fail(f"pytest options after --: {lines[-1]}")
+    sys.stderr.write(text)
+    if code == _PYTEST_NO_TESTS:
+        return _fail(f"no scenario of profile {args.profile} matches --tags {args.tags!r}")
     return 0 if code == 0 else 1
+
+
+def _bad_selection(profile: str, tags: str | None) -> str | None:
+    """Why ``--profile``/``--tags`` select nothing runnable, or None when they are fine."""
+    if profile not in PROFILES:
+        return f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}"
+    if not tags:
+        return None
+    try:
+        expression = Expression.compile(tags)
+    except SyntaxError as err:
+        return f"malformed tag expression {tags!r}: {err}"
+    by_tag = scenarios_by_tag()
+    words = tags.replace("(", " ").replace(")", " ").split()
+    unknown = [w for w in words if w not in {"and", "or", "not"} and w not in catalogue() and w not in by_tag]
+    if unknown:
+        return f"unknown rule ID(s) or tag(s) in --tags: {', '.join(unknown)}"
+    tags_of: dict[str, set[str]] = {}
+    for tag, names in by_tag.items():
+        for name in names:
+            tags_of.setdefault(name, set()).add(tag)
+    levels = PROFILES[profile]
+    for scenario_tags in tags_of.values():
+        in_profile = any(t in catalogue() and catalogue()[t].level in levels for t in scenario_tags)
+        if in_profile and expression.evaluate(scenario_tags.__contains__):
+            return None
+    return f"--tags {tags!r} selects no scenario of profile {profile}"
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why reports cannot be written in ``directory`` (created if missing), or None when they can."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".asc-write-check-"):
+            pass
+    except OSError as err:
+        return f"cannot write reports there: {err.strerror or err}"
+    if not os.access(directory, os.W_OK):
+        return "cannot write reports there: permission denied"
+    return None
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -132,11 +249,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     registry = SandboxRegistry()
     apps = {"amazon": AmazonApp(registry, control_token=token), "magento": MagentoApp(registry, control_token=token)}
     wanted = list(apps) if args.service == "all" else [args.service]
+    ports = {name: args.port + index if args.port else 0 for index, name in enumerate(wanted)}
+    if max(ports.values()) > 65535:
+        return _fail(f"--port {args.port}: serving {' and '.join(wanted)} needs {len(wanted)} ports from it")
     servers = []
-    for index, name in enumerate(wanted):
-        port = args.port + index if args.port else 0
-        server = LiveServer(apps[name], host=args.host, port=port).start()
-        servers.append(server)
+    for name in wanted:  # bind every port before serving any, so a port in use stops everything
+        try:
+            servers.append(_bind(functools.partial(LiveServer, apps[name], host=args.host, port=ports[name])))
+        except OSError as err:
+            for bound in servers:
+                bound.stop()
+            return _fail(f"cannot listen on {args.host}:{ports[name]} for {name}: {err}")
+    for name, server in zip(wanted, servers, strict=True):
+        server.start()
         print(f"{name}: {server.url}  (control plane: {server.url}/_sim/)", flush=True)
     if token:
         print(f"control plane token (header X-Sim-Control-Token): {token}", flush=True)
@@ -150,14 +275,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bind(make: Callable[[], _Server]) -> _Server:
+    """Build a werkzeug server; its bind errors (printed, then ``sys.exit(1)``) come back as one OSError."""
+    told = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(told):
+            return make()
+    except SystemExit:
+        raise OSError(" ".join(told.getvalue().split()) or "the address cannot be bound") from None
+    except (OSError, OverflowError) as err:
+        raise OSError(getattr(err, "strerror", None) or str(err)) from err
+
+
 def _serve_connector(args: argparse.Namespace) -> int:
     """The reference connector over the HTTP driver protocol: ``asc-conformance run --impl <printed URL>``."""
     from reference_impl.driver_server import make_driver_server, server_url
 
     try:
-        server = make_driver_server(args.host, args.port)
+        server = _bind(lambda: make_driver_server(args.host, args.port))
     except OSError as err:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {err.strerror}")
+        return _fail(f"cannot listen on {args.host}:{args.port}: {err}")
     print(f"connector: {server_url(server)}  (driver protocol; run --impl {server_url(server)})", flush=True)
     try:
         server.serve_forever()
@@ -170,7 +307,15 @@ def _serve_connector(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passed: list[str] = []
+    if "--" in argv:  # everything after the first "--" is pytest's
+        index = argv.index("--")
+        argv, passed = argv[:index], argv[index + 1 :]
     args = _parser().parse_args(argv)
+    if passed and args.command != "run":
+        return _fail(f"options after -- go to pytest and only 'run' takes them, not {args.command!r}")
+    args.pytest_args = passed
     handler = {"run": cmd_run, "rules": cmd_rules, "serve": cmd_serve, "mutants": mutation.run}[args.command]
     return handler(args)
 

@@ -21,7 +21,7 @@ import pytest
 from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from harness.impl import ImplError, resolve
+from harness.impl import ImplError, check_factory, resolve
 from harness.reports import write_reports
 from harness.results import ResultBook
 from harness.rules import PROFILES, catalogue, in_profile, rule_tags
@@ -91,7 +91,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def asc_factory(pytestconfig: pytest.Config) -> Any:
     impl = pytestconfig.getoption("asc_impl")
     try:
-        return on_simulated_time(resolve(impl))
+        factory = resolve(impl)
+        check_factory(impl, factory)  # a factory that raises or returns no adapter stops the run at once
+        return on_simulated_time(factory)
     except ImplError as err:
         pytest.exit(str(err), returncode=4)
 

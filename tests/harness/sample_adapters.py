@@ -110,3 +110,35 @@ class SystemClockReference(ReferenceAdapter):
 
 def system_clock_reference(env: ConnectorEnvironment) -> SystemClockReference:
     return SystemClockReference(env)
+
+
+def raising_factory(env: ConnectorEnvironment) -> ReferenceAdapter:
+    """A factory whose connector cannot start (its configuration is missing, say)."""
+    raise RuntimeError("connector.toml not found\n(a second line the one-line error must not show)")
+
+
+def none_factory(env: ConnectorEnvironment) -> None:
+    """A factory that forgets to return its adapter."""
+    ReferenceAdapter(env).close()
+
+
+class _NoViews:
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+    def close(self) -> None:
+        pass
+
+
+def incomplete_factory(env: ConnectorEnvironment) -> _NoViews:
+    """A factory whose adapter lacks most operations."""
+    return _NoViews()
+
+
+class _BadCapabilities(ReferenceAdapter):
+    def capabilities(self) -> Capabilities:
+        return {"CAN-01": "no"}  # type: ignore[return-value]  # a dict, not Capabilities
+
+
+def bad_capabilities_factory(env: ConnectorEnvironment) -> _BadCapabilities:
+    return _BadCapabilities(env)

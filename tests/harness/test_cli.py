@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 from pathlib import Path
 
 from conftest import run_cli
@@ -26,20 +28,81 @@ def test_the_suite_fails_a_connector_that_imports_pending_orders(tmp_path: Path)
     assert "Rule IMP-02 broken." in result.stdout
 
 
+def _assert_one_line_error(args: tuple[str, ...], text: str, cwd: Path) -> None:
+    result = run_cli(*args, cwd=cwd)
+    assert result.returncode == 2, (args, result.returncode, result.stderr)
+    assert text in result.stderr, (args, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    assert "PASSED" not in result.stdout and "FAILED" not in result.stdout, (args, "a scenario ran")
+
+
 def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("not a folder")
     cases = [
         (("run", "--profile", "lenient"), "unknown profile 'lenient'"),
         (("run", "--impl", "no_such_module:factory"), "cannot import module 'no_such_module'"),
         (("run", "--impl", "no-such-entry-point"), "no connector entry point"),
+        (("run", "--impl", "ftp://x"), "unsupported scheme 'ftp'"),
+        (("run", "--impl", "sample_adapters:raising_factory"), "the connector factory raised RuntimeError: connector"),
+        (("run", "--impl", "sample_adapters:none_factory"), "the connector factory returned None"),
+        (("run", "--impl", "sample_adapters:incomplete_factory"), "lacks the adapter operation(s) integrate_store"),
+        (("run", "--impl", "sample_adapters:bad_capabilities_factory"), "capabilities() must return Capabilities"),
         (("run", "--tags", "IMP-01 and ("), "malformed tag expression"),
         (("run", "--tags", "IMP-99"), "unknown rule ID(s) or tag(s) in --tags: IMP-99"),
+        (("run", "--profile", "core", "--tags", "DEC-01"), "selects no scenario of profile core"),
+        (("run", "--seed", "abc"), "argument --seed: expected a whole number, got 'abc'"),
+        (("run", "-n", "-1"), "expected 0 or more workers, got -1"),
+        (("run", "-n", "two"), "expected a number of workers or 'auto'"),
+        (("run", "--report-dir", str(unwritable / "reports")), "cannot write reports there"),
+        (("run", "--tags", "IMP-01", "--", "--no-such-pytest-option"), "unrecognized arguments"),
+        (("rules", "--", "-x"), "only 'run' takes them"),
+        (("serve", "--port", "99999"), "a port is 0..65535"),
+        (("serve", "--port", "65535"), "needs 2 ports"),
+        (("serve", "--host", "256.0.0.1"), "cannot listen on 256.0.0.1"),
+        (("launch",), "invalid choice: 'launch'"),
     ]
     for args, text in cases:
-        result = run_cli(*args, cwd=tmp_path)
-        assert result.returncode == 2, args
-        assert text in result.stderr, (args, result.stderr)
-        assert "Traceback" not in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
+        _assert_one_line_error(args, text, tmp_path)
+
+
+def test_a_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        _assert_one_line_error(("serve", "magento", "--port", port), f"cannot listen on 127.0.0.1:{port}", tmp_path)
+        _assert_one_line_error(("serve", "connector", "--port", port), f"cannot listen on 127.0.0.1:{port}", tmp_path)
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("asc-conformance ") and result.stdout.split()[1][0].isdigit()
+
+
+def test_pytest_options_pass_through_after_a_double_dash(tmp_path: Path) -> None:
+    """``-x`` stops at the first failure: the mutant fails two IMP-10 scenarios, only one runs."""
+    args = ("run", "--impl", "mutants:imports_while_pending", "--tags", "IMP-10")
+    whole = run_cli(*args, cwd=tmp_path)
+    stopped = run_cli(*args, "--", "-x", "--tb", "no", cwd=tmp_path)
+    assert whole.returncode == 1 and stopped.returncode == 1, stopped.stderr
+
+    def failed(result: subprocess.CompletedProcess[str]) -> list[str]:
+        return [line for line in result.stdout.splitlines() if line.startswith("FAILED  IMP-10")]
+
+    assert len(failed(whole)) == 2 and len(failed(stopped)) == 1, (whole.stdout, stopped.stdout)
+    assert "stopping after 1 failures" in stopped.stdout
+
+
+def test_console_output_is_quiet_under_workers(tmp_path: Path) -> None:
+    result = run_cli("run", "--tags", "IMP-01 or IMP-02", "-n", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "%]" not in result.stdout
+    assert result.stdout.count("bringing up nodes") <= 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith("PASSED")]
+    assert len(lines) == 2
 
 
 def test_rules_lists_scenarios_per_rule() -> None:
