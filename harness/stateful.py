@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +41,7 @@ from hypothesis.stateful import (
 
 from harness import scenario_text as gherkin
 from harness.adapter import AdapterFactory
+from harness.guarded import describe, gherkin_step, guarded_factory
 from harness.scenario_text import Script
 from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps, table_steps
 from harness.world import LiveSimulators, World, open_world
@@ -92,6 +93,27 @@ class InvariantViolated(AssertionError):
         self.rules = list(rules)
 
 
+class ConnectorFailed(InvariantViolated):
+    """The connector raised out of an operation; the message holds the scenario up to that step and the error."""
+
+
+#: Steps that exercise a rule of their own: not taken when the connector declares any of these rules
+#: unsupported (the suite skips such scenarios too). A check whose rules include one declared unsupported
+#: is not made either.
+STEP_RULES: dict[str, tuple[str, ...]] = {
+    "cancel from Magento": ("CAN-01",),
+    "Amazon cancels": ("CAN-03",),
+    "ship": ("IMP-05",),
+    "Read-Only Mode": ("STO-02",),
+    "deactivate": ("STO-01",),
+    "disable import": ("DIS-01", "DIS-02", "DIS-04"),
+    "second store": ("SET-02",),
+    "FBA order": ("IMP-10",),
+    "throttle": ("SYN-02",),
+    "fail after commit": ("SYN-04",),
+}
+
+
 @dataclass
 class Tracked:
     """What the model knows of one Amazon order."""
@@ -122,10 +144,11 @@ class ConnectorMachine(RuleBasedStateMachine):
         self._stack = ExitStack()
         workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="asc-stateful-")))
         machine = type(self)
-        self.world: World = self._stack.enter_context(
-            open_world(machine.factory, seed=0, workdir=workdir, live=machine.live)
-        )
         self.script = Script()
+        self.failed = False
+        factory = guarded_factory(machine.factory, self._connector_failed)
+        self.world: World = self._stack.enter_context(open_world(factory, seed=0, workdir=workdir, live=machine.live))
+        self.unsupported = frozenset(self.world.adapter.capabilities().unsupported)
         self.tracked: dict[str, Tracked] = {}
         self.import_enabled: dict[str, bool] = {}
         self.active: dict[str, bool] = {}
@@ -155,7 +178,7 @@ class ConnectorMachine(RuleBasedStateMachine):
             aliases.append(alias)
         store_steps.store_integrated(self.world, STORE)
         self.script.add("Given", f'the Amazon store "{STORE}" is integrated')
-        if second:
+        if second and self._takes("second store"):
             store_steps.store_integrated_in(self.world, SECOND_STORE, SECOND_MARKETPLACE)
             self.script.add(
                 "Given", f'the Amazon store "{SECOND_STORE}" is integrated for the marketplace "{SECOND_MARKETPLACE}"'
@@ -183,6 +206,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         alias = f"A{sum(not t.pre_integration for t in self.tracked.values()) + 1}"
         store = store if store in self.world.stores else STORE
         where = "" if store == STORE else f' in the store "{store}"'
+        kind = kind if kind != "fba" or self._takes("FBA order") else "unshipped"
         if kind == "pending":
             amazon_steps.place_order(self.world, alias, text, store=store)
             phrase = f'a buyer orders {text} on Amazon as order "{alias}"' if not where else None
@@ -207,7 +231,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         order = self._amazon(alias)
         tracked = self.tracked[alias]
         if change == "cancel":
-            if "Canceled" in TRANSITIONS.get(order.status, frozenset()):
+            if "Canceled" in TRANSITIONS.get(order.status, frozenset()) and self._takes("Amazon cancels"):
                 amazon_steps.amazon_cancels(self.world, alias)
                 self.script.add("When", f'Amazon cancels order "{alias}"')
                 tracked.amazon_changes += 1
@@ -262,6 +286,8 @@ class ConnectorMachine(RuleBasedStateMachine):
     @rule(enabled=st.sampled_from([False, True, True]), store=st.sampled_from(STORES))
     def import_setting(self, enabled: bool, store: str) -> None:
         """The merchant switches Import Amazon Orders of one store."""
+        if not enabled and not self._takes("disable import"):
+            return
         self._set_import(store if store in self.world.stores else STORE, enabled)
 
     def _set_import(self, store: str, enabled: bool) -> None:
@@ -277,7 +303,7 @@ class ConnectorMachine(RuleBasedStateMachine):
     def store_activity(self, active: bool, store: str) -> None:
         """The merchant deactivates or activates a store."""
         store = store if store in self.world.stores else STORE
-        if active != self.active[store]:
+        if active != self.active[store] and (active or self._takes("deactivate")):
             self._set_active(store, active)
 
     def _set_active(self, store: str, active: bool) -> None:
@@ -294,7 +320,7 @@ class ConnectorMachine(RuleBasedStateMachine):
     @rule(on=st.booleans())
     def read_only_mode(self, on: bool) -> None:
         """The merchant turns Read-Only Mode on or off."""
-        if on != self.read_only:
+        if on != self.read_only and (not on or self._takes("Read-Only Mode")):
             self._set_read_only(on)
 
     def _set_read_only(self, on: bool) -> None:
@@ -306,6 +332,8 @@ class ConnectorMachine(RuleBasedStateMachine):
     def merchant(self, alias: str, ship: bool) -> None:
         """The merchant ships the order's Magento order, or tries to cancel the order from Magento."""
         tracked = self.tracked[alias]
+        if not self._takes("ship" if ship else "cancel from Magento"):
+            return
         if not ship:
             # Unshipped as far as the merchant can tell: on Amazon, or in the table the connector shows
             row, status = table_steps.find_row(self.world, alias), self._amazon(alias).status
@@ -369,6 +397,8 @@ class ConnectorMachine(RuleBasedStateMachine):
     def fault(self, fault: tuple[str, str], times: int) -> None:
         """Amazon throttles; Magento fails after saving an order; a 503 or a timeout on one call."""
         kind, what = fault
+        if not self._takes({"throttle": "throttle", "after_commit": "fail after commit"}.get(kind, "")):
+            return
         if kind == "throttle":
             amazon_steps.amazon_throttles(self.world, str(times), what)
             self.script.add("Given", f"Amazon throttles the next {times} {what}")
@@ -491,8 +521,28 @@ class ConnectorMachine(RuleBasedStateMachine):
 
     # -- invariants --------------------------------------------------------------------------------------------
     def _fail(self, rules: Sequence[str], what: str, then: Sequence[str]) -> None:
+        if self.unsupported.intersection(rules):
+            return  # the connector declares a rule of this check unsupported
         scenario = self.script.scenario(f"Random interleaving: {what}", rules, then)
+        self.failed = True  # the quiet phase would only bury this failure under another
         raise InvariantViolated(f"{what}\n\n{scenario}\n\n{self.world.state()}", scenario, rules)
+
+    def _takes(self, step: str) -> bool:
+        """Whether to take a step of :data:`STEP_RULES`: the connector supports every rule it exercises."""
+        return not self.unsupported.intersection(STEP_RULES.get(step, ()))
+
+    def _connector_failed(self, operation: str, args: Mapping[str, Any], err: Exception) -> None:
+        """The connector raised: the scenario up to the step that called it, and the error, without traceback."""
+        world = getattr(self, "world", None)
+        step = gherkin_step(operation, args, world.orders if world is not None else {}, restart=world is not None)
+        if step is not None:
+            self.script.add(*step)
+        error = describe(err)
+        what = f"the connector raised in {operation}"
+        scenario = self.script.scenario(f"Random interleaving: {what}", [], [f"# {error}"])
+        state = f"\n\n{world.state()}" if world is not None else ""
+        self.failed = True
+        raise ConnectorFailed(f"{what}: {error}\n\n{scenario}{state}", scenario, []) from err
 
     def _magento(self, alias: str) -> list[dict[str, Any]]:
         return self.world.magento.orders_for_amazon_id(self.world.order_id(alias))
@@ -607,7 +657,7 @@ class ConnectorMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
-            if self.world.stores:
+            if self.world.stores and not self.failed:
                 self._quiet_phase()
         finally:
             self._stack.close()
@@ -721,7 +771,7 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from harness.impl import ImplError, resolve
+    from harness.impl import ImplError, check_factory, resolve
 
     parser = argparse.ArgumentParser(prog="python -m harness.stateful", description=__doc__.split("\n\n")[0])
     parser.add_argument("--impl", default="reference", help="entry-point name, module:factory or http://host:port")
@@ -735,6 +785,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         factory = resolve(args.impl)
+        check_factory(args.impl, factory)
     except ImplError as err:
         print(f"stateful: error: {err}", file=sys.stderr)
         return 2

@@ -142,3 +142,49 @@ class _BadCapabilities(ReferenceAdapter):
 
 def bad_capabilities_factory(env: ConnectorEnvironment) -> _BadCapabilities:
     return _BadCapabilities(env)
+
+
+class CancelUnsupported(ReferenceAdapter):
+    """Declares CAN-01 unsupported; a cancellation through it is a harness bug, so it raises."""
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(unsupported={"CAN-01": "canceling from Magento is not implemented"})
+
+    def cancel_order(self, store: str, order_number: str, reason: str) -> None:
+        raise AssertionError(f"cancel_order called although CAN-01 is declared unsupported ({order_number})")
+
+
+class CancelUndeclared(CancelUnsupported):
+    """Cannot cancel, and does not say so."""
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+
+def cancel_unsupported(env: ConnectorEnvironment) -> CancelUnsupported:
+    return CancelUnsupported(env)
+
+
+def cancel_undeclared(env: ConnectorEnvironment) -> CancelUndeclared:
+    return CancelUndeclared(env)
+
+
+class SyncCrashes(ReferenceAdapter):
+    """Its sync raises once the table holds an Unshipped order (a bug in the connector, not an answer)."""
+
+    def __init__(self, env: ConnectorEnvironment) -> None:
+        super().__init__(env)
+        self.stores: list[str] = []
+
+    def integrate_store(self, store: StoreSpec) -> None:
+        super().integrate_store(store)
+        self.stores.append(store.name)
+
+    def sync(self, store: str | None = None) -> None:
+        super().sync(store)
+        if any(r.status == "Unshipped" for name in self.stores for r in self.amazon_orders(name)):
+            raise RuntimeError("database is locked\n  (a second line of the message)")
+
+
+def sync_crashes(env: ConnectorEnvironment) -> SyncCrashes:
+    return SyncCrashes(env)
