@@ -219,6 +219,12 @@ class ServiceApp:
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as err:
             return json_response({"error": str(err).strip("'\"") or type(err).__name__}, 400)
 
+    def ctl_routes(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        """Every route of this service and of its control plane (this listing)."""
+        from simulators.routes import listing
+
+        return listing(self)
+
     def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         return {"now": sandbox.clock.now().isoformat()}
 
@@ -252,6 +258,7 @@ class ServiceApp:
 
 
 _COMMON_CONTROL = {
+    ("GET", "/"): "ctl_routes",
     ("GET", "/clock"): "ctl_clock",
     ("POST", "/clock/advance"): "ctl_clock_advance",
     ("POST", "/clock/set"): "ctl_clock_set",
