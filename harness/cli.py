@@ -26,6 +26,7 @@ from _pytest.mark.expression import Expression
 from features import FEATURES_DIR
 from harness import mutation
 from harness.impl import ImplError, check_factory, resolve
+from harness.plugin import VerdictProbe
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
 
 _Server = TypeVar("_Server")
@@ -163,9 +164,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv.append("--asc-live")
     if args.report_dir:
         argv += ["--asc-report-dir", args.report_dir]
+    probe = VerdictProbe()
     captured = io.StringIO()
     with contextlib.redirect_stderr(captured):  # pytest's usage errors span lines: kept to tell in one
-        code = int(pytest.main(argv + list(args.pytest_args)))
+        code = int(pytest.main(argv + list(args.pytest_args), plugins=[probe]))
     text = captured.getvalue()
     if code == _PYTEST_USAGE_ERROR:
         errors = [line.split("error:", 1)[1].strip() for line in text.splitlines() if "error:" in line]
@@ -174,7 +176,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stderr.write(text)
     if code == _PYTEST_NO_TESTS:
         return _fail(f"no scenario of profile {args.profile} matches --tags {args.tags!r}")
-    return 0 if code == 0 else 1
+    return probe.exit_status(code)
 
 
 def _bad_selection(profile: str, tags: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.blame import CHECKING
 from harness.world import World
 
 
@@ -13,5 +14,5 @@ def expect(ok: bool, world: World, expected: str, *, order: str | None = None, s
     """Raise :class:`RuleViolation` unless ``ok``, naming the scenario's rules and the world's state."""
     if ok:
         return
-    rules = ", ".join(world.rules) or "(untagged scenario)"
+    rules = CHECKING.get() or ", ".join(world.rules) or "(untagged scenario)"
     raise RuleViolation(f"Rule {rules} broken.\nExpected: {expected}\nThe world held:\n{world.state(order, store)}")

@@ -20,11 +20,18 @@ REPORT_FILES = ("conformance.json", "junit.xml", "cucumber.json", "report.html")
 
 
 def write_reports(
-    directory: Path, book: ResultBook, summary: dict[str, dict[str, Any]], *, impl: str, profile: str, seed: int
+    directory: Path,
+    book: ResultBook,
+    summary: dict[str, dict[str, Any]],
+    *,
+    impl: str,
+    profile: str,
+    seed: int,
+    selection: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write the four reports into ``directory``; returns their paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    data = conformance_data(book, summary, impl=impl, profile=profile, seed=seed)
+    data = conformance_data(book, summary, impl=impl, profile=profile, seed=seed, selection=selection)
     contents = {
         "conformance.json": json.dumps(data, indent=2),
         "junit.xml": junit_xml(book, data),

@@ -7,6 +7,7 @@ import threading
 from pytest_bdd import parsers, step, then, when
 
 from harness.adapter import ActionRefused
+from harness.blame import checks
 from harness.expect import expect
 from harness.world import World
 
@@ -78,5 +79,6 @@ def merchant_tries_to_cancel(world: World, alias: str, reason: str) -> None:
 
 
 @then("the cancellation is refused")
+@checks("CAN-01")
 def cancellation_refused(world: World) -> None:
     expect(isinstance(world.last_error, ActionRefused), world, "the connector refuses the cancellation")

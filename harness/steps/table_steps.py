@@ -10,6 +10,7 @@ from typing import Any
 from pytest_bdd import parsers, then
 
 from harness.adapter import OrderRow
+from harness.blame import checks
 from harness.expect import expect
 from harness.steps.amazon_steps import expand_aliases
 from harness.world import World
@@ -34,6 +35,7 @@ def _same_instant(shown: str, actual: datetime) -> bool:
 
 
 @then(parsers.parse('the Amazon orders table shows order "{alias}" with status "{status}"'))
+@checks("IMP-14", "IMP-01", "IMP-03", "IMP-05", "IMP-08", "DIS-01", "VIEW-01", "CAN-01", "STO-01", "PRE-03", "SYN-05")
 def table_shows(world: World, alias: str, status: str) -> None:
     row = find_row(world, alias)
     amazon_id = world.order_id(alias)
@@ -47,6 +49,7 @@ def table_shows(world: World, alias: str, status: str) -> None:
 
 
 @then(parsers.parse('the Amazon orders table shows each of the orders "{aliases}" with status "{status}"'))
+@checks("IMP-14", "SYN-01", "SYN-02", "SYN-03")
 def table_shows_each(world: World, aliases: str, status: str) -> None:
     names = expand_aliases(aliases)
     rows = world.adapter.amazon_orders(world.store_of(names[0]))
@@ -55,12 +58,14 @@ def table_shows_each(world: World, aliases: str, status: str) -> None:
 
 
 @then(parsers.parse('the Amazon orders table has no row for order "{alias}"'))
+@checks("PRE-03", "STO-01")
 def table_lacks(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     expect(find_row(world, alias) is None, world, f"no row for {amazon_id}", order=amazon_id)
 
 
 @then(parsers.parse('the Order Notes of order "{alias}" include "{text}"'))
+@checks("IMP-14", "BLK-06", "BLK-07")
 def notes_include(world: World, alias: str, text: str) -> None:
     row = find_row(world, alias)
     expect(
@@ -79,6 +84,7 @@ def carries_its_magento_order(world: World, alias: str) -> tuple[OrderRow | None
 
 
 @then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to its Magento order'))
+@checks("IMP-04")
 def leads_to_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row, carries = carries_its_magento_order(world, alias)
@@ -93,6 +99,7 @@ def leads_to_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to Amazon Seller Central'))
+@checks("DIS-03")
 def leads_to_seller_central(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row = find_row(world, alias)
@@ -101,6 +108,7 @@ def leads_to_seller_central(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the row of order "{alias}" carries no Magento order'))
+@checks("DIS-03")
 def row_without_magento(world: World, alias: str) -> None:
     row = find_row(world, alias)
     expect(
@@ -112,6 +120,7 @@ def row_without_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the row of order "{alias}" carries its Magento order'))
+@checks("IMP-04", "SYN-04")
 def row_with_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row, ok = carries_its_magento_order(world, alias)
@@ -119,6 +128,7 @@ def row_with_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('Recent Orders of "{store}" show order "{alias}" with status "{status}"'))
+@checks("VIEW-01")
 def recent_shows(world: World, store: str, alias: str, status: str) -> None:
     row = find_row(world, alias, world.adapter.recent_orders(store))
     expect(
@@ -130,6 +140,7 @@ def recent_shows(world: World, store: str, alias: str, status: str) -> None:
 
 
 @then(parsers.parse('Recent Orders of "{store}" show order "{alias}" without Magento order data'))
+@checks("VIEW-03")
 def recent_without_magento(world: World, store: str, alias: str) -> None:
     row = find_row(world, alias, world.adapter.recent_orders(store))
     found = world.magento.orders_for_amazon_id(world.order_id(alias))
@@ -152,6 +163,7 @@ def recent_without_magento(world: World, store: str, alias: str) -> None:
         "the row of order \"{alias}\" shows Amazon's purchase date, order number, status, buyer's name and grand total"
     )
 )
+@checks("VIEW-02")
 def row_shows_amazon_data(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     order = world.amazon.get(amazon_id)
@@ -187,16 +199,19 @@ def _filtered(world: World, store: str, filters: Mapping[str, Any], aliases: str
 
 
 @then(parsers.re(r'^All Orders of "(?P<store>[^"]+)" show exactly the orders "(?P<aliases>[^"]+)"$'))
+@checks("VIEW-04")
 def all_orders(world: World, store: str, aliases: str) -> None:
     _filtered(world, store, {}, aliases)
 
 
 @then(parsers.parse('All Orders of "{store}" filtered by status "{status}" show exactly the orders "{aliases}"'))
+@checks("VIEW-04")
 def all_orders_status(world: World, store: str, status: str, aliases: str) -> None:
     _filtered(world, store, {"status": status}, aliases)
 
 
 @then(parsers.parse('All Orders of "{store}" filtered by buyer\'s name "{name}" show exactly the orders "{aliases}"'))
+@checks("VIEW-04")
 def all_orders_buyer(world: World, store: str, name: str, aliases: str) -> None:
     _filtered(world, store, {"buyer_name": name}, aliases)
 
@@ -206,6 +221,7 @@ def all_orders_buyer(world: World, store: str, name: str, aliases: str) -> None:
         'All Orders of "{store}" filtered by the order number of "{alias}" show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_number(world: World, store: str, alias: str, aliases: str) -> None:
     _filtered(world, store, {"order_number": world.order_id(alias)}, aliases)
 
@@ -215,6 +231,7 @@ def all_orders_number(world: World, store: str, alias: str, aliases: str) -> Non
         'All Orders of "{store}" filtered by a total from {low} to {high} show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_total(world: World, store: str, low: str, high: str, aliases: str) -> None:
     _filtered(world, store, {"total_min": low, "total_max": high}, aliases)
 
@@ -225,6 +242,7 @@ def all_orders_total(world: World, store: str, low: str, high: str, aliases: str
         'show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_dates(world: World, store: str, first: str, last: str, aliases: str) -> None:
     start = world.amazon.get(world.order_id(first)).purchase_date.isoformat()
     end = world.amazon.get(world.order_id(last)).purchase_date.isoformat()
