@@ -98,7 +98,7 @@ def test_pytest_options_pass_through_after_a_double_dash(tmp_path: Path) -> None
 
 def test_console_output_is_quiet_under_workers(tmp_path: Path) -> None:
     result = run_cli("run", "--tags", "IMP-01 or IMP-02", "-n", "2", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr  # incomplete: a partial selection
     assert "%]" not in result.stdout
     assert result.stdout.count("bringing up nodes") <= 1
     lines = [line for line in result.stdout.splitlines() if line.startswith("PASSED")]
