@@ -22,6 +22,7 @@ from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.blame import CHECKING, blamed, declared
+from harness.evidence import request_log, short_log
 from harness.impl import ImplError, check_factory, resolve
 from harness.reports import write_reports
 from harness.results import VERDICTS, ResultBook, selection_of, verdict_of
@@ -153,6 +154,7 @@ def world(
     try:
         with open_world(asc_factory, seed=seed, workdir=workdir, live=asc_live) as built:
             built.rules = tuple(_scenario_rules(request.node))
+            request.node.stash[WORLD] = built
             _skip_unsupported(built, request.node)
             yield built
     finally:
@@ -161,6 +163,7 @@ def world(
 
 
 UNSUPPORTED = pytest.StashKey[dict[str, str]]()
+WORLD = pytest.StashKey[World]()
 
 
 def _skip_unsupported(built: World, item: pytest.Item) -> None:
@@ -218,6 +221,12 @@ def _rendered(item: pytest.Item, template: Any) -> Any:
     return template.render(example) if example else template
 
 
+def _example_tags(item: pytest.Item) -> set[str]:
+    """The tags set on the Examples table an outline's test item comes from."""
+    callspec = getattr(item, "callspec", None)
+    return {m.name for m in getattr(callspec, "marks", ())}
+
+
 def _scenario_name(item: pytest.Item, scenario: Any, template: Any) -> str:
     """The scenario's title (an outline's with its example's values; the same in every run)."""
     name = str(scenario.name)
@@ -271,7 +280,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "feature": template.feature.name,
             "file": Path(template.feature.filename).name,
             "line": template.line_number,
-            "tags": sorted(template.tags | template.feature.tags),
+            "tags": sorted(template.tags | template.feature.tags | _example_tags(item)),
             "feature_line": template.feature.line_number,
             "feature_description": template.feature.description,
             "steps": _steps(item, scenario, report),
@@ -280,12 +289,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             info["unsupported"] = item.stash[UNSUPPORTED]
         if report.failed:
             info["blamed"], info["failed_step"] = blame(item, info["rules"])
+            _attach_evidence(item, report, info)
         if report.failed and call.excinfo is not None:
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
             info["traceback"] = _traceback(call.excinfo.tb)
+            info["difference"] = list(getattr(call.excinfo.value, "difference", None) or [])
         report.user_properties.append((ASC_KEY, json.dumps(info)))
         report.user_properties.append(("rules", " ".join(info["rules"])))
     return report
+
+
+def _attach_evidence(item: pytest.Item, report: pytest.TestReport, info: dict[str, Any]) -> None:
+    """A failed scenario's request log: whole in the report data, its tail as a section of the console's
+    failure text."""
+    world = item.stash.get(WORLD, None)
+    if world is None:
+        return
+    log = request_log(world.sandbox.journal)
+    info["request_log"] = log
+    report.sections.append(("requests to the fakes", "\n".join(short_log(log))))
 
 
 _FRAMEWORK = (f"{os.sep}_pytest{os.sep}", f"{os.sep}pluggy{os.sep}", f"{os.sep}pytest_bdd{os.sep}")
@@ -302,6 +324,10 @@ def _progress_line(result: Any) -> str:
     line = f"{word} {' '.join(result.rules):<14} {result.file}: {result.scenario} ({result.duration:.2f} s)"
     if result.outcome != "passed" and result.message:
         line += f"\n        {result.message.strip().splitlines()[0][:200]}"
+    if result.outcome == "failed":
+        others = [r for r in result.rules if r not in result.blamed]
+        reached = f"; not reached: {', '.join(others)}" if others else ""
+        line += f"\n        failed: {', '.join(result.blamed)}{reached}"
     return line
 
 

@@ -18,7 +18,7 @@ from harness.rules import catalogue, in_profile, scenario_totals
 
 ORDER = {"failed": 3, "skipped": 1, "passed": 0}
 #: The outcomes of a rule, in the order reports list them.
-OUTCOMES = ("failed", "incomplete", "unsupported", "not run", "passed")
+OUTCOMES = ("failed", "incomplete", "unsupported", "not_run", "passed")
 #: The verdicts of a run and the exit status of ``asc-conformance run`` for each.
 VERDICTS = {"conformant": 0, "not_conformant": 1, "incomplete": 3}
 
@@ -49,6 +49,8 @@ class ScenarioResult:
     blamed: list[str] = field(default_factory=list)
     failed_step: dict[str, Any] | None = None
     unsupported: dict[str, str] = field(default_factory=dict)
+    request_log: dict[str, Any] | None = None
+    difference: list[str] = field(default_factory=list)
 
     def skip_reason(self, rule_id: str) -> str:
         """Why this skipped scenario did not check ``rule_id``."""
@@ -104,6 +106,8 @@ class ResultBook:
                 result.traceback = str(info.get("traceback") or "")
                 result.blamed = list(info.get("blamed") or result.rules)
                 result.failed_step = info.get("failed_step")
+                result.request_log = info.get("request_log")
+                result.difference = list(info.get("difference") or [])
         return result
 
     def ordered(self) -> list[ScenarioResult]:
@@ -116,7 +120,7 @@ class ResultBook:
         Outcomes: ``passed`` (every scenario of the rule ran and passed), ``failed`` (a failure was
         blamed on it), ``unsupported`` (the connector declares it so), ``incomplete`` (some of its
         scenarios were not run: not selected, not reached after another rule failed, or skipped),
-        ``not run`` (none of its scenarios ran).
+        ``not_run`` (none of its scenarios was selected).
         """
         rules: dict[str, dict[str, Any]] = {}
         ordered = self.ordered()
@@ -140,10 +144,10 @@ class ResultBook:
                 outcome = "unsupported"
             elif total and passed == total:
                 outcome = "passed"
-            elif passed:
+            elif mine:
                 outcome = "incomplete"
             else:
-                outcome = "not run"
+                outcome = "not_run"
             reasons = {f"{rule_id}: {unsupported[rule_id]}"} if rule_id in unsupported else set()
             reasons |= {s.skip_reason(rule_id) for s in skipped if rule_id not in s.unsupported}
             rules[rule_id] = {
@@ -171,12 +175,12 @@ class ResultBook:
         lines = [f"{'rule':<8} {'scenarios':>9}  result"]
         quiet = 0
         for rule_id, data in summary.items():
-            if data["outcome"] == "not run" and not data["skipped"]:
+            if data["outcome"] == "not_run":
                 quiet += 1
                 continue
             lines.append(f"{rule_id:<8} {data['run']:>4} of {data['total']:<2}  {rule_line(data)}")
         verdict = verdict_of(summary, profile)
-        shown = ", ".join(f"{n} {o}" for o, n in verdict["counts"].items() if n)
+        shown = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in verdict["counts"].items() if n)
         lines.append(
             f"verdict: {verdict_word(verdict['verdict'])} ({shown}, of {verdict['rules']} rules of the profile "
             f"{profile}; exit status {verdict['exit_status']})"
@@ -198,7 +202,7 @@ def rule_line(data: dict[str, Any]) -> str:
     detail: list[str] = []
     if data["failed"]:
         detail.append(f"failed in {data['failed']} scenario{'s' if data['failed'] != 1 else ''}")
-    if data["skip_reasons"] and outcome in ("unsupported", "not run", "incomplete"):
+    if data["skip_reasons"] and outcome in ("unsupported", "incomplete"):
         detail.append("; ".join(data["skip_reasons"]))
     if data["not_reached"]:
         detail.append(f"{data['not_reached']} not reached")
@@ -206,7 +210,7 @@ def rule_line(data: dict[str, Any]) -> str:
         detail.append(data["coverage"])
     if not data["in_profile"]:
         detail.append("outside the profile")
-    return outcome.upper() + (f" ({'; '.join(detail)})" if detail else "")
+    return outcome.replace("_", " ").upper() + (f" ({'; '.join(detail)})" if detail else "")
 
 
 def verdict_of(summary: dict[str, dict[str, Any]], profile: str) -> dict[str, Any]:
@@ -235,8 +239,8 @@ def verdict_of(summary: dict[str, dict[str, Any]], profile: str) -> dict[str, An
             reasons.append("core rules cannot be waived: " + ", ".join(core))
     if by["incomplete"]:
         reasons.append("not every scenario run: " + ", ".join(by["incomplete"]))
-    if by["not run"]:
-        reasons.append(f"not run: {len(by['not run'])} rule(s)")
+    if by["not_run"]:
+        reasons.append(f"not selected: {len(by['not_run'])} rule(s)")
     if not inside:
         reasons.append("no rule of the profile was run")
     return {

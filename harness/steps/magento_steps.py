@@ -190,6 +190,8 @@ def magento_order_holds_exactly(world: World, alias: str, lines: str) -> None:
         world,
         f"the Magento order for {amazon_id} holds exactly {dict(wanted)}; it holds {dict(held)}",
         order=amazon_id,
+        wanted=dict(wanted),
+        found=dict(held),
     )
 
 
@@ -241,7 +243,28 @@ def magento_address(world: World, alias: str) -> None:
         and shipping.get("country_id") == amazon.get("CountryCode")
         and shipping.get("telephone") == amazon.get("Phone")
     )
-    expect(ok, world, f"the shipping address {amazon} (found {shipping})", order=world.order_id(alias))
+    expect(
+        ok,
+        world,
+        f"the shipping address {amazon} (found {shipping})",
+        order=world.order_id(alias),
+        wanted={
+            "street[0]": amazon.get("AddressLine1"),
+            "city": amazon.get("City"),
+            "region": amazon.get("StateOrRegion"),
+            "postcode": amazon.get("PostalCode"),
+            "country_id": amazon.get("CountryCode"),
+            "telephone": amazon.get("Phone"),
+        },
+        found={
+            "street[0]": (shipping.get("street") or [None])[0],
+            "city": shipping.get("city"),
+            "region": shipping.get("region"),
+            "postcode": shipping.get("postcode"),
+            "country_id": shipping.get("country_id"),
+            "telephone": shipping.get("telephone"),
+        },
+    )
 
 
 @then(parsers.parse('the Magento order for "{alias}" has a tax amount of {tax}'))

@@ -176,12 +176,17 @@ def row_shows_amazon_data(world: World, alias: str) -> None:
         and row.grand_total is not None
         and Decimal(row.grand_total) == order.total
     )
+    wanted = {"purchase_date": order.purchase_date, "status": order.status, "buyer_name": order.buyer_name}
+    wanted["grand_total"] = str(order.total)
+    found = {k: getattr(row, k, None) for k in wanted}
     expect(
         ok,
         world,
         f"the row of {amazon_id} shows purchase date {order.purchase_date.isoformat()}, status "
         f"{order.status}, buyer {order.buyer_name!r}, total {order.total} (row: {row})",
         order=amazon_id,
+        wanted=wanted,
+        found={**found, "grand_total": None if row is None or row.grand_total is None else str(row.grand_total)},
     )
 
 
@@ -195,6 +200,8 @@ def _filtered(world: World, store: str, filters: Mapping[str, Any], aliases: str
         f"All Orders of {store} with {dict(filters) or 'no filter'} show exactly "
         f"{sorted(named[w] for w in wanted)}; shown: {sorted(named.get(s, s) for s in shown)}",
         store=store,
+        wanted=sorted(named[w] for w in wanted),
+        found=sorted(named.get(s, s) for s in shown),
     )
 
 

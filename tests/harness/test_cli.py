@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import child_env, run_cli
+
+from features import FEATURES_DIR
 
 
 def test_run_against_the_reference_connector_passes(tmp_path: Path) -> None:
@@ -136,3 +139,14 @@ def test_a_connector_declaring_every_rule_unsupported_is_incomplete_never_confor
         assert report["verdict"] == "incomplete"
         assert {d["outcome"] for d in report["rules"].values()} == {"unsupported"}
         assert {s["outcome"] for s in report["scenarios"]} == {"skipped"}
+    # the plain pytest route reports the same verdict (its exit status stays pytest's own)
+    plain = tmp_path / "plain"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(FEATURES_DIR), "-p", "no:cacheprovider", "-c",
+         str(FEATURES_DIR / "pytest.ini"), "--rootdir", str(FEATURES_DIR), "-q",
+         "--asc-impl", "sample_adapters:nothing_supported", "--asc-report-dir", str(plain)],
+        capture_output=True, text=True, env=child_env(), cwd=tmp_path, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "verdict: INCOMPLETE" in result.stdout
+    assert json.loads((plain / "conformance.json").read_text())["verdict"] == "incomplete"
