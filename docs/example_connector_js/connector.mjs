@@ -83,11 +83,25 @@ class Session {
     return body.access_token;
   }
 
-  async amazon(store, path, params) {
+  // A Restricted Data Token for the order listing: buyer and shipping address are restricted data.
+  async restrictedToken(store) {
+    const resource = { method: "GET", path: "/orders/v0/orders", dataElements: ["buyerInfo", "shippingAddress"] };
+    const url = `${trim(store.spec.amazon_endpoint)}/tokens/2021-03-01/restrictedDataToken`;
+    const headers = { "x-amz-access-token": await this.amazonToken(store) };
+    const answer = await request("POST", url, { json: { restrictedResources: [resource] }, headers });
+    if (answer.status === 404) {
+      await answer.arrayBuffer();
+      return null; // no Tokens API at this endpoint: the listing is read with the access token
+    }
+    await expectOk(answer, "Restricted Data Token");
+    return (await answer.json()).restrictedDataToken;
+  }
+
+  async amazon(store, path, params, token = null) {
     const url = new URL(trim(store.spec.amazon_endpoint) + path);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const headers = { "x-amz-access-token": await this.amazonToken(store) };
+      const headers = { "x-amz-access-token": token ?? (await this.amazonToken(store)) };
       const answer = await request("GET", url, { headers });
       if (answer.status === 429) {
         await answer.arrayBuffer(); // over the quota: wait on the simulated clock, then retry
@@ -133,8 +147,9 @@ class Session {
     const spec = store.spec;
     let since = store.cursor ?? parseTime(spec.integrated_at);
     let params = { MarketplaceIds: spec.marketplace_id, LastUpdatedAfter: amazonTime(since) };
+    const token = await this.restrictedToken(store); // one per listing, for every page
     for (;;) {
-      const payload = await this.amazon(store, "/orders/v0/orders", params);
+      const payload = await this.amazon(store, "/orders/v0/orders", params, token);
       for (const order of payload.Orders ?? []) {
         this.record(name, store, order);
         const updated = parseTime(order.LastUpdateDate);
