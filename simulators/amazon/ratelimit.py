@@ -7,6 +7,7 @@ off until enabled for a namespace; ``x-amzn-RateLimit-Limit`` is sent either way
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     # Orders 2026-01-01
     "searchOrders": (0.0056, 20),
     "getOrder2026": (0.5, 30),
+    # Tokens 2021-03-01
+    "createRestrictedDataToken": (1.0, 10),
     # Feeds 2021-06-30
     "createFeedDocument": (0.5, 15),
     "createFeed": (0.0083, 15),
@@ -71,8 +74,8 @@ class RateLimiter:
 
     def set_plan(self, operation: str, rate: float, burst: int) -> None:
         """Override one operation's rate and burst (a seller with a higher usage plan)."""
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
+        if not math.isfinite(rate) or rate <= 0 or burst < 1:
+            raise ValueError("rate must be a positive finite number and burst at least 1")
         with self._lock:
             self.plans[operation] = (float(rate), int(burst))
             self._buckets.pop(operation, None)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.wire import AmazonApp
 
 V0_PARAMS = [
@@ -79,7 +80,7 @@ def world() -> tuple[Client, Sandbox, str]:
         sandbox.amazon.create_order(status=status, items=items, amazon_order_id=None)
     sandbox.clock.advance(600)
     client = Client(AmazonApp(registry))
-    grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
+    grant = dict(DEFAULT_GRANT)
     token = client.post("/auth/o2/token", data=grant).get_json()["access_token"]
     return client, sandbox, token
 
