@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
-from simulators.amazon.model import DE, US
+from simulators.amazon.model import DE, US, iso_z
 from simulators.journal import Fault
 
 ORDERS = "/orders/v0/orders"
@@ -325,3 +325,21 @@ def test_created_before_defaults_two_minutes_back(api: Any) -> None:
     now = api.sims.sandbox.clock.now()
     body = api.orders(LastUpdatedAfter=None, CreatedAfter="2026-01-01T00:00:00Z").json()["payload"]
     assert body["CreatedBefore"] == (now - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_created_after_alone_leaves_out_orders_created_after_the_reported_created_before(api: Any) -> None:
+    clock = api.sims.sandbox.clock
+    old = api.model.create_order()
+    clock.advance(600)
+    recent = api.model.create_order()
+    clock.advance(60)  # the recent order is a minute old: after "now minus two minutes"
+    created_after = {"LastUpdatedAfter": None, "CreatedAfter": "2026-01-01T00:00:00Z", "MaxResultsPerPage": 1}
+    first = api.orders(**created_after).json()["payload"]
+    assert [o["AmazonOrderId"] for o in first["Orders"]] == [old.amazon_order_id]
+    assert "NextToken" not in first  # nor on a later page
+    assert first["CreatedBefore"] < iso_z(recent.purchase_date)
+    search = api.get("/orders/2026-01-01/orders", {"createdAfter": "2026-01-01T00:00:00Z"}).json()
+    assert [o["orderId"] for o in search["orders"]] == [old.amazon_order_id]
+    clock.advance(120)
+    later = api.orders(**{**created_after, "MaxResultsPerPage": 100}).json()["payload"]["Orders"]
+    assert [o["AmazonOrderId"] for o in later] == [old.amazon_order_id, recent.amazon_order_id]
