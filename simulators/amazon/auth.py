@@ -223,13 +223,15 @@ def parse_resources(value: Any) -> list[RestrictedResource]:
         if not isinstance(entry, dict):
             raise ValueError(f"{where} must be an object")
         method, path = entry.get("method"), entry.get("path")
-        if method not in {"GET", "PUT", "POST", "DELETE"}:
+        if not isinstance(method, str) or method not in {"GET", "PUT", "POST", "DELETE"}:
             raise ValueError(f"{where}.method must be one of GET, PUT, POST, DELETE")
         if not isinstance(path, str) or not path:
             raise ValueError(f"{where}.path is required")
         rule = next((r for r in RESTRICTED_PATHS if r[0].match(path)), None)
-        if rule is None or method != "GET":
-            raise ValueError(f"{where} ({method} {path}) is not a restricted resource")
+        if rule is None:
+            raise ValueError(f"{where}.path {path!r} is not the path of a restricted operation")
+        if method != "GET":
+            raise ValueError(f"{where}.method: {rule[1]} is a GET operation, not {method}")
         elements = entry.get("dataElements")
         if elements is None:
             if rule[2]:
