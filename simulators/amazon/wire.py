@@ -130,8 +130,8 @@ class AmazonApp(ServiceApp):
             if operation == "lwaToken":
                 return self._token(sandbox, request)
             if operation not in _UNAUTHENTICATED:
-                request.environ[GRANT_KEY] = _authorised(model.auth.authenticate, request)
-                if not model.rate_limits.allow(operation):
+                grant = request.environ[GRANT_KEY] = _authorised(model.auth.authenticate, request)
+                if not model.rate_limits.allow(operation, grant.seller_id or ""):
                     raise AmazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
             response: Response = getattr(self, "op_" + operation)(sandbox, request, **args)
         except AmazonError as err:

@@ -295,3 +295,13 @@ def test_a_grantless_token_reads_no_seller_data(api: Any) -> None:
     token = requests.post(f"{api.sims.amazon_url}/auth/o2/token", data=grant, timeout=5).json()["access_token"]
     assert orders_as(api, token).status_code == 403
     assert api.orders().status_code == 200
+
+
+def test_each_seller_has_its_own_usage_plan_buckets(api: Any, error_codes: Any) -> None:
+    other = seller_token(api.sims)
+    api.model.rate_limits.enable()
+    api.model.rate_limits.set_plan("getOrders", 0.01, 2)
+    assert [api.orders().status_code for _ in range(3)] == [200, 200, 429]
+    assert [orders_as(api, other).status_code for _ in range(3)] == [200, 200, 429]  # not used up by the first
+    api.sims.sandbox.clock.advance(100)  # one token back at 0.01 per second, for each
+    assert (api.orders().status_code, orders_as(api, other).status_code) == (200, 200)
