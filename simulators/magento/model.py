@@ -19,6 +19,7 @@ from typing import Any
 
 from simulators.clock import SimClock
 from simulators.magento.catalog import DISABLED, ENABLED, Catalog, Product, Reservation, StockItem
+from simulators.magento.checkout import Checkout
 from simulators.magento.customers import CustomerBook
 from simulators.magento.errors import BAD_CREDENTIALS, MagentoError
 from simulators.magento.orders import GridRow, OrderBook
@@ -67,6 +68,7 @@ class MagentoModel:
         self.catalog = Catalog(self.clock)
         self.customers = CustomerBook(self.clock, self.tree)
         self.book = OrderBook(self.clock, self.tree, self.catalog, self.customers, self.statuses)
+        self.checkout = Checkout(self.clock, self.tree, self.catalog, self.customers, self.book)
 
     def _stamp(self) -> str:
         return self.clock.now().strftime("%Y-%m-%d %H:%M:%S")
@@ -225,6 +227,32 @@ class MagentoModel:
         """Create an order from a full order entity (see :meth:`OrderBook.place`)."""
         with self.lock:
             return self.book.place(entity, default_store_id)
+
+    def checkout_order(
+        self,
+        items: dict[str, Any],
+        address: dict[str, Any],
+        *,
+        store_code: str | None = None,
+        payment_method: str = "checkmo",
+        shipping: tuple[str, str] = ("flatrate", "flatrate"),
+    ) -> dict[str, Any]:
+        """Place an order through checkout as a guest (SKU -> quantity): refused as checkout refuses a
+        missing, disabled or unsalable product, and reserving its stock (see :mod:`~simulators.magento.checkout`)."""
+        with self.lock:
+            store_id = 1 if store_code is None else self.tree.view(store_code).store_id
+            cart = self.checkout.create(store_id, guest=True)
+            try:
+                for sku, qty in items.items():
+                    self.checkout.add_item(cart, {"sku": sku, "qty": qty})
+                info = {"shipping_address": address, "shipping_carrier_code": shipping[0]}
+                info["shipping_method_code"] = shipping[1]
+                self.checkout.set_shipping(cart, {**info, "billing_address": address})
+                order_id = self.checkout.place(cart, {"method": payment_method}, email=address.get("email"))
+            except MagentoError:
+                cart.is_active = False
+                raise
+            return self.book.order(order_id)
 
     def order(self, entity_id: int) -> dict[str, Any]:
         return self.book.order(entity_id)

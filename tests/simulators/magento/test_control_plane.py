@@ -27,7 +27,7 @@ def test_catalog_set_up_over_http(api: Any) -> None:
     refused = _ctl(api, "POST", "/stock", {"sku": "SKU-1", "qty": -4})
     assert refused.status_code == 400 and "negative" in refused.json()["error"]
     assert _ctl(api, "POST", "/stock", {"sku": "NOPE", "qty": 1}).status_code == 400
-    api.place()
+    api.checkout()
     seen = _ctl(api, "GET", "/stock?sku=SKU-1").json()
     assert (seen["qty"], seen["salable_qty"], [r["quantity"] for r in seen["reservations"]]) == (10, 8, [-2])
     assert '"event_type":"order_placed"' in seen["reservations"][0]["metadata"]
