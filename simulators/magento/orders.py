@@ -535,8 +535,13 @@ class OrderBook:
         requested: Any,
         available: Any,
         messages: dict[str, str],
+        *,
+        cap: bool = False,
     ) -> tuple[dict[int, Decimal], list[str]]:
-        """Requested quantities per order item, with the validator messages (empty request: everything open)."""
+        """Requested quantities per order item, with the validator messages (empty request: everything open).
+
+        ``cap``: more than is open becomes what is open, as ``ShipmentFactory::prepareItems`` does
+        (``min(requested, qty to ship)``), instead of the validator's refusal."""
         by_id = {i["item_id"]: i for i in order["items"]}
         if requested in (None, []):
             return {k: available(i) for k, i in by_id.items() if available(i) > 0}, []
@@ -561,7 +566,10 @@ class OrderBook:
             out[item_id] = out.get(item_id, ZERO) + qty
         for item_id, qty in out.items():
             if qty > available(by_id[item_id]):
-                problems.append(e.render(messages["qty"], [by_id[item_id]["sku"]]))
+                if cap:
+                    out[item_id] = available(by_id[item_id])
+                else:
+                    problems.append(e.render(messages["qty"], [by_id[item_id]["sku"]]))
         out = {k: v for k, v in out.items() if v > 0}
         return out, problems
 
@@ -649,7 +657,7 @@ class OrderBook:
         if not self.can_ship(order):
             raise document_errors(e.SHIP_ERRORS, [e.CANNOT_SHIP])
         quantities, problems = self._quantities(
-            order, items, to_ship, {"unknown": e.SHIP_UNKNOWN_ITEM, "qty": e.SHIP_QTY}
+            order, items, to_ship, {"unknown": e.SHIP_UNKNOWN_ITEM, "qty": e.SHIP_QTY}, cap=True
         )
         if not quantities:
             problems.append(e.SHIP_NO_ITEMS)
@@ -682,7 +690,7 @@ class OrderBook:
             "store_id": order["store_id"],
             "customer_id": order.get("customer_id"),
             "billing_address_id": order.get("billing_address_id"),
-            "shipping_address_id": None,
+            "shipping_address_id": (entities.shipping_address(order) or {}).get("entity_id"),
             "email_sent": 0,
             "total_qty": float(sum(quantities.values(), ZERO)),
             "packages": [],

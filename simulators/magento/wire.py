@@ -177,6 +177,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
             body = _body(request) if request.method in {"POST", "PUT"} else None
             with model.lock:
                 result = getattr(self, "op_" + operation)(Call(model, request, body, store_id), **args)
+            result = payloads.omit_nulls(result)
             fields = request.args.get("fields")
             if request.method == "GET" and fields:
                 result = payloads.select_fields(result, payloads.parse_fields(fields))

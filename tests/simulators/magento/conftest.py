@@ -4,8 +4,10 @@
 file is present; where Magento's real answers differ from its schema the check is loosened, each
 time for a stated reason:
 
-- Magento sends ``null`` for unset fields (Swagger 2.0 has no nullable): optional properties accept
-  null, and so do the few required ones Magento really sends as null (``NULL_REQUIRED``).
+- Null: Magento's ``DataObjectProcessor`` leaves an unset field out when its getter is optional and
+  sends it as ``null`` only when the getter is required, which is what the schema's ``required`` lists
+  say. So an optional property may be absent but never null, and a required one must be present and
+  may be null only where Magento's real answers have it (``NULL_REQUIRED``, per definition).
 - ``error-response.parameters`` is an array in the schema, but Magento sends an object for named
   placeholders (``%fieldName``): any JSON value is accepted there.
 - ``POST /V1/order/{id}/invoice|ship|refund`` answer the new document's ID as a JSON string
@@ -96,15 +98,15 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _loosen(definitions: dict[str, Any]) -> dict[str, Any]:
-    """Optional properties may be null (Magento sends null for unset fields), and a few required ones too."""
+    """Only the required properties of ``NULL_REQUIRED`` may be null; every other property never is."""
     out = {}
     for name, definition in definitions.items():
         properties = definition.get("properties")
-        if not isinstance(properties, dict):
+        nullable = NULL_REQUIRED.get(name, set())
+        if not isinstance(properties, dict) or not nullable:
             out[name] = definition
             continue
-        required = set(definition.get("required") or []) - NULL_REQUIRED.get(name, set())
-        loosened = {key: value if key in required else _nullable(value) for key, value in properties.items()}
+        loosened = {key: _nullable(value) if key in nullable else value for key, value in properties.items()}
         out[name] = {**definition, "properties": loosened}
     return out
 

@@ -241,3 +241,42 @@ def test_refunding_a_canceled_shipped_order_closes_it_with_its_uninvoiced_line_l
     assert closed["state"] == "closed"
     line = next(i for i in closed["items"] if i["item_id"] == second)
     assert (line["qty_invoiced"], line["qty_shipped"], line["qty_canceled"]) == (0, 1, 0)
+
+
+def test_shipping_more_than_is_open_ships_what_is_open(api: Any) -> None:
+    """``ShipmentFactory::prepareItems`` takes ``min(requested, qty to ship)``: no refusal, the open quantity ships."""
+    order = api.place(items=[{"sku": "SKU-1", "qty_ordered": 2, "price": 10.0}, {"sku": "SKU-2", "qty_ordered": 1}])
+    oid, first, second = order["entity_id"], order["items"][0]["item_id"], order["items"][1]["item_id"]
+    api.post(f"/order/{oid}/ship", {"items": [{"order_item_id": first, "qty": 1}]})
+    shipment_id = api.post(f"/order/{oid}/ship", {"items": [{"order_item_id": first, "qty": 5}]}).json()
+    shipment = api.get(f"/shipment/{shipment_id}").json()
+    assert [(line["order_item_id"], line["qty"]) for line in shipment["items"]] == [(first, 1.0)]
+    assert shipment["total_qty"] == 1.0 and api.model.stock["SKU-1"].qty == 8
+    nothing_open = api.post(f"/order/{oid}/ship", {"items": [{"order_item_id": first, "qty": 1}]})
+    assert api.error(nothing_open, 400) == "Shipment Document Validation Error(s):\n" + errors.SHIP_NO_ITEMS
+    assert [i["qty_shipped"] for i in _order(api, oid)["items"] if i["item_id"] == second] == [0]
+
+
+def _nulls(body: Any, path: str = "") -> list[str]:
+    if isinstance(body, dict):
+        return [p for k, v in body.items() for p in _nulls(v, f"{path}.{k}")]
+    if isinstance(body, list):
+        return [p for i, v in enumerate(body) for p in _nulls(v, f"{path}[{i}]")]
+    return [path] if body is None else []
+
+
+def test_documents_leave_unset_fields_out_and_name_the_shipping_address(api: Any) -> None:
+    order = api.place(customer_id=None, items=[{"sku": "SKU-1", "qty_ordered": 2, "price": 10.0, "weight": None}])
+    oid = order["entity_id"]
+    api.post(f"/order/{oid}/invoice", {})
+    shipment = api.get(f"/shipment/{api.post(f'/order/{oid}/ship', {}).json()}").json()
+    memo = api.get(f"/creditmemo/{api.post(f'/order/{oid}/refund', {}).json()}").json()
+    order = api.get(f"/orders/{oid}").json()
+    address = order["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"]
+    assert shipment["shipping_address_id"] == address["entity_id"]
+    assert shipment["billing_address_id"] == order["billing_address_id"]
+    assert "customer_id" not in shipment and "customer_id" not in order  # a guest order: left out
+    assert "creditmemo_status" not in memo and "quote_item_id" not in order["items"][0]
+    # Only required fields may be null (a payment's unset card data, a track's weight and quantity).
+    assert _nulls(order) == [".payment.account_status", ".payment.cc_last4"]
+    assert _nulls(shipment) == [] and _nulls(memo) == []

@@ -39,7 +39,7 @@ def test_a_tour_of_every_route_validates_against_the_schema(api: Any, schema: An
     api.get("/inventory/is-product-salable/SKU-1/1")
     api.get("/inventory/is-product-salable-for-requested-qty/SKU-1/1/2")
     api.post("/inventory/reservations", {"reservations": [{"sku": "SKU-2", "quantity": -1}]})
-    api.get("/inventory/reservations")
+    api.get("/inventory/reservations", {"searchCriteria[pageSize]": 5})
     order = api.place(customer_id=customer["id"], customer_is_guest=0)
     oid = order["entity_id"]
     api.get(
@@ -73,9 +73,9 @@ def test_a_tour_of_every_route_validates_against_the_schema(api: Any, schema: An
     ).json()
     api.get("/invoices", {"searchCriteria[pageSize]": 5})
     api.get(f"/invoices/{invoice}")
-    api.get("/shipments")
+    api.get("/shipments", {"searchCriteria[pageSize]": 5})
     api.get(f"/shipment/{shipment}")
-    api.get("/creditmemos")
+    api.get("/creditmemos", {"searchCriteria[pageSize]": 5})
     api.get(f"/creditmemo/{memo}")
     _tour_checkout(api, customer)
     other = api.place()
@@ -134,6 +134,16 @@ def test_the_schema_check_is_not_vacuous(schema: Any) -> None:
     body = {"base_grand_total": 1, "grand_total": 1, "customer_email": "a@b.co", "items": [], "payment": payment}
     assert not list(order.iter_errors(body))
     assert list(order.iter_errors({**body, "payment": {**payment, "method": None}}))
+    assert list(order.iter_errors({**body, "customer_id": None}))  # an optional field is left out, never null
+    item = {"sku": "A", "quote_item_id": None}
+    assert list(order.iter_errors({**body, "items": [item]}))
+    assert not list(order.iter_errors({**body, "items": [{"sku": "A"}]}))
+    shipment = schema.validator("get", "/V1/shipment/{id}", 200)
+    sent = {"order_id": 1, "items": [], "tracks": [], "comments": []}
+    assert not list(shipment.iter_errors(sent))
+    assert list(shipment.iter_errors({**sent, "shipping_address_id": None}))
+    memo = schema.validator("get", "/V1/creditmemo/{id}", 200)
+    assert list(memo.iter_errors({"order_id": 1, "items": [], "creditmemo_status": None}))
     error = schema.validator("get", "/V1/orders/{id}", 404)
     assert not list(error.iter_errors({"message": "x", "parameters": {"fieldName": "id"}}))
     assert list(error.iter_errors({"parameters": []}))
