@@ -56,8 +56,15 @@ class MagentoModel:
     """All Magento state of one namespace."""
 
     clock: SimClock
+    #: Admin users and their passwords; the built-in admin is ``admin`` / ``admin123``.
     admins: dict[str, str] = field(default_factory=lambda: {"admin": "admin123"})
-    token_ttl: timedelta | None = None  # Magento's default admin token lifetime is 4 hours; None: never expire
+    #: Admin token lifetime (``oauth/access_token_lifetime/admin``, 4 hours by default); None: never expire.
+    token_ttl: timedelta | None = timedelta(hours=4)
+    #: Failed admin token requests that lock a user name (``oauth/authentication_lock/max_failures_count``)
+    #: and for how long after the last failure (``oauth/authentication_lock/timeout``, 30 minutes).
+    max_sign_in_failures: int = 6
+    lockout: timedelta = timedelta(minutes=30)
+    failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     tree: StoreTree = field(default_factory=StoreTree)
     statuses: StatusConfig = field(default_factory=StatusConfig)
     messages: dict[str, SystemMessage] = field(default_factory=dict)
@@ -113,13 +120,39 @@ class MagentoModel:
 
     # -- auth ----------------------------------------------------------------------------------------
     def admin_token(self, username: str, password: str) -> str:
-        """An admin bearer token, or Magento's 401."""
+        """An admin bearer token, or Magento's 401 (``AdminTokenService`` with its ``RequestThrottler``).
+
+        Each failure counts against the user name and pushes its lock expiry to 30 minutes after it;
+        while 6 failures stand, every request for that name is refused, the right password too, with
+        the same message; a success clears the count.
+        """
         with self.lock:
-            if not password or self.admins.get(username) != password:
+            now = self.clock.now()
+            count, expires = self.failures.get(username, (0, now))
+            if expires <= now:
+                count = 0
+            if count >= self.max_sign_in_failures:
                 raise MagentoError(401, BAD_CREDENTIALS)
+            if not password or self.admins.get(username) != password:
+                self.failures[username] = (count + 1, now + self.lockout)
+                raise MagentoError(401, BAD_CREDENTIALS)
+            self.failures.pop(username, None)
             token = secrets.token_hex(16)
-            self.tokens[token] = self.clock.now()
+            self.tokens[token] = now
             return token
+
+    def add_admin(self, username: str, password: str) -> None:
+        """Register another admin user (System > Permissions > All Users), with Magento's password rules."""
+        if not isinstance(username, str) or not username.strip():
+            raise ValueError("an admin needs a user name")
+        if not isinstance(password, str) or len(password) < 7:
+            raise ValueError("Your password must be at least 7 characters.")
+        if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+            raise ValueError("Your password must include both numeric and alphabetic characters.")
+        with self.lock:
+            if username in self.admins:
+                raise ValueError("A user with the same user name or email already exists.")
+            self.admins[username] = password
 
     def token_valid(self, token: str) -> bool:
         issued = self.tokens.get(token)
