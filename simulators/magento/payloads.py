@@ -201,4 +201,3 @@ def omit_nulls(body: Any) -> Any:
         if marker in body:
             keep = keep | names
     return {k: omit_nulls(v) for k, v in body.items() if v is not None or k in keep}
-

@@ -229,4 +229,3 @@ def test_another_admin_is_registered_over_http(api: Any) -> None:
     assert "numeric" in _ctl(api, "POST", "/admins", {"username": "x", "password": "abcdefgh"}).json()["error"]
     assert _ctl(api, "POST", "/admins", {"username": "ops", "password": "0ther pass"}).status_code == 400
     assert api.model.admins["ops"] == "s3cretpass"
-
