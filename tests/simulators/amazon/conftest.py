@@ -16,7 +16,7 @@ from simulators.amazon.model import AmazonModel
 from tests.simulators import vendor_checks
 
 VENDOR = vendor_checks.VENDOR / "amazon"
-MODELS = {"v0": "ordersV0.json", "2026": "orders_2026-01-01.json"}
+MODELS = {"v0": "ordersV0.json", "2026": "orders_2026-01-01.json", "tokens": "tokens_2021-03-01.json"}
 SINCE = "2026-01-01T00:00:00Z"
 
 
