@@ -30,6 +30,7 @@ UNSUPPORTED = {
     "SET-03": "orders always go to the default store view",
     "SET-04": "orders are always guest orders",
     "SET-07": "no quantity reservation",
+    "IMP-11": "the Magento order takes no stock (Magento's order save places no reservation)",
     "IMP-05": "shipments are not sent to Amazon",
     "IMP-06": "shipments are not sent to Amazon",
     "IMP-14": "no order notes",
@@ -198,6 +199,8 @@ class Session:
         order, settings = row["order"], store["settings"]
         amazon_id = order["AmazonOrderId"]
         items = self.amazon(store, f"/orders/v0/orders/{amazon_id}/orderItems", {}).get("OrderItems") or []
+        if self.blocked(store, items, order.get("FulfillmentChannel") == "AFN"):
+            return None  # try on the next sync
         buyer = order.get("BuyerInfo") or {}
         address = order.get("ShippingAddress") or {}
         first, _, last = str(buyer.get("BuyerName") or address.get("Name") or "Amazon Buyer").partition(" ")
@@ -257,6 +260,31 @@ class Session:
         answer.raise_for_status()
         created = answer.json()
         return {"entity_id": created["entity_id"], "increment_id": created["increment_id"]}
+
+    def blocked(self, store: dict[str, Any], items: list[dict[str, Any]], afn: bool) -> bool:
+        """Magento's order save checks nothing: a missing, disabled or out-of-stock product blocks the order here."""
+        wanted: dict[str, int] = {}
+        for item in items:
+            wanted[item["SellerSKU"]] = wanted.get(item["SellerSKU"], 0) + int(item["QuantityOrdered"])
+        for sku, qty in wanted.items():
+            answer = self.magento(store, "GET", "/V1/products/" + requests.utils.quote(sku, safe=""))
+            if answer.status_code == 404:
+                return True  # no such product
+            answer.raise_for_status()
+            if afn:
+                continue  # Amazon's stock: only the product's existence matters
+            product = answer.json()
+            if int(product.get("status", 1)) != 1:
+                return True  # disabled
+            stock = (product.get("extension_attributes") or {}).get("stock_item") or {}
+            if stock.get("manage_stock") is False:
+                continue
+            path = f"/V1/inventory/get-product-salable-quantity/{requests.utils.quote(sku, safe='')}/1"
+            salable = self.magento(store, "GET", path)
+            salable.raise_for_status()
+            if not stock.get("is_in_stock") or float(salable.json()) < qty:
+                return True  # out of stock
+        return False
 
     def rows(self, name: str, *, magento_data: bool) -> list[dict[str, Any]]:
         store = self.stores[name]

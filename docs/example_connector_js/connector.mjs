@@ -22,6 +22,7 @@ export const UNSUPPORTED = {
   "SET-03": "orders always go to the default store view",
   "SET-04": "orders are always guest orders",
   "SET-07": "no quantity reservation",
+  "IMP-11": "the Magento order takes no stock (Magento's order save places no reservation)",
   "IMP-05": "shipments are not sent to Amazon",
   "IMP-06": "shipments are not sent to Amazon",
   "IMP-14": "no order notes",
@@ -195,6 +196,7 @@ class Session {
     const amazonId = order.AmazonOrderId;
     const payload = await this.amazon(store, `/orders/v0/orders/${amazonId}/orderItems`, {});
     const items = payload.OrderItems ?? [];
+    if (await this.blocked(store, items, order.FulfillmentChannel === "AFN")) return null; // try on the next sync
     const buyer = order.BuyerInfo ?? {};
     const address = order.ShippingAddress ?? {};
     const [first, ...rest] = String(buyer.BuyerName || address.Name || "Amazon Buyer").split(" ");
@@ -256,6 +258,32 @@ class Session {
     await expectOk(answer, "Magento order creation");
     const created = await answer.json();
     return { entity_id: created.entity_id, increment_id: created.increment_id };
+  }
+
+  // Magento's order save checks nothing: a missing, disabled or out-of-stock product blocks the order here.
+  async blocked(store, items, afn) {
+    const wanted = new Map();
+    for (const item of items) {
+      wanted.set(item.SellerSKU, (wanted.get(item.SellerSKU) ?? 0) + Number(item.QuantityOrdered));
+    }
+    for (const [sku, qty] of wanted) {
+      const answer = await this.magento(store, "GET", `/V1/products/${encodeURIComponent(sku)}`);
+      if (answer.status === 404) {
+        await answer.arrayBuffer();
+        return true; // no such product
+      }
+      await expectOk(answer, "Magento product");
+      const product = await answer.json();
+      if (afn) continue; // Amazon's stock: only the product's existence matters
+      if (Number(product.status ?? 1) !== 1) return true; // disabled
+      const stock = product.extension_attributes?.stock_item ?? {};
+      if (stock.manage_stock === false) continue;
+      const path = `/V1/inventory/get-product-salable-quantity/${encodeURIComponent(sku)}/1`;
+      const salable = await this.magento(store, "GET", path);
+      await expectOk(salable, "Magento salable quantity");
+      if (!stock.is_in_stock || Number(await salable.json()) < qty) return true; // out of stock
+    }
+    return false;
   }
 
   rows(name, { magentoData }) {
