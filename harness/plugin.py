@@ -241,8 +241,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if report.failed and call.excinfo is not None:
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
             info["traceback"] = _traceback(call.excinfo.tb)
+        built = getattr(item, "funcargs", {}).get("world")
+        if isinstance(built, World) and built.draws.record:  # the values the rules left open, as drawn
+            info["drawn"] = {"seed": built.draws.seed, "values": built.draws.as_json()}
+            if "error" in info and "drawn values (seed" not in info["error"]:
+                info["error"] += "\n" + built.draws.summary()
         report.user_properties.append((ASC_KEY, json.dumps(info)))
         report.user_properties.append(("rules", " ".join(info["rules"])))
+        if "drawn" in info:
+            report.user_properties.append(("drawn", json.dumps(info["drawn"])))
     return report
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.adapter import AdapterFactory, ConnectorAdapter, ConnectorEnvironment, StoreSpec
+from harness.variation import Draws
 from simulators import Sandbox, SandboxRegistry
 from simulators.amazon.model import US
 from simulators.amazon.wire import AmazonApp
@@ -49,6 +50,7 @@ class World:
     notes: dict[str, Any] = field(default_factory=dict)
     factory: AdapterFactory | None = None
     env: ConnectorEnvironment | None = None
+    draws: Draws = field(default_factory=lambda: Draws(0))  # the values the scenario's rules leave open
 
     def restart_connector(self) -> None:
         """Close the connector and build it again on the same work directory (a process restart)."""
@@ -121,6 +123,8 @@ class World:
             lines += [f"  #{o['increment_id']} state={o['state']} status={o['status']}" for o in found]
         messages = [m.text for m in self.magento.system_messages()]
         lines.append(f"admin messages: {messages or 'none'}")
+        if self.draws.record:
+            lines.append(self.draws.summary())
         return "\n".join(lines)
 
 
@@ -149,7 +153,13 @@ def open_world(
     )
     adapter = factory(env)
     world = World(
-        sandbox=sandbox, adapter=adapter, amazon_url=amazon_url, magento_url=magento_url, factory=factory, env=env
+        sandbox=sandbox,
+        adapter=adapter,
+        amazon_url=amazon_url,
+        magento_url=magento_url,
+        factory=factory,
+        env=env,
+        draws=Draws(seed),
     )
     try:
         yield world

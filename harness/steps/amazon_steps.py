@@ -7,23 +7,64 @@ from typing import Any
 
 from pytest_bdd import given, parsers, step, when
 
+from harness.variation import AMAZON_CANCEL_REASONS, EVENT_GAP, Draws
 from harness.world import World
 from simulators.journal import Fault
 
-_LINE = re.compile(r'^\s*(\d+)\s*x\s*"([^"]+)"\s*$')
+_LINE = re.compile(r'^\s*(\d+|some)\s*(?:x\s*)?"([^"]+)"\s*$')
 _RANGE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<first>\d+)\.\.(?P=prefix)(?P<last>\d+)$")
-ORDER_GAP = 60  # a new order is placed a minute after whatever happened before
+#: Units of a line written 'some "SKU-1"': the scenario leaves the quantity open.
+SOME = (1, 5)
+#: Products the rest of an order written '... among other items' is made of (each in stock).
+OTHER_ITEMS = ("SKU-OTHER-1", "SKU-OTHER-2")
 
 
-def parse_lines(text: str) -> list[dict[str, Any]]:
-    """'2 x "SKU-1" and 1 x "SKU-2"' -> item specs for the fake Amazon."""
+def parse_lines(text: str, draws: Draws | None = None, alias: str = "") -> list[dict[str, Any]]:
+    """'2 x "SKU-1" and 1 x "SKU-2"' -> item specs for the fake Amazon; 'some "SKU-1"' draws the quantity."""
     items = []
     for part in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
         match = _LINE.match(part)
-        if not match:
+        if not match or (match[1] == "some" and draws is None):
             raise ValueError(f'cannot read order line {part!r}; write it as 2 x "SKU-1"')
-        items.append({"sku": match[2], "quantity": int(match[1])})
+        if match[1] == "some":
+            quantity = draws.integer(f'order {alias}: units of "{match[2]}"', *SOME) if draws else 0
+        else:
+            quantity = int(match[1])
+        items.append({"sku": match[2], "quantity": quantity})
     return items
+
+
+_ARRANGEMENT = re.compile(r"^(?P<lines>.+?)(?P<among> among other items)?(?P<shuffled> in any order)?$")
+
+
+def _arranged(world: World, alias: str, text: str) -> list[dict[str, Any]]:
+    """The order's lines: as written, shuffled into a drawn order ('... in any order'), or with 0 to 2 other
+    items in stock around them, the written ones at a drawn position ('... among other items')."""
+    match = _ARRANGEMENT.match(text.strip())
+    if match is None:
+        raise ValueError(f"cannot read order lines {text!r}")
+    items = parse_lines(match["lines"], world.draws, alias)
+    if match["shuffled"]:
+        shuffled: list[dict[str, Any]] = []
+        for item in items:
+            shuffled.insert(world.draws.position(f"order {alias}: position of {item['sku']}", len(shuffled) + 1), item)
+        items = shuffled
+    if match["among"]:
+        others = OTHER_ITEMS[: world.draws.integer(f"order {alias}: other items", 0, len(OTHER_ITEMS))]
+        lines = []
+        for sku in others:
+            if sku not in world.magento.products:
+                stock = world.draws.integer(f'stock of "{sku}"', 50, 500)
+                world.magento.create_product(sku, price="7.49", qty=stock)
+            lines.append({"sku": sku, "quantity": world.draws.integer(f'order {alias}: units of "{sku}"', 1, 3)})
+        at = world.draws.position(f"order {alias}: position of the written items", len(lines) + 1)
+        items = lines[:at] + items + lines[at:]
+    return items
+
+
+def gap(world: World, what: str) -> None:
+    """Time passes before the next event: a drawn number of seconds (the rule does not say how long)."""
+    world.clock.advance(world.draws.seconds(f"seconds before {what}", EVENT_GAP))
 
 
 def expand_aliases(text: str) -> list[str]:
@@ -55,8 +96,8 @@ def place_order(
     if alias in world.orders:
         raise ValueError(f"order {alias!r} already exists in this scenario")
     if purchase_date is None:
-        world.clock.advance(ORDER_GAP)
-    items = parse_lines(lines)
+        gap(world, f"order {alias} is placed")
+    items = _arranged(world, alias, lines)
     for item in items:
         product = world.magento.products.get(item["sku"])
         item["price"] = price or (str(product.price) if product is not None else "19.99")
@@ -89,7 +130,7 @@ def buyer_orders(world: World, lines: str, alias: str) -> None:
     )
 )
 def buyer_orders_at_integration(world: World, lines: str, store: str, alias: str) -> None:
-    world.clock.advance(ORDER_GAP)
+    gap(world, f"order {alias} is placed")
     place_order(world, alias, lines, store=store, purchase_date=world.stores[store].integrated_at)
 
 
@@ -141,14 +182,15 @@ def many_orders(world: World, count: str, aliases: str, lines: str) -> None:
 
 @step(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
 def amazon_moves(world: World, alias: str, status: str) -> None:
-    world.clock.advance(ORDER_GAP)
+    gap(world, f"Amazon moves order {alias} to {status}")
     world.amazon.set_status(world.order_id(alias), status)
 
 
 @step(parsers.parse('Amazon cancels order "{alias}"'))
 def amazon_cancels(world: World, alias: str) -> None:
-    world.clock.advance(ORDER_GAP)
-    world.amazon.cancel(world.order_id(alias), "BuyerCanceled")
+    gap(world, f"Amazon cancels order {alias}")
+    reason = world.draws.choice(f"reason Amazon cancels order {alias} with", AMAZON_CANCEL_REASONS)
+    world.amazon.cancel(world.order_id(alias), reason)
 
 
 THROTTLED = {"order searches": "getOrders", "order item look-ups": "getOrderItems", "order look-ups": "getOrder"}

@@ -8,26 +8,31 @@ from pytest_bdd import parsers, step, then, when
 
 from harness.adapter import ActionRefused
 from harness.expect import expect
+from harness.steps.amazon_steps import gap
+from harness.variation import SYNC_GAP
 from harness.world import World
 
-SYNC_INTERVAL = 300  # a sync runs a few minutes after whatever happened before it
+
+def scheduled(world: World, what: str) -> None:
+    """A sync or cron job comes a drawn while after whatever happened before it (see ``SYNC_GAP``)."""
+    world.clock.advance(world.draws.seconds(f"seconds before {what}", SYNC_GAP))
 
 
 @step("the connector syncs")
 def connector_syncs(world: World) -> None:
-    world.clock.advance(SYNC_INTERVAL)
+    scheduled(world, "a sync")
     world.adapter.sync(None)
 
 
 @step(parsers.parse('the connector syncs "{store}"'))
 def connector_syncs_store(world: World, store: str) -> None:
-    world.clock.advance(SYNC_INTERVAL)
+    scheduled(world, f"a sync of {store}")
     world.adapter.sync(store)
 
 
 @step("the cron job runs")
 def cron_runs(world: World) -> None:
-    world.clock.advance(SYNC_INTERVAL)
+    scheduled(world, "a cron job")
     world.adapter.run_cron()
 
 
@@ -38,7 +43,7 @@ def connector_restarts(world: World) -> None:
 
 @when(parsers.parse('two syncs of "{store}" run at the same time'))
 def concurrent_syncs(world: World, store: str) -> None:
-    world.clock.advance(SYNC_INTERVAL)
+    scheduled(world, f"two syncs of {store}")
     errors: list[BaseException] = []
     start = threading.Barrier(2)
 
@@ -62,13 +67,13 @@ def concurrent_syncs(world: World, store: str) -> None:
 
 @when(parsers.parse('the merchant cancels order "{alias}" from Magento with the reason "{reason}"'))
 def merchant_cancels(world: World, alias: str, reason: str) -> None:
-    world.clock.advance(60)
+    gap(world, f"the merchant cancels order {alias}")
     world.adapter.cancel_order(world.store_of(alias), world.order_id(alias), reason)
 
 
 @when(parsers.parse('the merchant tries to cancel order "{alias}" from Magento with the reason "{reason}"'))
 def merchant_tries_to_cancel(world: World, alias: str, reason: str) -> None:
-    world.clock.advance(60)
+    gap(world, f"the merchant tries to cancel order {alias}")
     try:
         world.adapter.cancel_order(world.store_of(alias), world.order_id(alias), reason)
     except ActionRefused as err:

@@ -10,7 +10,7 @@ from typing import Any
 from pytest_bdd import given, parsers, step, then, when
 
 from harness.expect import expect
-from harness.steps.amazon_steps import expand_aliases, parse_lines
+from harness.steps.amazon_steps import expand_aliases, gap, parse_lines
 from harness.world import World
 from simulators.journal import Fault
 
@@ -42,7 +42,7 @@ def _order_to_act_on(world: World, alias: str, action: str) -> dict[str, Any]:
         raise AssertionError(
             f"cannot {action}: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
         )
-    world.clock.advance(60)
+    gap(world, f"the merchant acts on the Magento order for {alias} ({action})")
     return order
 
 

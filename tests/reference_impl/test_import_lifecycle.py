@@ -174,3 +174,15 @@ def test_a_refused_token_does_not_drop_a_shipment_confirmation(sims, connector: 
     _sync(sims, connector)
     confirmations = sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)
     assert [c.tracking_number for c in confirmations] == ["1Z777"]
+
+
+def test_recent_orders_show_no_note_naming_the_magento_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", price="25.00", qty=10)
+    sims.sandbox.clock.advance(60)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    number = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)[0]["increment_id"]
+    assert any(number in note for note in connector.amazon_orders("Main")[0]["notes"])  # All Orders keeps it
+    recent = connector.recent_orders("Main")[0]
+    assert recent["magento_order"] is None
+    assert recent["notes"] and not any(number in note for note in recent["notes"])
