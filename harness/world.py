@@ -148,6 +148,9 @@ def open_world(
         amazon_url = f"{live.amazon.url}/ns/{namespace}"
         magento_url = f"{live.magento.url}/ns/{namespace}"
         clock_url = f"{amazon_url}/_sim/clock"
+    draws = Draws(seed)
+    # Amazon decides how many items a page of getOrderItems holds: every multi-item order may span pages
+    sandbox.amazon.order_items_page_size = draws.choice("Amazon's page size of order items", (1, 2, 100))
     env = ConnectorEnvironment(
         workdir=workdir, now=sandbox.clock.now, sleep=lambda s: sandbox.clock.advance(s), clock_url=clock_url
     )
@@ -159,7 +162,7 @@ def open_world(
         magento_url=magento_url,
         factory=factory,
         env=env,
-        draws=Draws(seed),
+        draws=draws,
     )
     try:
         yield world

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_bdd import given, parsers, step, when
+from pytest_bdd import given, parsers, step, then, when
 
+from harness.expect import expect
 from harness.variation import AMAZON_CANCEL_REASONS, EVENT_GAP, Draws
 from harness.world import World
 from simulators.journal import Fault
@@ -180,6 +181,53 @@ def many_orders(world: World, count: str, aliases: str, lines: str) -> None:
         place_order(world, alias, lines, status="Unshipped")
 
 
+GROUPS = "groups"  # World.notes key: group name -> the aliases of its orders
+
+
+def aliases_of(world: World, text: str) -> list[str]:
+    """'M1..M5', 'A, B', or 'every order "P"' groups drawn by :func:`drawn_many_orders` ('P*')."""
+    if text.endswith("*"):
+        group = world.notes.get(GROUPS, {}).get(text[:-1])
+        if group is None:
+            raise ValueError(f"no group of orders {text[:-1]!r} in this scenario")
+        return list(group)
+    return expand_aliases(text)
+
+
+@given(
+    parsers.re(
+        r'^(?P<low>\d+) to (?P<high>\d+) Unshipped Amazon orders "(?P<group>[A-Za-z]+)\*" for (?P<lines>.+) each$'
+    )
+)
+def drawn_many_orders(world: World, low: str, high: str, group: str, lines: str) -> None:
+    """A drawn number of orders, called group1, group2, ...; steps name them all as 'group*'."""
+    count = world.draws.integer(f"orders {group}*", int(low), int(high))
+    names = [f"{group}{n}" for n in range(1, count + 1)]
+    world.notes.setdefault(GROUPS, {})[group] = names
+    for alias in names:
+        place_order(world, alias, lines, status="Unshipped")
+
+
+@then("every call Amazon throttled was made again only after time had passed")
+def retried_after_a_wait(world: World) -> None:
+    """After a 429 the connector waits before calling the same operation again (SYN-02: it backs off)."""
+    entries = world.sandbox.journal.entries("amazon")
+    throttled = [(i, e) for i, e in enumerate(entries) if e.status == 429]
+    hasty = []
+    for index, entry in throttled:
+        following = next((e for e in entries[index + 1 :] if e.operation == entry.operation), None)
+        if following is None or following.at <= entry.at:
+            hasty.append(
+                f"{entry.operation} throttled at {entry.at.isoformat()}, next call "
+                f"{following.at.isoformat() if following else 'never made'}"
+            )
+    expect(
+        bool(throttled) and not hasty,
+        world,
+        f"every throttled call made again after a wait ({len(throttled)} throttled; too soon or never: {hasty})",
+    )
+
+
 @step(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
 def amazon_moves(world: World, alias: str, status: str) -> None:
     gap(world, f"Amazon moves order {alias} to {status}")
@@ -209,6 +257,11 @@ def amazon_throttles(world: World, times: str, what: str) -> None:
 @when(parsers.parse('Amazon reports order "{alias}" again with its earlier status "{status}"'))
 def amazon_stale_report(world: World, alias: str, status: str) -> None:
     world.amazon.report_stale(world.order_id(alias), status)
+
+
+@when(parsers.parse("{hours:d} hours pass"))
+def hours_pass(world: World, hours: int) -> None:
+    world.clock.advance(hours * 3600)
 
 
 @when(parsers.parse("{minutes:d} minutes pass"))
