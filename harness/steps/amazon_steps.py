@@ -15,7 +15,7 @@ from simulators.journal import Fault
 _LINE = re.compile(r'^\s*(\d+|some)\s*(?:x\s*)?"([^"]+)"\s*$')
 _RANGE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<first>\d+)\.\.(?P=prefix)(?P<last>\d+)$")
 #: Units of a line written 'some "SKU-1"': the scenario leaves the quantity open.
-SOME = (1, 5)
+SOME = (1, 3)
 #: Products the rest of an order written '... among other items' is made of (each in stock).
 OTHER_ITEMS = ("SKU-OTHER-1", "SKU-OTHER-2")
 
@@ -92,6 +92,7 @@ def place_order(
     tax: str | None = None,
     buyer: tuple[str, str] | None = None,
     purchase_date: Any = None,
+    marketplace: str | None = None,
 ) -> str:
     """Place an Amazon order in the store's marketplace; returns its Amazon order ID."""
     if alias in world.orders:
@@ -104,10 +105,12 @@ def place_order(
         item["price"] = price or (str(product.price) if product is not None else "19.99")
         if tax is not None:
             item["tax"] = tax
-    store_name = store or (world.default_store() if world.stores else None)
+    store_name = store or (world.default_store() if world.stores and marketplace is None else None)
     extra: dict[str, Any] = {}
     if store_name is not None:
         extra["marketplace_id"] = world.stores[store_name].marketplace_id
+    elif marketplace is not None:  # a marketplace no store of the scenario is integrated for (yet)
+        extra["marketplace_id"] = marketplace
     if buyer is not None:
         extra["buyer_name"], extra["buyer_email"] = buyer
     if purchase_date is not None:
@@ -141,7 +144,8 @@ _ORDER = re.compile(
     r"(?: at (?P<price>\d+(?:\.\d+)?)(?: with tax (?P<tax>\d+(?:\.\d+)?))?)?"
     r'(?: bought by "(?P<name>[^"]+)" <(?P<email>[^>]+)>)?'
     r'(?: in status "(?P<status>[^"]+)")?'
-    r'(?: in the store "(?P<store>[^"]+)")?$'
+    r'(?: in the store "(?P<store>[^"]+)")?'
+    r'(?: in the marketplace "(?P<marketplace>[^"]+)")?$'
 )
 
 
@@ -158,6 +162,7 @@ def amazon_order(
     email: str | None,
     status: str | None,
     store: str | None,
+    marketplace: str | None,
 ) -> None:
     place_order(
         world,
@@ -169,6 +174,7 @@ def amazon_order(
         price=price,
         tax=tax,
         buyer=(name, email) if name and email else None,
+        marketplace=marketplace,
     )
 
 

@@ -201,6 +201,17 @@ def each_one_magento_order(world: World, aliases: str) -> None:
     )
 
 
+@then(parsers.parse('exactly one of the orders "{aliases}" has no Magento order'))
+def exactly_one_without(world: World, aliases: str) -> None:
+    """Only the order whose creation failed is left for the next sync: the others due were created."""
+    counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in aliases_of(world, aliases)}
+    expect(
+        sorted(counts.values()) == [0] + [1] * (len(counts) - 1),
+        world,
+        f"one of {aliases} without a Magento order, each other with one (Magento orders per order: {counts})",
+    )
+
+
 @then(
     parsers.re(
         r'^the Magento order for "(?P<alias>[^"]+)" holds (?P<qty>\d+) x "(?P<sku>[^"]+)" '
