@@ -54,6 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 BOOK = pytest.StashKey[ResultBook]()
+WORLD = pytest.StashKey[World]()
 
 
 def _scenario_rules(item: pytest.Item) -> list[str]:
@@ -150,6 +151,7 @@ def world(
     try:
         with open_world(asc_factory, seed=seed, workdir=workdir, live=asc_live) as built:
             built.rules = tuple(_scenario_rules(request.node))
+            request.node.stash[WORLD] = built  # its drawn values go into the scenario's report
             _skip_unsupported(built)
             yield built
     finally:
@@ -241,8 +243,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if report.failed and call.excinfo is not None:
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
             info["traceback"] = _traceback(call.excinfo.tb)
-        built = getattr(item, "funcargs", {}).get("world")
-        if isinstance(built, World) and built.draws.record:  # the values the rules left open, as drawn
+        built = item.stash.get(WORLD, None)
+        if built is not None and built.draws.record:  # the values the rules left open, as drawn
             info["drawn"] = {"seed": built.draws.seed, "values": built.draws.as_json()}
             if "error" in info and "drawn values (seed" not in info["error"]:
                 info["error"] += "\n" + built.draws.summary()
