@@ -224,3 +224,16 @@ def test_units_are_split_among_parcels_in_order() -> None:
         [{"orderItemId": "a", "quantity": 1}, {"orderItemId": "b", "quantity": 1}],
         [{"orderItemId": "b", "quantity": 1}],
     ]
+
+
+def test_an_expired_magento_admin_token_is_renewed_within_the_sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    sims.sandbox.clock.advance(60)
+    first = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    sims.sandbox.clock.advance(5 * 3600)  # past the admin token's 4 hours
+    second = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    report = connector.sync()
+    assert not report["Main"]["errors"]
+    for order in (first, second):
+        assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
