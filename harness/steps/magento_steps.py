@@ -63,14 +63,22 @@ def _units(order: dict[str, Any]) -> int:
     return sum(int(Decimal(str(i["qty_ordered"]))) for i in order.get("items", []))
 
 
-@when(parsers.re(r'^the merchant ships the Magento order for "(?P<alias>[^"]+)"(?P<one> in one parcel)?$'))
-def merchant_ships_drawn(world: World, alias: str, one: str | None) -> None:
-    """A shipment of every item in 1 to 3 parcels (never more parcels than units; one when the step says so),
+_COUNTS = {"one": 1, "two": 2, "three": 3}
+
+
+@when(
+    parsers.re(
+        r'^the merchant ships the Magento order for "(?P<alias>[^"]+)"(?: in (?P<count>one|two|three) parcels?)?$'
+    )
+)
+def merchant_ships_drawn(world: World, alias: str, count: str | None) -> None:
+    """A shipment of every item in 1 to 3 parcels (never more parcels than units; as many as the step says),
     each with a drawn carrier (Magento's own, or a custom one named from Amazon's list or from no list) and
     tracking number."""
     order = _order_to_act_on(world, alias, "ship")
-    count = 1 if one else world.draws.integer(f"parcels of the shipment of {alias}", 1, min(3, _units(order)))
-    parcels = world.draws.parcels(f"parcels of the shipment of {alias}", count)
+    most = min(3, _units(order))
+    parcels_count = min(_COUNTS[count], most) if count else world.draws.integer(f"parcels of {alias}", 1, most)
+    parcels = world.draws.parcels(f"parcels of the shipment of {alias}", parcels_count)
     world.notes.setdefault(PARCELS, {}).setdefault(alias, []).extend(parcels)
     world.magento.ship(order["entity_id"], None, [p.as_track() for p in parcels])
 
@@ -78,7 +86,7 @@ def merchant_ships_drawn(world: World, alias: str, one: str | None) -> None:
 PARCELS = "parcels"  # World.notes key: alias -> the parcels the merchant shipped
 
 
-def _carrier_matches(parcel: Parcel, code: str, name: str | None) -> bool:
+def carrier_matches(parcel: Parcel, code: str, name: str | None) -> bool:
     """Amazon received the parcel's carrier: Amazon's code of a Magento carrier; for a custom carrier, code
     "Other" with its name, or (a name on Amazon's list) that name as the code."""
     if parcel.carrier_code in MAGENTO_CARRIERS:
@@ -97,7 +105,7 @@ def amazon_every_parcel(world: World, alias: str) -> None:
         p
         for p in parcels
         if not any(
-            c.tracking_number == p.tracking and _carrier_matches(p, c.carrier_code, c.carrier_name)
+            c.tracking_number == p.tracking and carrier_matches(p, c.carrier_code, c.carrier_name)
             for c in confirmations
         )
     ]
