@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from simulators.amazon.model import CANCEL_REASONS as AMAZON_CANCEL_REASONS
+
 T = TypeVar("T")
 
 #: Seconds between an event and the next one a step makes happen (an order placed, a status change, a
@@ -43,25 +45,9 @@ AMAZON_CARRIER_NAMES = (
     "Blue Dart",
 )
 UNLISTED_CARRIER = "Harbour Lane Couriers"
-#: Amazon's cancellation reasons (the order acknowledgement feed's CancelReason values).
-CANCEL_REASONS = (
-    "NoInventory",
-    "ShippingAddressUndeliverable",
-    "CustomerExchange",
-    "BuyerCanceled",
-    "GeneralAdjustment",
-    "CarrierCreditDecision",
-    "RiskAssessmentInformationNotValid",
-    "CarrierCoverageFailure",
-    "CustomerReturn",
-    "MerchandiseNotReceived",
-    "CannotVerifyInformation",
-    "PricingError",
-    "RejectOrder",
-    "WeatherDelay",
-)
-#: Reasons a buyer or Amazon itself gives when Amazon cancels an order.
-AMAZON_CANCEL_REASONS = ("BuyerCanceled", "CustomerExchange", "RiskAssessmentInformationNotValid", "GeneralAdjustment")
+#: Amazon's cancellation reasons (the order acknowledgement feed's CancelReason values), drawn for a
+#: cancellation from Magento and for one Amazon makes itself alike.
+CANCEL_REASONS = tuple(sorted(AMAZON_CANCEL_REASONS))
 MAX_SHOWN = 40  # drawn values shown in a failure message (all of them are in the report)
 
 

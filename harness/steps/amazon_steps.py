@@ -8,7 +8,7 @@ from typing import Any
 from pytest_bdd import given, parsers, step, then, when
 
 from harness.expect import expect
-from harness.variation import AMAZON_CANCEL_REASONS, EVENT_GAP, Draws
+from harness.variation import CANCEL_REASONS, EVENT_GAP, Draws
 from harness.world import World
 from simulators.journal import Fault
 
@@ -243,7 +243,7 @@ def amazon_moves(world: World, alias: str, status: str) -> None:
 @step(parsers.parse('Amazon cancels order "{alias}"'))
 def amazon_cancels(world: World, alias: str) -> None:
     gap(world, f"Amazon cancels order {alias}")
-    reason = world.draws.choice(f"reason Amazon cancels order {alias} with", AMAZON_CANCEL_REASONS)
+    reason = world.draws.choice(f"reason Amazon cancels order {alias} with", CANCEL_REASONS)
     world.amazon.cancel(world.order_id(alias), reason)
 
 
