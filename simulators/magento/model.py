@@ -4,7 +4,8 @@
 (:mod:`~simulators.magento.stores`), the catalog with stock and MSI reservations
 (:mod:`~simulators.magento.catalog`), customers (:mod:`~simulators.magento.customers`), order
 statuses (:mod:`~simulators.magento.statuses`), orders with their documents
-(:mod:`~simulators.magento.orders`) and the admin system messages. Merchant actions taken here
+(:mod:`~simulators.magento.orders`), carts (:mod:`~simulators.magento.checkout`), admin users with
+their tokens and sign-in lockout, and the admin system messages. Merchant actions taken here
 (ship, invoice, refund, cancel) behave as the admin does; the REST routes reach the same rules.
 """
 

@@ -346,7 +346,7 @@ class OrderBook:
             order["billing_address"] = billing
             order["billing_address_id"] = billing["entity_id"]
         for assignment in assignments:
-            shipping = assignment.setdefault("shipping", {})
+            shipping = assignment["shipping"] = assignment.get("shipping") or {}
             if shipping.get("address") is not None and shipping_address is not None:
                 shipping_address.update({"entity_id": self._next("address"), "parent_id": entity_id})
                 shipping["address"] = shipping_address

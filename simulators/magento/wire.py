@@ -2,8 +2,11 @@
 
 Every route answers under ``/rest/V1/...`` (the default store view), ``/rest/<store_code>/V1/...``
 and ``/rest/all/V1/...``; an unknown store code is not a route, as in Magento. Every route except
-the admin token needs ``Authorization: Bearer <admin token>``. Errors come in Magento's
-``{"message", "parameters"}`` envelope. GET routes honour Magento's ``fields`` parameter.
+the admin token and the guest carts needs ``Authorization: Bearer <admin token>``. Errors come in
+Magento's ``{"message", "parameters"}`` envelope; answers leave unset optional fields out
+(:func:`~simulators.magento.payloads.omit_nulls`). GET routes honour Magento's ``fields`` parameter.
+``POST /V1/orders`` and ``PUT /V1/orders/create`` are the order repository's save; the cart routes
+are checkout (:mod:`simulators.magento.checkout`).
 The companion module's routes (admin messages, inventory reservations) are described in
 :mod:`simulators.magento.companion`.
 """
