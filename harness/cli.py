@@ -14,6 +14,7 @@ from _pytest.mark.expression import Expression
 from features import FEATURES_DIR
 from harness import mutation
 from harness.impl import ImplError, resolve
+from harness.plugin import VerdictProbe
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
 
 
@@ -103,8 +104,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         argv.append("--asc-live")
     if args.report_dir:
         argv += ["--asc-report-dir", args.report_dir]
-    code = int(pytest.main(argv))
-    return 0 if code == 0 else 1
+    probe = VerdictProbe()
+    return probe.exit_status(int(pytest.main(argv, plugins=[probe])))
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -5,9 +5,10 @@
 it breaks failed (killed) or not (SURVIVED), and which other rules failed with it. It exits 1 when
 a mutant survives. ``--quick`` runs only the scenarios of each mutant's own rule (what CI does).
 
-A mutant counts as killed only by a scenario that is tagged with its rule, fails against the mutant
-and passes against the reference connector in the same run: a scenario that is broken for everyone
-proves nothing.
+A mutant counts as killed only by a scenario whose failure is blamed on its rule (the rule the failing
+Then step checks, see :mod:`harness.blame`), that fails against the mutant and passes against the
+reference connector in the same run: a scenario that is broken for everyone proves nothing. The rules
+listed as failing against a mutant are the blamed rules, as in the conformance report.
 
 Runs are spread over worker processes (``--workers``); each worker runs its share of the suite runs
 one after another in its own process (pytest's start-up is paid once per worker).
@@ -80,6 +81,7 @@ class Verdict:
     failed_rules: list[str]
     error: str = ""
     crashes: list[str] = field(default_factory=list)
+    blamed_on: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +90,7 @@ class Verdict:
             "description": self.mutant.description,
             "killed": self.killed,
             "killing_scenarios": self.killing,
+            "blamed_on": self.blamed_on,
             "failed_rules": self.failed_rules,
             "error": self.error,
             "crashes": self.crashes,
@@ -113,6 +116,7 @@ def run_job(job: Job, report_dir: Path) -> Outcome:
         s["nodeid"]: {
             "outcome": s["outcome"],
             "rules": list(s["rules"]),
+            "blamed": list(s.get("blamed") or []),
             "scenario": s["scenario"],
             "failure": _first_line(s.get("message", "")) if s["outcome"] == "failed" else "",
         }
@@ -129,6 +133,11 @@ def _is_violation(scenario: dict[str, Any]) -> bool:
     """Whether a failed scenario failed on an assertion (a Then step found a rule broken), not a crash."""
     failure = str(scenario.get("failure", ""))
     return failure.startswith(("RuleViolation", "AssertionError"))
+
+
+def _blamed(scenario: dict[str, Any]) -> list[str]:
+    """The rules a failed scenario is blamed on (every rule it checks when the report names none)."""
+    return list(scenario.get("blamed") or scenario["rules"])
 
 
 def _worker(jobs: list[Job], out: Path) -> None:
@@ -176,15 +185,24 @@ def run_jobs(jobs: list[Job], workers: int = 2) -> dict[str, Outcome]:
 
 # -- verdicts ----------------------------------------------------------------------------------------------
 def verdict(mutant: Mutant, outcome: Outcome, baseline: Outcome) -> Verdict:
-    """Killed when a scenario tagged with the mutant's rule fails an assertion against it and passes on the
-    reference. A scenario that crashes (the mutant no longer fits the reference, say) kills nothing."""
+    """Killed when a scenario fails an assertion blamed on the mutant's rule against it and passes on the
+    reference. When no failure is blamed on that rule but a scenario tagged with it fails an assertion
+    blamed on another rule, the mutant is killed *blamed on* that other rule: the suite catches it but
+    cannot tell it from a break of the other rule (``blamed_on`` names it; the matrix shows it). A
+    scenario that crashes (the mutant no longer fits the reference, say) kills nothing."""
     trusted = baseline.passed()
     failed = {k: v for k, v in outcome.failed().items() if k in trusted}
-    own = [v for v in failed.values() if mutant.rule in v["rules"]]
+    own = [v for v in failed.values() if mutant.rule in _blamed(v)]
     killing = sorted(v["scenario"] for v in own if _is_violation(v))
+    blamed_on: list[str] = []
+    if not killing:
+        tagged = [v for v in failed.values() if mutant.rule in v["rules"] and _is_violation(v)]
+        killing = sorted(v["scenario"] for v in tagged)
+        blamed_on = sorted({r for v in tagged for r in _blamed(v)}, key=_rule_key)
     crashes = sorted(f"{v['scenario']}: {v['failure']}" for v in own if not _is_violation(v))
-    rules = sorted({r for v in failed.values() for r in v["rules"]})
-    return Verdict(mutant, bool(killing) and outcome.exit_code == 1, killing, rules, outcome.error, crashes)
+    rules = sorted({r for v in failed.values() for r in _blamed(v)})
+    killed = bool(killing) and outcome.exit_code == 1
+    return Verdict(mutant, killed, killing, rules, outcome.error, crashes, blamed_on)
 
 
 def kill_matrix(mutants: Sequence[Mutant], *, quick: bool = False, workers: int = 2) -> tuple[list[Verdict], Outcome]:
@@ -207,11 +225,13 @@ def render(verdicts: Sequence[Verdict], baseline: Outcome) -> str:
         lines.append(f"{v.mutant.name:<{width}}  {v.mutant.rule:<8} {state:<9} {others}")
         if v.error:
             lines.append(f"{'':<{width}}  error: {v.error.strip().splitlines()[-1]}")
+        if v.killed and v.blamed_on:
+            lines.append(f"{'':<{width}}  blamed on {', '.join(v.blamed_on)}: the suite cannot tell it from that break")
         for crash in v.crashes[:3]:
             lines.append(f"{'':<{width}}  crashed (kills nothing): {crash}")
         if not v.killed and v.mutant.missing_scenario:
             lines.append(f"{'':<{width}}  missing scenario: {v.mutant.missing_scenario}")
-    broken = sorted({r for s in baseline.failed().values() for r in s["rules"]})
+    broken = sorted({r for s in baseline.failed().values() for r in _blamed(s)})
     killed = sum(v.killed for v in verdicts)
     lines.append(f"{killed}/{len(verdicts)} mutants killed")
     if broken:
@@ -225,6 +245,8 @@ def markdown(verdicts: Sequence[Verdict]) -> str:
     rows = ["| mutant | breaks | verdict | killed by | other rules failing |", "| --- | --- | --- | --- | --- |"]
     for v in verdicts:
         state = "killed" if v.killed else "**SURVIVED**"
+        if v.killed and v.blamed_on:
+            state += f" (blamed on {', '.join(v.blamed_on)})"
         killing = "; ".join(v.killing) or "-"
         others = ", ".join(r for r in sorted(v.failed_rules, key=_rule_key) if r != v.mutant.rule) or "-"
         rows.append(f"| `{v.mutant.name}` | {v.mutant.rule} | {state} | {killing} | {others} |")

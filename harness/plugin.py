@@ -21,9 +21,11 @@ import pytest
 from pytest_bdd.reporting import scenario_reports_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness.blame import CHECKING, blamed, declared
+from harness.evidence import request_log, short_log
 from harness.impl import ImplError, resolve
 from harness.reports import write_reports
-from harness.results import ResultBook
+from harness.results import VERDICTS, ResultBook, selection_of, verdict_of
 from harness.rules import PROFILES, catalogue, in_profile, rule_tags
 from harness.steps import STEP_MODULES
 from harness.system_clock import on_simulated_time
@@ -152,14 +154,17 @@ def world(
         with open_world(asc_factory, seed=seed, workdir=workdir, live=asc_live) as built:
             built.rules = tuple(_scenario_rules(request.node))
             request.node.stash[WORLD] = built  # its drawn values go into the scenario's report
-            _skip_unsupported(built)
+            _skip_unsupported(built, request.node)
             yield built
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _skip_unsupported(built: World) -> None:
+UNSUPPORTED = pytest.StashKey[dict[str, str]]()
+
+
+def _skip_unsupported(built: World, item: pytest.Item) -> None:
     """Skip the scenario, with the reasons, when it checks a rule the connector declares unsupported."""
     unsupported = built.adapter.capabilities().unsupported
     unknown = sorted(set(unsupported) - set(catalogue()))
@@ -171,8 +176,40 @@ def _skip_unsupported(built: World) -> None:
             stacklevel=1,
         )
     reasons = [f"{r}: {unsupported[r]}" for r in built.rules if r in unsupported]
+    item.stash[UNSUPPORTED] = {r: str(unsupported[r]) for r in built.rules if r in unsupported}
     if reasons:
         pytest.skip("the connector declares unsupported " + "; ".join(reasons))
+
+
+FAILED_STEP = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, step_func: Any) -> None:
+    """Name the rule the step checks while it runs (a failure message then names that rule)."""
+    CHECKING.set(blamed(declared(step_func), _scenario_rules(request.node)) if step.type == "then" else None)
+
+
+def pytest_bdd_after_step() -> None:
+    CHECKING.set(None)
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, step_func: Any) -> None:
+    """Remember the failing step and the rules it declares: the failure is blamed on one of them."""
+    CHECKING.set(None)
+    request.node.stash[FAILED_STEP] = {
+        "keyword": step.keyword,
+        "name": step.name,
+        "type": step.type,
+        "declares": list(declared(step_func)) if step.type == "then" else [],
+    }
+
+
+def blame(item: pytest.Item, rules: list[str]) -> tuple[list[str], dict[str, Any] | None]:
+    """The rules a failed scenario is blamed on: the rule its failing Then step checks, or every rule of
+    the scenario when it failed elsewhere (a Given or When step, a step declaring no rule, set-up)."""
+    failed = item.stash.get(FAILED_STEP, None)
+    rule = blamed(failed["declares"], rules) if failed else None
+    return ([rule] if rule else list(rules)), failed
 
 
 def _rendered(item: pytest.Item, template: Any) -> Any:
@@ -180,6 +217,12 @@ def _rendered(item: pytest.Item, template: Any) -> Any:
     callspec = getattr(item, "callspec", None)
     example = callspec.params.get("_pytest_bdd_example") if callspec is not None else None
     return template.render(example) if example else template
+
+
+def _example_tags(item: pytest.Item) -> set[str]:
+    """The tags set on the Examples table an outline's test item comes from."""
+    callspec = getattr(item, "callspec", None)
+    return {m.name for m in getattr(callspec, "marks", ())}
 
 
 def _scenario_name(item: pytest.Item, scenario: Any, template: Any) -> str:
@@ -235,14 +278,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             "feature": template.feature.name,
             "file": Path(template.feature.filename).name,
             "line": template.line_number,
-            "tags": sorted(template.tags | template.feature.tags),
+            "tags": sorted(template.tags | template.feature.tags | _example_tags(item)),
             "feature_line": template.feature.line_number,
             "feature_description": template.feature.description,
             "steps": _steps(item, scenario, report),
         }
+        if item.stash.get(UNSUPPORTED, None):
+            info["unsupported"] = item.stash[UNSUPPORTED]
+        if report.failed:
+            info["blamed"], info["failed_step"] = blame(item, info["rules"])
+            _attach_evidence(item, report, info)
         if report.failed and call.excinfo is not None:
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
             info["traceback"] = _traceback(call.excinfo.tb)
+            info["difference"] = list(getattr(call.excinfo.value, "difference", None) or [])
         built = item.stash.get(WORLD, None)
         if built is not None and built.draws.record:  # the values the rules left open, as drawn
             info["drawn"] = {"seed": built.draws.seed, "values": built.draws.as_json()}
@@ -253,6 +302,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if "drawn" in info:
             report.user_properties.append(("drawn", json.dumps(info["drawn"])))
     return report
+
+
+def _attach_evidence(item: pytest.Item, report: pytest.TestReport, info: dict[str, Any]) -> None:
+    """A failed scenario's request log: whole in the report data, its tail as a section of the console's
+    failure text."""
+    world = item.stash.get(WORLD, None)
+    if world is None:
+        return
+    log = request_log(world.sandbox.journal)
+    info["request_log"] = log
+    report.sections.append(("requests to the fakes", "\n".join(short_log(log))))
 
 
 _FRAMEWORK = (f"{os.sep}_pytest{os.sep}", f"{os.sep}pluggy{os.sep}", f"{os.sep}pytest_bdd{os.sep}")
@@ -269,6 +329,10 @@ def _progress_line(result: Any) -> str:
     line = f"{word} {' '.join(result.rules):<14} {result.file}: {result.scenario} ({result.duration:.2f} s)"
     if result.outcome != "passed" and result.message:
         line += f"\n        {result.message.strip().splitlines()[0][:200]}"
+    if result.outcome == "failed":
+        others = [r for r in result.rules if r not in result.blamed]
+        reached = f"; not reached: {', '.join(others)}" if others else ""
+        line += f"\n        failed: {', '.join(result.blamed)}{reached}"
     return line
 
 
@@ -309,6 +373,46 @@ class _Recorder:
                 reporter.write_line(_progress_line(result))
 
 
+VERDICT = pytest.StashKey[dict[str, Any]]()
+
+
+#: Exit statuses of ``asc-conformance run`` besides the verdicts' (0 conformant, 1 not conformant, 3 incomplete).
+USAGE_ERROR = 2
+RUN_BROKEN = 4
+
+
+class VerdictProbe:
+    """A plugin object for ``pytest.main``: keeps the run's verdict for the exit status of the command."""
+
+    def __init__(self) -> None:
+        self.verdict: dict[str, Any] | None = None
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.verdict = config.stash.get(VERDICT, None)
+
+    def exit_status(self, pytest_code: int) -> int:
+        """0 conformant, 1 not conformant, 3 incomplete (no scenario run included), 2 bad input (a pytest
+        usage error, a connector that cannot be loaded), 4 the run itself broke (interrupted, internal
+        error, collection errors)."""
+        if pytest_code == pytest.ExitCode.USAGE_ERROR:
+            return USAGE_ERROR
+        if pytest_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+            return RUN_BROKEN
+        if self.verdict is None:
+            return 1 if pytest_code == pytest.ExitCode.TESTS_FAILED else VERDICTS["incomplete"]
+        status = int(self.verdict["exit_status"])
+        return 1 if pytest_code == pytest.ExitCode.TESTS_FAILED and status == 0 else status
+
+
+def selection(config: pytest.Config) -> dict[str, Any]:
+    """The tag (``-m``) and keyword (``-k``) expressions and the paths this run was given."""
+    return {
+        "tags": config.getoption("markexpr", "") or None,
+        "keywords": config.getoption("keyword", "") or None,
+        "paths": [str(a) for a in config.args if Path(str(a).split("::")[0]).suffix == ".feature" or "::" in str(a)],
+    }
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         return
@@ -317,9 +421,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     profile = config.getoption("asc_profile")
     summary = book.summary(profile)
+    chosen = selection(config)
+    config.stash[VERDICT] = verdict_of(summary, profile)
     terminalreporter.section("conformance by rule")
-    for line in book.table(summary):
+    for line in book.table(summary, profile):
         terminalreporter.write_line(line)
+    picked = selection_of(summary, chosen)
+    if picked["partial"]:
+        terminalreporter.write_line(
+            "partial selection: "
+            + ", ".join(f"{k} {v!r}" for k, v in chosen.items() if v and k != "paths")
+            + f" leaves out scenarios of {len(picked['rules_partly_selected'])} rule(s) of the profile"
+        )
     report_dir = config.getoption("asc_report_dir")
     if report_dir:
         paths = write_reports(
@@ -329,5 +442,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             impl=config.getoption("asc_impl"),
             profile=profile,
             seed=config.getoption("asc_seed"),
+            selection=chosen,
         )
         terminalreporter.write_line("reports: " + ", ".join(str(p) for p in paths))

@@ -68,3 +68,22 @@ def scenarios_by_tag() -> dict[str, list[str]]:
             for tag in sorted(tags):
                 out.setdefault(tag, []).append(f"{path.name}: {scenario.name}")
     return out
+
+
+@cache
+def scenario_totals() -> dict[str, int]:
+    """How many scenarios (one per Examples row of an outline) of the feature files check each tag."""
+    from pytest_bdd.parser import FeatureParser
+
+    from features import FEATURES_DIR
+
+    totals: dict[str, int] = {}
+    for path in sorted(FEATURES_DIR.glob("*.feature")):
+        feature = FeatureParser(str(FEATURES_DIR), path.name).parse()
+        for scenario in feature.scenarios.values():
+            tags = set(scenario.tags | feature.tags)
+            tables = [(set(e.tags), len(e.examples)) for e in scenario.examples] or [(set(), 1)]
+            for extra, rows in tables:
+                for tag in tags | extra:
+                    totals[tag] = totals.get(tag, 0) + rows
+    return totals

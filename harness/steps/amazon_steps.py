@@ -7,6 +7,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, step, then, when
 
+from harness.blame import checks
 from harness.expect import expect
 from harness.variation import CANCEL_REASONS, EVENT_GAP, Draws
 from harness.world import World
@@ -215,6 +216,7 @@ def drawn_many_orders(world: World, low: str, high: str, group: str, lines: str)
 
 
 @then("every call Amazon throttled was made again only after time had passed")
+@checks("SYN-02")
 def retried_after_a_wait(world: World) -> None:
     """After a 429 the connector waits before calling the same operation again (SYN-02: it backs off). The
     throttles land on Orders v0 operations: a connector reading Amazon through Orders 2026-01-01 meets none,

@@ -7,6 +7,7 @@ import threading
 from pytest_bdd import parsers, step, then, when
 
 from harness.adapter import ActionRefused
+from harness.blame import checks
 from harness.expect import expect
 from harness.steps.amazon_steps import gap
 from harness.variation import CANCEL_REASONS, SYNC_GAP
@@ -89,6 +90,7 @@ def merchant_cancels_drawn(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('Amazon has canceled order "{alias}" with the merchant\'s reason'))
+@checks("CAN-01", "STO-02")
 def amazon_canceled_with_reason(world: World, alias: str) -> None:
     reason = world.notes.get(REASONS, {}).get(alias)
     if reason is None:
@@ -115,5 +117,6 @@ def merchant_tries_to_cancel(world: World, alias: str, reason: str) -> None:
 
 
 @then("the cancellation is refused")
+@checks("CAN-01")
 def cancellation_refused(world: World) -> None:
     expect(isinstance(world.last_error, ActionRefused), world, "the connector refuses the cancellation")

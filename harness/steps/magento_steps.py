@@ -9,6 +9,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, step, then, when
 
+from harness.blame import checks
 from harness.expect import expect
 from harness.steps.amazon_steps import aliases_of, gap, parse_lines
 from harness.variation import AMAZON_CARRIER_NAMES, MAGENTO_CARRIERS, Parcel
@@ -96,6 +97,7 @@ def carrier_matches(parcel: Parcel, code: str, name: str | None) -> bool:
 
 
 @then(parsers.parse('Amazon has received the carrier and tracking number of every parcel of "{alias}"'))
+@checks("IMP-05", "STO-02")
 def amazon_every_parcel(world: World, alias: str) -> None:
     parcels: list[Parcel] = world.notes.get(PARCELS, {}).get(alias, [])
     if not parcels:
@@ -175,6 +177,10 @@ def magento_fails_after_commit(world: World) -> None:
 
 # -- Magento orders -----------------------------------------------------------------------------------
 @then(parsers.parse('order "{alias}" has no Magento order'))
+@checks(
+    "IMP-02", "BLK-08", "BLK-01", "BLK-02", "BLK-03", "BLK-05", "BLK-07", "BLK-09", "BLK-11", "PRE-01",
+    "PRE-02", "IMP-09", "IMP-10", "CAN-03", "STO-01", "DIS-02", "DIS-04", "SET-08", "SET-02"
+)
 def no_magento_order(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     found = world.magento.orders_for_amazon_id(amazon_id)
@@ -186,6 +192,11 @@ def no_magento_order(world: World, alias: str) -> None:
         r'^order "(?P<alias>[^"]+)" has exactly one Magento order with status "(?P<status>[^"]+)"'
         r'(?: in state "(?P<state>[^"]+)")?$'
     )
+)
+@checks(
+    "IMP-03", "IMP-06", "IMP-10", "CAN-02", "CAN-03", "SET-06", "SET-05", "SET-03", "SET-02", "SET-07",
+    "BLK-05", "BLK-07", "BLK-09", "STO-01", "DIS-04", "SYN-04", "PRE-03", "IMP-08", "IMP-11", "IMP-07",
+    "VIEW-03", "SET-01"
 )
 def one_magento_order(world: World, alias: str, status: str, state: str | None) -> None:
     amazon_id = world.order_id(alias)
@@ -199,6 +210,7 @@ def one_magento_order(world: World, alias: str, status: str, state: str | None) 
 
 
 @then(parsers.parse('each of the orders "{aliases}" has exactly one Magento order'))
+@checks("IMP-07", "SYN-01", "SYN-02", "SYN-03")
 def each_one_magento_order(world: World, aliases: str) -> None:
     counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in aliases_of(world, aliases)}
     wrong = {a: n for a, n in counts.items() if n != 1}
@@ -210,6 +222,7 @@ def each_one_magento_order(world: World, aliases: str) -> None:
 
 
 @then(parsers.parse('exactly one of the orders "{aliases}" has no Magento order'))
+@checks("DEC-09", "IMP-03")
 def exactly_one_without(world: World, aliases: str) -> None:
     """Only the order whose creation failed is left for the next sync: the others due were created."""
     counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in aliases_of(world, aliases)}
@@ -226,6 +239,7 @@ def exactly_one_without(world: World, aliases: str) -> None:
         r"at (?P<price>[\d.]+)$"
     )
 )
+@checks("IMP-13", "SET-07", "IMP-03")
 def magento_order_holds(world: World, alias: str, qty: str, sku: str, price: str) -> None:
     amazon_id = world.order_id(alias)
     order = the_order(world, alias)
@@ -242,6 +256,7 @@ def magento_order_holds(world: World, alias: str, qty: str, sku: str, price: str
 
 
 @then(parsers.re(r'^the Magento order for "(?P<alias>[^"]+)" holds exactly (?P<lines>.+)$'))
+@checks("IMP-13")
 def magento_order_holds_exactly(world: World, alias: str, lines: str) -> None:
     amazon_id = world.order_id(alias)
     order = the_order(world, alias) or {}
@@ -256,10 +271,13 @@ def magento_order_holds_exactly(world: World, alias: str, lines: str) -> None:
         world,
         f"the Magento order for {amazon_id} holds exactly {dict(wanted)}; it holds {dict(held)}",
         order=amazon_id,
+        wanted=dict(wanted),
+        found=dict(held),
     )
 
 
 @then(parsers.parse('the Magento order for "{alias}" has exactly the items of the Amazon order at their prices'))
+@checks("IMP-13", "SET-07", "IMP-03")
 def magento_order_holds_amazons_items(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     wanted: Counter[tuple[str, Decimal]] = Counter()
@@ -278,6 +296,7 @@ def magento_order_holds_amazons_items(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the salable quantity of "{sku}" is {qty:d} less what order "{alias}" holds of it'))
+@checks("SET-07", "DEC-05")
 def salable_less_order(world: World, sku: str, qty: int, alias: str) -> None:
     held = sum(i.quantity_ordered for i in world.amazon.get(world.order_id(alias)).items if i.seller_sku == sku)
     salable_quantity(world, sku, qty - held)
@@ -296,6 +315,7 @@ def one_short_of_stock(world: World, sku: str, alias: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" records the Amazon order ID'))
+@checks("IMP-07", "IMP-12")
 def records_amazon_id(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     order = the_order(world, alias)
@@ -304,6 +324,7 @@ def records_amazon_id(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" is paid with the Amazon payment method'))
+@checks("IMP-12")
 def amazon_payment(world: World, alias: str) -> None:
     order = the_order(world, alias)
     method = str(((order or {}).get("payment") or {}).get("method", ""))
@@ -316,6 +337,7 @@ def amazon_payment(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" has the buyer "{name}" <{email}>'))
+@checks("IMP-13")
 def magento_buyer(world: World, alias: str, name: str, email: str) -> None:
     order = the_order(world, alias) or {}
     shown = f"{order.get('customer_firstname', '')} {order.get('customer_lastname', '')}".strip()
@@ -328,6 +350,7 @@ def magento_buyer(world: World, alias: str, name: str, email: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" ships to Amazon\'s shipping address'))
+@checks("IMP-13")
 def magento_address(world: World, alias: str) -> None:
     amazon = world.amazon.get(world.order_id(alias)).address
     shipping = _shipping_address(the_order(world, alias) or {})
@@ -347,10 +370,29 @@ def magento_address(world: World, alias: str) -> None:
         world,
         f"the shipping address {amazon}, recipient's name included (found {shipping})",
         order=world.order_id(alias),
+        wanted={
+            "name": amazon.get("Name"),
+            "street[0]": amazon.get("AddressLine1"),
+            "city": amazon.get("City"),
+            "region": amazon.get("StateOrRegion"),
+            "postcode": amazon.get("PostalCode"),
+            "country_id": amazon.get("CountryCode"),
+            "telephone": amazon.get("Phone"),
+        },
+        found={
+            "name": recipient,
+            "street[0]": (shipping.get("street") or [None])[0],
+            "city": shipping.get("city"),
+            "region": shipping.get("region"),
+            "postcode": shipping.get("postcode"),
+            "country_id": shipping.get("country_id"),
+            "telephone": shipping.get("telephone"),
+        },
     )
 
 
 @then(parsers.parse('the Magento order for "{alias}" has a tax amount of {tax}'))
+@checks("IMP-13")
 def magento_tax(world: World, alias: str, tax: str) -> None:
     order = the_order(world, alias) or {}
     found = Decimal(str(order.get("tax_amount", "nan")))
@@ -358,6 +400,7 @@ def magento_tax(world: World, alias: str, tax: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" has Amazon\'s order total as grand total'))
+@checks("IMP-13")
 def magento_grand_total(world: World, alias: str) -> None:
     wanted = world.amazon.get(world.order_id(alias)).total
     order = the_order(world, alias) or {}
@@ -371,6 +414,7 @@ def magento_grand_total(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" is in the currency "{currency}"'))
+@checks("IMP-13")
 def magento_currency(world: World, alias: str, currency: str) -> None:
     order = the_order(world, alias) or {}
     found = order.get("order_currency_code")
@@ -378,6 +422,7 @@ def magento_currency(world: World, alias: str, currency: str) -> None:
 
 
 @then(parsers.parse('the Magento order for "{alias}" belongs to the store view "{code}"'))
+@checks("SET-03")
 def magento_store_view(world: World, alias: str, code: str) -> None:
     order = the_order(world, alias) or {}
     wanted = world.magento.store_by_code(code).store_id
@@ -395,6 +440,7 @@ def magento_store_view(world: World, alias: str, code: str) -> None:
         r"the Amazon order ID$"
     )
 )
+@checks("SET-05")
 def magento_number(world: World, alias: str, relation: str) -> None:
     amazon_id = world.order_id(alias)
     order = the_order(world, alias) or {}
@@ -408,6 +454,7 @@ def magento_number(world: World, alias: str, relation: str) -> None:
 
 
 @then(parsers.parse('the salable quantity of "{sku}" is {qty:d}'))
+@checks("IMP-11", "SET-07", "SET-08", "BLK-08", "CAN-03", "DIS-02")
 def salable_quantity(world: World, sku: str, qty: int) -> None:
     found = world.magento.salable_qty(sku)
     expect(found == qty, world, f"salable quantity of {sku} is {qty} (found {found})")
@@ -419,6 +466,7 @@ def _customers(world: World, email: str) -> list[Any]:
 
 
 @then(parsers.parse('the Magento order for "{alias}" is a guest order'))
+@checks("SET-04")
 def guest_order(world: World, alias: str) -> None:
     order = the_order(world, alias) or {}
     expect(
@@ -430,17 +478,20 @@ def guest_order(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('Magento has no customer with the email "{email}"'))
+@checks("SET-04")
 def no_customer(world: World, email: str) -> None:
     expect(not _customers(world, email), world, f"no Magento customer {email}")
 
 
 @then(parsers.parse('Magento has exactly one customer with the email "{email}"'))
+@checks("SET-04")
 def one_customer(world: World, email: str) -> None:
     found = _customers(world, email)
     expect(len(found) == 1, world, f"exactly one Magento customer {email} (found {len(found)})")
 
 
 @then(parsers.parse('the Magento order for "{alias}" belongs to the customer with the email "{email}"'))
+@checks("SET-04")
 def order_customer(world: World, alias: str, email: str) -> None:
     order = the_order(world, alias) or {}
     found = _customers(world, email)
@@ -461,6 +512,7 @@ def _cannot_import(world: World) -> list[str]:
 
 
 @then(parsers.re(r'^the Magento admin shows the cannot-import message naming (?P<names>"[^"]+"(?: and "[^"]+")*)$'))
+@checks("BLK-04", "BLK-10")
 def message_naming(world: World, names: str) -> None:
     wanted = sorted(n.strip('"') for n in names.split(" and "))
     shown = _cannot_import(world)
@@ -469,6 +521,7 @@ def message_naming(world: World, names: str) -> None:
 
 
 @then("the Magento admin shows no cannot-import message")
+@checks("BLK-10", "BLK-11")
 def no_message(world: World) -> None:
     expect(not _cannot_import(world), world, "no cannot-import message")
 
@@ -480,6 +533,7 @@ def no_message(world: World) -> None:
         'tracking number "{tracking}"'
     )
 )
+@checks("IMP-05", "DEC-06", "STO-02")
 def amazon_confirmation(world: World, alias: str, carrier: str, tracking: str) -> None:
     confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
     ok = any(
@@ -501,6 +555,7 @@ def amazon_confirmation(world: World, alias: str, carrier: str, tracking: str) -
         '"{name}" and tracking number "{tracking}"'
     )
 )
+@checks("IMP-05", "DEC-06", "STO-02")
 def amazon_confirmation_named(world: World, alias: str, code: str, name: str, tracking: str) -> None:
     confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
     ok = any(c.tracking_number == tracking and c.carrier_code == code and c.carrier_name == name for c in confirmations)
@@ -515,6 +570,7 @@ def amazon_confirmation_named(world: World, alias: str, code: str, name: str, tr
 
 
 @then(parsers.parse('Amazon has received no shipment confirmation for "{alias}"'))
+@checks("STO-02")
 def amazon_no_confirmation(world: World, alias: str) -> None:
     confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
     expect(
@@ -526,6 +582,7 @@ def amazon_no_confirmation(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('Amazon has canceled order "{alias}" with the reason "{reason}"'))
+@checks("CAN-01")
 def amazon_canceled(world: World, alias: str, reason: str) -> None:
     order = world.amazon.get(world.order_id(alias))
     expect(
@@ -537,6 +594,7 @@ def amazon_canceled(world: World, alias: str, reason: str) -> None:
 
 
 @then(parsers.parse('Amazon has not canceled order "{alias}"'))
+@checks("CAN-01")
 def amazon_not_canceled(world: World, alias: str) -> None:
     order = world.amazon.get(world.order_id(alias))
     expect(

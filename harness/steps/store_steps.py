@@ -6,6 +6,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, step, then, when
 
+from harness.blame import checks
 from harness.expect import expect
 from harness.variation import INTEGRATION_GAP
 from harness.world import World
@@ -105,6 +106,7 @@ def changing_calls_in_read_only(world: World) -> list[str]:
 
 
 @then("Amazon has received nothing that changes an order since Read-Only Mode was turned on")
+@checks("STO-02")
 def nothing_sent_in_read_only(world: World) -> None:
     sent = changing_calls_in_read_only(world)
     expect(not sent, world, f"no call of {', '.join(sorted(CHANGING_CALLS))} (Amazon received {sent})")

@@ -11,6 +11,7 @@ from typing import Any
 from pytest_bdd import parsers, then
 
 from harness.adapter import OrderRow
+from harness.blame import checks
 from harness.expect import expect
 from harness.steps.amazon_steps import aliases_of, expand_aliases
 from harness.world import World
@@ -35,6 +36,7 @@ def _same_instant(shown: str, actual: datetime) -> bool:
 
 
 @then(parsers.parse('the Amazon orders table shows order "{alias}" with status "{status}"'))
+@checks("IMP-14", "IMP-01", "IMP-03", "IMP-05", "IMP-08", "DIS-01", "VIEW-01", "CAN-01", "STO-01", "PRE-03", "SYN-05")
 def table_shows(world: World, alias: str, status: str) -> None:
     row = find_row(world, alias)
     amazon_id = world.order_id(alias)
@@ -48,6 +50,7 @@ def table_shows(world: World, alias: str, status: str) -> None:
 
 
 @then(parsers.parse('the Amazon orders table shows each of the orders "{aliases}" with status "{status}"'))
+@checks("IMP-14", "SYN-01", "SYN-02", "SYN-03")
 def table_shows_each(world: World, aliases: str, status: str) -> None:
     names = aliases_of(world, aliases)
     rows = world.adapter.amazon_orders(world.store_of(names[0]))
@@ -56,12 +59,14 @@ def table_shows_each(world: World, aliases: str, status: str) -> None:
 
 
 @then(parsers.parse('the Amazon orders table has no row for order "{alias}"'))
+@checks("PRE-03", "STO-01")
 def table_lacks(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     expect(find_row(world, alias) is None, world, f"no row for {amazon_id}", order=amazon_id)
 
 
 @then(parsers.parse('the Order Notes of order "{alias}" include "{text}"'))
+@checks("IMP-14", "BLK-06", "BLK-07")
 def notes_include(world: World, alias: str, text: str) -> None:
     row = find_row(world, alias)
     expect(
@@ -80,6 +85,7 @@ def carries_its_magento_order(world: World, alias: str) -> tuple[OrderRow | None
 
 
 @then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to its Magento order'))
+@checks("IMP-04")
 def leads_to_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row, carries = carries_its_magento_order(world, alias)
@@ -103,6 +109,7 @@ def leads_to_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the order number of "{alias}" in the Amazon orders table leads to Amazon Seller Central'))
+@checks("DIS-03")
 def leads_to_seller_central(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row = find_row(world, alias)
@@ -111,6 +118,7 @@ def leads_to_seller_central(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the row of order "{alias}" carries no Magento order'))
+@checks("DIS-03")
 def row_without_magento(world: World, alias: str) -> None:
     row = find_row(world, alias)
     expect(
@@ -122,6 +130,7 @@ def row_without_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('the row of order "{alias}" carries its Magento order'))
+@checks("IMP-04", "SYN-04")
 def row_with_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row, ok = carries_its_magento_order(world, alias)
@@ -129,6 +138,7 @@ def row_with_magento(world: World, alias: str) -> None:
 
 
 @then(parsers.parse('Recent Orders of "{store}" show order "{alias}" with status "{status}"'))
+@checks("VIEW-01")
 def recent_shows(world: World, store: str, alias: str, status: str) -> None:
     row = find_row(world, alias, world.adapter.recent_orders(store))
     expect(
@@ -140,6 +150,7 @@ def recent_shows(world: World, store: str, alias: str, status: str) -> None:
 
 
 @then(parsers.parse('Recent Orders of "{store}" show order "{alias}" without Magento order data'))
+@checks("VIEW-03")
 def recent_without_magento(world: World, store: str, alias: str) -> None:
     row = find_row(world, alias, world.adapter.recent_orders(store))
     found = world.magento.orders_for_amazon_id(world.order_id(alias))
@@ -166,6 +177,7 @@ def recent_without_magento(world: World, store: str, alias: str) -> None:
         "the row of order \"{alias}\" shows Amazon's purchase date, order number, status, buyer's name and grand total"
     )
 )
+@checks("VIEW-02")
 def row_shows_amazon_data(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     order = world.amazon.get(amazon_id)
@@ -178,12 +190,17 @@ def row_shows_amazon_data(world: World, alias: str) -> None:
         and row.grand_total is not None
         and Decimal(row.grand_total) == order.total
     )
+    wanted = {"purchase_date": order.purchase_date, "status": order.status, "buyer_name": order.buyer_name}
+    wanted["grand_total"] = str(order.total)
+    found = {k: getattr(row, k, None) for k in wanted}
     expect(
         ok,
         world,
         f"the row of {amazon_id} shows purchase date {order.purchase_date.isoformat()}, status "
         f"{order.status}, buyer {order.buyer_name!r}, total {order.total} (row: {row})",
         order=amazon_id,
+        wanted=wanted,
+        found={**found, "grand_total": None if row is None or row.grand_total is None else str(row.grand_total)},
     )
 
 
@@ -197,20 +214,25 @@ def _filtered(world: World, store: str, filters: Mapping[str, Any], aliases: str
         f"All Orders of {store} with {dict(filters) or 'no filter'} show exactly "
         f"{sorted(named[w] for w in wanted)}; shown: {sorted(named.get(s, s) for s in shown)}",
         store=store,
+        wanted=sorted(named[w] for w in wanted),
+        found=sorted(named.get(s, s) for s in shown),
     )
 
 
 @then(parsers.re(r'^All Orders of "(?P<store>[^"]+)" show exactly the orders "(?P<aliases>[^"]+)"$'))
+@checks("VIEW-04")
 def all_orders(world: World, store: str, aliases: str) -> None:
     _filtered(world, store, {}, aliases)
 
 
 @then(parsers.parse('All Orders of "{store}" filtered by status "{status}" show exactly the orders "{aliases}"'))
+@checks("VIEW-04")
 def all_orders_status(world: World, store: str, status: str, aliases: str) -> None:
     _filtered(world, store, {"status": status}, aliases)
 
 
 @then(parsers.parse('All Orders of "{store}" filtered by buyer\'s name "{name}" show exactly the orders "{aliases}"'))
+@checks("VIEW-04")
 def all_orders_buyer(world: World, store: str, name: str, aliases: str) -> None:
     _filtered(world, store, {"buyer_name": name}, aliases)
 
@@ -220,6 +242,7 @@ def all_orders_buyer(world: World, store: str, name: str, aliases: str) -> None:
         'All Orders of "{store}" filtered by the order number of "{alias}" show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_number(world: World, store: str, alias: str, aliases: str) -> None:
     _filtered(world, store, {"order_number": world.order_id(alias)}, aliases)
 
@@ -229,6 +252,7 @@ def all_orders_number(world: World, store: str, alias: str, aliases: str) -> Non
         'All Orders of "{store}" filtered by a total from {low} to {high} show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_total(world: World, store: str, low: str, high: str, aliases: str) -> None:
     _filtered(world, store, {"total_min": low, "total_max": high}, aliases)
 
@@ -239,6 +263,7 @@ def all_orders_total(world: World, store: str, low: str, high: str, aliases: str
         'show exactly the orders "{aliases}"'
     )
 )
+@checks("VIEW-04")
 def all_orders_dates(world: World, store: str, first: str, last: str, aliases: str) -> None:
     start = world.amazon.get(world.order_id(first)).purchase_date.isoformat()
     end = world.amazon.get(world.order_id(last)).purchase_date.isoformat()

@@ -40,6 +40,19 @@ def partial_and_broken(env: ConnectorEnvironment) -> PartialAndBrokenAdapter:
     return PartialAndBrokenAdapter(env)
 
 
+class NothingSupported(ReferenceAdapter):
+    """Declares every rule of the catalogue unsupported, core rules included."""
+
+    def capabilities(self) -> Capabilities:
+        from harness.rules import catalogue
+
+        return Capabilities(unsupported={rule: "not implemented" for rule in catalogue()})
+
+
+def nothing_supported(env: ConnectorEnvironment) -> NothingSupported:
+    return NothingSupported(env)
+
+
 class SystemClockReader:
     """A connector that never takes a clock: it reads ``datetime.now()``, ``date.today()`` and ``time.time()``."""
 

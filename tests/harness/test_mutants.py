@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,21 @@ def test_only_an_assertion_in_a_scenario_passing_on_the_reference_kills() -> Non
     assert not found.killed and found.crashes  # a mutant that no longer fits the reference kills nothing
 
 
+def test_the_kill_matrix_blames_the_rule_of_the_failing_step() -> None:
+    mutant = mutants.MUTANTS["imports_while_pending"]
+    passed = {"outcome": "passed", "rules": ["IMP-02", "DEC-05"], "scenario": "s", "failure": ""}
+    failing = {**passed, "outcome": "failed", "failure": "RuleViolation: Rule IMP-02 broken.", "blamed": ["IMP-02"]}
+    found = verdict(mutant, Outcome(1, {"a": failing}), Outcome(0, {"a": passed}))
+    assert found.killed and found.failed_rules == ["IMP-02"] and not found.blamed_on  # DEC-05: not reached
+    elsewhere = {**failing, "blamed": ["IMP-14"], "failure": "RuleViolation: Rule IMP-14 broken."}
+    found = verdict(mutant, Outcome(1, {"a": elsewhere}), Outcome(0, {"a": passed}))
+    assert found.killed and found.blamed_on == ["IMP-14"] and found.failed_rules == ["IMP-14"]
+    assert "blamed on IMP-14" in render([found], Outcome(0, {"a": passed}))
+    untagged = {**failing, "rules": ["IMP-09"]}  # a failure blamed on IMP-02 in a scenario written for IMP-09
+    found = verdict(mutant, Outcome(1, {"b": untagged}), Outcome(0, {"b": {**passed, "rules": ["IMP-09"]}}))
+    assert found.killed and not found.blamed_on
+
+
 def test_every_mutant_is_killed_by_a_scenario_of_its_rule() -> None:
     verdicts, baseline = kill_matrix(mutants.catalogue(), quick=True, workers=2)
     text = render(verdicts, baseline)
@@ -54,9 +70,10 @@ def test_every_mutant_is_killed_by_a_scenario_of_its_rule() -> None:
     survivors = [v.mutant.name for v in verdicts if not v.killed]
     assert not survivors, text
     for v in verdicts:
-        assert v.mutant.rule in v.failed_rules and v.killing, text
+        assert v.killing and (v.mutant.rule in v.failed_rules) != bool(v.blamed_on), text
+        assert set(v.blamed_on) <= set(v.failed_rules), text
     table = markdown(verdicts)
-    assert table.count("| killed |") == len(verdicts)
+    assert len(re.findall(r"^\| `\w+` \| [A-Z]+-\d+ \| killed", table, re.MULTILINE)) == len(verdicts)
 
 
 def test_the_command_lists_the_catalogue_and_refuses_an_unknown_mutant(capsys: pytest.CaptureFixture[str]) -> None:
