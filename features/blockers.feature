@@ -12,7 +12,7 @@ Feature: Order creation blockers
   @BLK-06
   Scenario Outline: A <problem> product blocks the order and the row says why
     Given the Magento product "SKU-2" is <problem>
-    And an Unshipped Amazon order "A" for 1 x "SKU-2"
+    And an Unshipped Amazon order "A" for some "SKU-2" among other items
     When the connector syncs
     Then order "A" has no Magento order
     And the Order Notes of order "A" include "<note>"
@@ -35,7 +35,7 @@ Feature: Order creation blockers
   @BLK-08
   Scenario Outline: One <problem> item blocks a multi-item order as a whole
     Given the Magento product "SKU-2" is <problem>
-    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 1 x "SKU-2"
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 1 x "SKU-2" in any order
     When the connector syncs
     Then order "A" has no Magento order
     And the salable quantity of "SKU-1" is 10
@@ -74,7 +74,7 @@ Feature: Order creation blockers
   @BLK-05
   Scenario Outline: Once the <problem> product is fixed, the Magento order is created on the next sync, not before
     Given the Magento product "SKU-2" is <problem>
-    And an Unshipped Amazon order "A" for 1 x "SKU-2"
+    And an Unshipped Amazon order "A" for 1 x "SKU-2" among other items
     And the connector syncs
     When the merchant <fix>
     Then order "A" has no Magento order
@@ -95,6 +95,25 @@ Feature: Order creation blockers
     Then order "A" has no Magento order
     And the Order Notes of order "A" include "Cannot create sales order: Product "SKU-2" in order is not salable."
 
+  @BLK-07 @BLK-03
+  Scenario: An order for one unit more than the stock on hand is blocked as out of stock
+    Given an Unshipped Amazon order "A" for some "SKU-2" among other items
+    And the Magento product "SKU-2" has one unit less in stock than order "A" holds
+    When the connector syncs
+    Then order "A" has no Magento order
+    And the Order Notes of order "A" include "Cannot create sales order: Product "SKU-2" in order is not salable."
+    And the Magento admin shows the cannot-import message naming "Main Store"
+
+  @BLK-05
+  Scenario: A sync one minute after the fix creates the order
+    Given the Magento product "SKU-2" is disabled
+    And an Unshipped Amazon order "A" for some "SKU-2" among other items
+    And the connector syncs
+    When the merchant enables the Magento product "SKU-2"
+    And the connector syncs a minute later
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the Magento admin shows no cannot-import message
+
   @BLK-07
   Scenario: A product that does not manage stock is never out of stock
     Given the Magento product "SKU-2" has 0 in stock and does not manage stock
@@ -105,11 +124,25 @@ Feature: Order creation blockers
   @BLK-09
   Scenario: A blocked order does not hold back the others
     Given the Magento product "SKU-2" is disabled
-    And an Unshipped Amazon order "A" for 1 x "SKU-2"
-    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And an Unshipped Amazon order "A" for 1 x "SKU-2" among other items
+    And an Unshipped Amazon order "B" for some "SKU-1"
     When the connector syncs
     Then order "A" has no Magento order
     And order "B" has exactly one Magento order with status "processing" in state "processing"
+
+  @BLK-09 @BLK-08
+  Scenario: Blocked orders between importable ones hold none of them back
+    Given the Magento product "SKU-2" is disabled
+    And the Magento product "SKU-1" has 100 in stock
+    And an Unshipped Amazon order "B1" for some "SKU-1"
+    And an Unshipped Amazon order "A1" for some "SKU-2" among other items
+    And an Unshipped Amazon order "B2" for some "SKU-1" among other items
+    And an Unshipped Amazon order "A2" for some "SKU-1" and 1 x "SKU-2" in any order
+    And an Unshipped Amazon order "B3" for some "SKU-1"
+    When the connector syncs
+    Then order "A1" has no Magento order
+    And order "A2" has no Magento order
+    And each of the orders "B1..B3" has exactly one Magento order
 
   @BLK-10
   Scenario: The message disappears after the first sync with nothing blocked

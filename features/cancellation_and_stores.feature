@@ -10,11 +10,11 @@ Feature: Cancellations and store state
 
   @CAN-01 @CAN-02 @DEC-03
   Scenario: The merchant cancels an Unshipped order from Magento
-    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
     And the connector syncs
-    When the merchant cancels order "A" from Magento with the reason "NoInventory"
+    When the merchant cancels order "A" from Magento with a reason
     And the connector syncs
-    Then Amazon has canceled order "A" with the reason "NoInventory"
+    Then Amazon has canceled order "A" with the merchant's reason
     And the Amazon orders table shows order "A" with status "Canceled"
     And order "A" has exactly one Magento order with status "complete"
 
@@ -62,7 +62,7 @@ Feature: Cancellations and store state
   @STO-01
   Scenario: A deactivated store does not synchronise until it is activated again
     Given the merchant deactivates the Amazon store "Main Store"
-    And an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "A" for some "SKU-1"
     When the connector syncs
     Then the Amazon orders table has no row for order "A"
     And order "A" has no Magento order
@@ -73,13 +73,81 @@ Feature: Cancellations and store state
 
   @STO-02
   Scenario: Read-Only Mode keeps shipment confirmations until it is turned off
-    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
     And the connector syncs
     And the merchant turns Read-Only Mode on
-    When the merchant ships the Magento order for "A" with carrier "fedex" and tracking number "612999AA10NOV"
+    When the merchant ships the Magento order for "A"
     And the connector syncs
     Then Amazon has received no shipment confirmation for "A"
     And Amazon has received nothing that changes an order since Read-Only Mode was turned on
     When the merchant turns Read-Only Mode off
     And the connector syncs
-    Then Amazon has received a shipment confirmation for "A" with carrier "FedEx" and tracking number "612999AA10NOV"
+    Then Amazon has received the carrier and tracking number of every parcel of "A"
+
+  @STO-02 @CAN-01 @CAN-02
+  Scenario: Read-Only Mode keeps a cancellation from Magento until it is turned off
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    And the merchant turns Read-Only Mode on
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    And the cron job runs
+    Then Amazon has not canceled order "A"
+    And Amazon has received nothing that changes an order since Read-Only Mode was turned on
+    When the merchant turns Read-Only Mode off
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-01 @IMP-14
+  Scenario: A cancellation Amazon refuses because the order shipped meanwhile leaves the order shipped
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    When Amazon moves order "A" to "Shipped"
+    And the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-07 @CAN-03
+  Scenario: An order the merchant put on hold keeps its one Magento order through syncs and cron jobs
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    When the merchant puts the Magento order for "A" on hold
+    And the connector syncs
+    And the cron job runs
+    And the connector restarts
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "holded" in state "holded"
+
+  @STO-01 @IMP-14
+  Scenario: A store deactivated for more than a day catches up on everything when activated again
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And a buyer orders some "SKU-1" on Amazon as order "B"
+    And the connector syncs
+    And the merchant deactivates the Amazon store "Main Store"
+    When Amazon moves order "B" to "Unshipped"
+    And an Unshipped Amazon order "C" for some "SKU-1"
+    And Amazon moves order "A" to "Shipped"
+    And 30 hours pass
+    And the merchant activates the Amazon store "Main Store"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Shipped"
+    And the Amazon orders table shows order "B" with status "Unshipped"
+    And the Amazon orders table shows order "C" with status "Unshipped"
+    And each of the orders "B, C" has exactly one Magento order
+
+  @PRE-01 @PRE-03 @SET-02
+  Scenario: A second store integrated later than the first imports only its own orders placed after its integration
+    Given an Unshipped Amazon order "EARLY" for some "SKU-1"
+    And an Amazon order "EU-OLD" for some "SKU-1" in status "Unshipped" in the marketplace "A1PA6795UKMFR9"
+    And the connector syncs
+    And the Amazon store "EU Store" is integrated for the marketplace "A1PA6795UKMFR9"
+    And an Unshipped Amazon order "EU-NEW" for some "SKU-1" in the store "EU Store"
+    When the connector syncs
+    Then order "EARLY" has exactly one Magento order with status "processing" in state "processing"
+    And order "EU-OLD" has no Magento order
+    And All Orders of "EU Store" show exactly the orders "EU-NEW"
+    And order "EU-NEW" has exactly one Magento order with status "processing" in state "processing"

@@ -52,6 +52,25 @@ Feature: Order import disabled
     And the connector syncs
     Then order "P" has exactly one Magento order with status "processing" in state "processing"
 
+  @DIS-02 @IMP-14 @DIS-01
+  Scenario: Status changes while import is disabled are followed in the table and create nothing
+    Given a buyer orders some "SKU-1" among other items on Amazon as order "A"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And the connector syncs
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    And Amazon moves order "A" to "Shipped"
+    And Amazon cancels order "B"
+    And the connector syncs
+    And the cron job runs
+    Then the Amazon orders table shows order "A" with status "Shipped"
+    And the Order Notes of order "A" include "Status updated to Shipped."
+    And the Amazon orders table shows order "B" with status "Canceled"
+    And Recent Orders of "Main Store" show order "A" with status "Shipped"
+    And order "A" has no Magento order
+    And order "B" has no Magento order
+    And the salable quantity of "SKU-1" is 10
+
   @SET-08
   Scenario: With import disabled, the other order settings have no effect
     Given the merchant sets the order settings of "Main Store" to

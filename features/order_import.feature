@@ -10,7 +10,7 @@ Feature: Import lifecycle with order import enabled
 
   @IMP-01
   Scenario: A new Amazon order is in the Amazon orders table as Pending after the next sync
-    Given a buyer orders 2 x "SKU-1" on Amazon as order "A"
+    Given a buyer orders some "SKU-1" among other items on Amazon as order "A"
     When the connector syncs
     Then the Amazon orders table shows order "A" with status "Pending"
 
@@ -23,19 +23,30 @@ Feature: Import lifecycle with order import enabled
 
   @IMP-03 @SET-01
   Scenario: An order Amazon moves to Unshipped becomes a Processing Magento order
-    Given a buyer orders 2 x "SKU-1" on Amazon as order "A"
+    Given a buyer orders some "SKU-1" among other items on Amazon as order "A"
     And the connector syncs
     When Amazon moves order "A" to "Unshipped"
     And the connector syncs
     Then the Amazon orders table shows order "A" with status "Unshipped"
     And order "A" has exactly one Magento order with status "processing" in state "processing"
-    And the Magento order for "A" holds 2 x "SKU-1" at 25.00
+    And the Magento order for "A" has exactly the items of the Amazon order at their prices
 
   @IMP-04 @DEC-04
   Scenario: The order number in the table leads to the Magento order
-    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    Given an Unshipped Amazon order "A" for some "SKU-1"
     When the connector syncs
     Then the order number of "A" in the Amazon orders table leads to its Magento order
+
+  @IMP-04 @DEC-04 @DEC-07
+  Scenario: Each row's order number leads to that order's own Magento order
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And the connector syncs
+    And an Unshipped Amazon order "C" for some "SKU-1"
+    When the connector syncs
+    Then the order number of "A" in the Amazon orders table leads to its Magento order
+    And the order number of "B" in the Amazon orders table leads to its Magento order
+    And the order number of "C" in the Amazon orders table leads to its Magento order
 
   @IMP-05
   Scenario: A Magento shipment reaches Amazon with its carrier and tracking number
@@ -46,22 +57,40 @@ Feature: Import lifecycle with order import enabled
     Then Amazon has received a shipment confirmation for "A" with carrier "UPS" and tracking number "1Z999AA10123456784"
     And the Amazon orders table shows order "A" with status "Shipped"
 
+  @IMP-05 @DEC-08
+  Scenario: Every parcel of a shipment reaches Amazon with its carrier and tracking number
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    When the merchant ships the Magento order for "A"
+    And the connector syncs
+    Then Amazon has received the carrier and tracking number of every parcel of "A"
+    And the Amazon orders table shows order "A" with status "Shipped"
+
   @IMP-05
   Scenario: A carrier Amazon has no code for is confirmed as Other with its name
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
     And the connector syncs
-    When the merchant ships the Magento order for "A" with the custom carrier "Royal Mail" and tracking number "RM123456785GB"
+    When the merchant ships the Magento order for "A" with the custom carrier "Harbour Lane Couriers" and tracking number "HL123456785GB"
     And the connector syncs
-    Then Amazon has received a shipment confirmation for "A" with carrier code "Other", carrier name "Royal Mail" and tracking number "RM123456785GB"
+    Then Amazon has received a shipment confirmation for "A" with carrier code "Other", carrier name "Harbour Lane Couriers" and tracking number "HL123456785GB"
 
   @IMP-06
   Scenario: A shipped order is Complete in Magento after the next cron job
-    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    Given an Unshipped Amazon order "A" for some "SKU-1"
     And the connector syncs
-    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    When the merchant ships the Magento order for "A"
     And the connector syncs
     And the cron job runs
     Then order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-06 @IMP-05
+  Scenario: The cron job right after the shipment completes the order, with no sync in between
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    When the merchant ships the Magento order for "A"
+    And the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"
+    And Amazon has received the carrier and tracking number of every parcel of "A"
 
   @IMP-07
   Scenario: Repeated syncs, cron jobs and restarts never make a second Magento order
@@ -132,9 +161,17 @@ Feature: Import lifecycle with order import enabled
 
   @IMP-11
   Scenario: A merchant-fulfilled order takes its quantity from Magento stock
-    Given an Unshipped Amazon order "A" for 3 x "SKU-1"
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
     When the connector syncs
-    Then the salable quantity of "SKU-1" is 7
+    Then the salable quantity of "SKU-1" is 10 less what order "A" holds of it
+
+  @IMP-11 @BLK-07
+  Scenario: An order for just the stock on hand is imported and takes all of it
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the Magento product "SKU-1" has just enough stock for order "A"
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the salable quantity of "SKU-1" is 0
 
   @IMP-11
   Scenario: A Fulfilled-by-Amazon order's Magento order leaves Magento stock alone
@@ -163,7 +200,7 @@ Feature: Import lifecycle with order import enabled
   @IMP-13
   Scenario: Every item of a multi-item order is in its Magento order, and nothing else
     Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
-    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2"
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2" in any order
     When the connector syncs
     Then the Magento order for "A" holds exactly 2 x "SKU-1" and 3 x "SKU-2"
     And the Magento order for "A" has Amazon's order total as grand total

@@ -165,3 +165,53 @@ Feature: Order settings of an Amazon store
     And a buyer orders 3 x "SKU-1" on Amazon as order "A"
     When the connector syncs
     Then the salable quantity of "SKU-1" is 10
+
+  @SET-06 @IMP-10
+  Scenario: A custom order status leaves a Fulfilled-by-Amazon order Complete
+    Given Magento has the order status "amazon_imported" of the state "processing"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting      | value           |
+      | Order Status | amazon_imported |
+    And an Amazon order "F" fulfilled by Amazon for some "SKU-1" among other items in status "Unshipped"
+    And an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    When Amazon moves order "F" to "Shipped"
+    And the connector syncs
+    Then order "F" has exactly one Magento order with status "complete" in state "complete"
+    And order "A" has exactly one Magento order with status "amazon_imported" in state "processing"
+
+  @SET-07 @DEC-05
+  Scenario: Reserve Quantity holds back every item of a multi-item order until its Magento order
+    Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders some "SKU-1" and some "SKU-2" in any order on Amazon as order "A"
+    When the connector syncs
+    Then the salable quantity of "SKU-1" is 10 less what order "A" holds of it
+    And the salable quantity of "SKU-2" is 10 less what order "A" holds of it
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then the Magento order for "A" has exactly the items of the Amazon order at their prices
+    And the salable quantity of "SKU-1" is 10 less what order "A" holds of it
+    And the salable quantity of "SKU-2" is 10 less what order "A" holds of it
+
+  @SET-07 @SET-02 @DEC-05
+  Scenario: Switching Reserve Quantity off releases the holds from the next sync on
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders some "SKU-1" among other items on Amazon as order "A"
+    And the connector syncs
+    When the merchant sets the order settings of "Main Store" to
+      | setting        | value                   |
+      | Pending Orders | Do Not Reserve Quantity |
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the salable quantity of "SKU-1" is 10 less what order "A" holds of it

@@ -41,3 +41,18 @@ Feature: Orders placed before the store was integrated
     Then the Amazon orders table has no row for order "OLD"
     And the Amazon orders table shows order "EDGE" with status "Unshipped"
     And order "EDGE" has exactly one Magento order with status "processing" in state "processing"
+
+  @PRE-01 @PRE-02 @DIS-04
+  Scenario: Enabling import later still never imports an order placed before integration
+    Given a buyer orders some "SKU-1" on Amazon as order "OLD"
+    And the Amazon store "Main Store" is integrated
+    And Import Amazon Orders is "Disabled" for "Main Store"
+    And an Unshipped Amazon order "NEW" for some "SKU-1"
+    And the connector syncs
+    When Amazon moves order "OLD" to "Unshipped"
+    And the connector syncs
+    And the merchant sets Import Amazon Orders to "Enabled" for "Main Store"
+    And the connector syncs
+    Then order "OLD" has no Magento order
+    And order "NEW" has exactly one Magento order with status "processing" in state "processing"
+    And All Orders of "Main Store" show exactly the orders "NEW"

@@ -22,13 +22,14 @@ Feature: Sync robustness
     When the connector syncs
     And the connector syncs
     Then each of the orders "Q1..Q3" has exactly one Magento order
+    And every call Amazon throttled was made again only after time had passed
 
   @SYN-03
   Scenario: Every page of a large result is read
-    Given 105 Unshipped Amazon orders "P1..P105" for 1 x "SKU-1" each
+    Given 101 to 230 Unshipped Amazon orders "P*" for 1 x "SKU-1" each
     When the connector syncs
-    Then the Amazon orders table shows each of the orders "P1..P105" with status "Unshipped"
-    And each of the orders "P1..P105" has exactly one Magento order
+    Then the Amazon orders table shows each of the orders "P*" with status "Unshipped"
+    And each of the orders "P*" has exactly one Magento order
 
   @SYN-04
   Scenario: Magento fails after saving the order; the next sync finds it instead of creating another
@@ -74,3 +75,14 @@ Feature: Sync robustness
     When Amazon reports order "A" again with its earlier status "Unshipped"
     And the connector syncs
     Then the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-03 @DEC-09
+  Scenario: A creation Magento refuses does not hold back the other orders due in the same sync
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And an Unshipped Amazon order "B" for some "SKU-1" among other items
+    And an Unshipped Amazon order "C" for some "SKU-1"
+    And Magento answers HTTP 503 to the next order creation
+    When the connector syncs
+    Then exactly one of the orders "A, B, C" has no Magento order
+    When the connector syncs
+    Then each of the orders "A, B, C" has exactly one Magento order

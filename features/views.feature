@@ -26,6 +26,30 @@ Feature: Recent Orders and All Orders
     When the connector syncs
     Then the row of order "A" shows Amazon's purchase date, order number, status, buyer's name and grand total
 
+  @VIEW-02 @IMP-14
+  Scenario: The row of an order first seen Pending shows Amazon's data once Amazon has it
+    Given a buyer orders some "SKU-1" among other items on Amazon as order "A"
+    And the connector syncs
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then the row of order "A" shows Amazon's purchase date, order number, status, buyer's name and grand total
+
+  @VIEW-01 @VIEW-03 @DIS-01
+  Scenario: Recent Orders show every recent order, first seen Pending or not, without Magento order data
+    Given a buyer orders some "SKU-1" on Amazon as order "A"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And a buyer orders some "SKU-1" on Amazon as order "C"
+    And the connector syncs
+    And Amazon moves order "A" to "Unshipped"
+    And an Unshipped Amazon order "D" for some "SKU-1" among other items
+    When the connector syncs
+    Then Recent Orders of "Main Store" show order "A" with status "Unshipped"
+    And Recent Orders of "Main Store" show order "B" with status "Unshipped"
+    And Recent Orders of "Main Store" show order "C" with status "Pending"
+    And Recent Orders of "Main Store" show order "D" with status "Unshipped"
+    And Recent Orders of "Main Store" show order "A" without Magento order data
+    And Recent Orders of "Main Store" show order "D" without Magento order data
+
   @VIEW-03
   Scenario: Recent Orders never show Magento order data
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"

@@ -56,6 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 BOOK = pytest.StashKey[ResultBook]()
+WORLD = pytest.StashKey[World]()
 
 
 def _scenario_rules(item: pytest.Item) -> list[str]:
@@ -154,7 +155,7 @@ def world(
     try:
         with open_world(asc_factory, seed=seed, workdir=workdir, live=asc_live) as built:
             built.rules = tuple(_scenario_rules(request.node))
-            request.node.stash[WORLD] = built
+            request.node.stash[WORLD] = built  # its drawn values go into the scenario's report
             _skip_unsupported(built, request.node)
             yield built
     finally:
@@ -163,7 +164,6 @@ def world(
 
 
 UNSUPPORTED = pytest.StashKey[dict[str, str]]()
-WORLD = pytest.StashKey[World]()
 
 
 def _skip_unsupported(built: World, item: pytest.Item) -> None:
@@ -294,8 +294,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             info["error"] = f"{call.excinfo.typename}: {call.excinfo.value}"
             info["traceback"] = _traceback(call.excinfo.tb)
             info["difference"] = list(getattr(call.excinfo.value, "difference", None) or [])
+        built = item.stash.get(WORLD, None)
+        if built is not None and built.draws.record:  # the values the rules left open, as drawn
+            info["drawn"] = {"seed": built.draws.seed, "values": built.draws.as_json()}
+            if "error" in info and "drawn values (seed" not in info["error"]:
+                info["error"] += "\n" + built.draws.summary()
         report.user_properties.append((ASC_KEY, json.dumps(info)))
         report.user_properties.append(("rules", " ".join(info["rules"])))
+        if "drawn" in info:
+            report.user_properties.append(("drawn", json.dumps(info["drawn"])))
     return report
 
 

@@ -64,7 +64,7 @@ def junit_xml(book: ResultBook, data: dict[str, Any]) -> str:
         timestamp=data["generated_at"],
     )
     props = ET.SubElement(suite, "properties")
-    for name in ("implementation", "profile", "seed"):
+    for name in ("implementation", "profile", "seed", "verdict", "exit_status"):
         ET.SubElement(props, "property", name=name, value=str(data[name]))
     for name, value in data["versions"].items():
         ET.SubElement(props, "property", name=f"version:{name}", value=value)
@@ -84,6 +84,7 @@ def junit_xml(book: ResultBook, data: dict[str, Any]) -> str:
             ET.SubElement(case_props, "property", name="rule", value=rule)
         ET.SubElement(case_props, "property", name="nodeid", value=s.nodeid)
         if s.outcome == "failed":
+            ET.SubElement(case_props, "property", name="blamed", value=" ".join(s.blamed))
             failure = ET.SubElement(case, "failure", message=_first_line(s.message))
             failure.text = s.message + ("\n\n" + s.traceback if s.traceback else "")
         elif s.outcome == "skipped":

@@ -84,6 +84,11 @@ def confirmation(alias: str, carrier: str, tracking: str) -> str:
     )
 
 
+def every_parcel(alias: str) -> str:
+    """The Then line: Amazon received every parcel of the order's shipment with its carrier and tracking number."""
+    return f'Amazon has received the carrier and tracking number of every parcel of "{alias}"'
+
+
 def canceled(alias: str, reason: str) -> str:
     """The Then line: Amazon canceled the order with this reason."""
     return f'Amazon has canceled order "{alias}" with the reason "{reason}"'

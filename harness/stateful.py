@@ -44,6 +44,7 @@ from harness.adapter import AdapterFactory
 from harness.guarded import describe, gherkin_step, guarded_factory
 from harness.scenario_text import Script
 from harness.steps import amazon_steps, catalog_steps, connector_steps, magento_steps, store_steps, table_steps
+from harness.variation import CANCEL_REASONS, Draws, Parcel
 from harness.world import LiveSimulators, World, open_world
 from simulators.amazon.model import TRANSITIONS
 
@@ -51,8 +52,34 @@ STORE = "Main Store"
 #: The second store an example may integrate, and its marketplace (the first store is in the US one).
 SECOND_STORE, SECOND_MARKETPLACE = "EU Store", "A1PA6795UKMFR9"
 STORES = (STORE, SECOND_STORE)
-#: What the merchant ships with, and the reason of a cancellation from Magento.
-CARRIER, REASON = "ups", "NoInventory"
+#: The classes of gaps the suite closes (issue 12), and what an example must have met to cover each: a CI run
+#: of the random test meets every one (tests/harness/test_stateful.py).
+CLASSES: dict[str, str] = {
+    "1: several items": "an order of two or three items",
+    "1: two stores": "a second store integrated",
+    "1: several parcels": "a shipment of two or three parcels",
+    "2: off the minute": "an instant that is not on a whole minute",
+    "2: carrier": "a parcel shipped with a carrier other than UPS",
+    "2: reason": "a cancellation from Magento with a reason other than NoInventory",
+    "2: stock": "a product's stock set at or below what one order holds of it",
+    "3: cron without sync": "a shipment followed by a cron job with no sync between",
+    "3: first seen Pending": "an order first synced Pending that became importable",
+    "4: pre-integration and import": "import switched on again with orders placed before integration",
+    "4: Read-Only cancellation": "a cancellation from Magento accepted in Read-Only Mode",
+    "4: deactivated store": "a sync while a store with orders is deactivated",
+    "4: failed create among others": "a sync with a failing order creation and two or more orders due",
+}
+#: Combinations an example may open with (see ``ConnectorMachine._recipe``).
+RECIPES = (
+    "ship in parcels, then a cron job",
+    "first seen Pending",
+    "cancel with a reason",
+    "cancel in Read-Only Mode",
+    "a failed create among orders due",
+    "just enough stock",
+)
+#: What each class was met by in this process (reset by :func:`run`).
+COVERAGE: dict[str, int] = dict.fromkeys(CLASSES, 0)
 PRODUCTS: dict[str, tuple[str, int]] = {"SKU-1": ("25.00", 10), "SKU-2": ("10.00", 10), "SKU-3": ("5.00", 3)}
 IMPORTABLE = frozenset({"Unshipped", "PartiallyShipped", "Shipped"})
 MAX_ORDERS = 6
@@ -124,7 +151,11 @@ class Tracked:
     store: str = STORE
     eligible: bool = False  # a sync of its active store ran with import enabled while it was importable
     amazon_changes: int = 0  # status changes Amazon made on its own (moves and cancellations)
-    tracking: str | None = None  # the merchant shipped its Magento order with this tracking number
+    tracking: str | None = None  # the merchant shipped its Magento order (the first parcel's tracking number)
+    parcels: list[Parcel] | None = None  # the parcels of that shipment
+    reason: str = ""  # the reason the merchant gave to cancel it from Magento
+    first_seen: str | None = None  # its status when a sync first recorded it
+    shipped_since_sync: bool = False  # shipped in Magento, and no sync ran since
     shipped_at_change: int | None = None  # amazon_changes when it was shipped, if it was Unshipped then
     amazon_canceled: bool = False
     merchant_canceled: bool = False  # the connector accepted the merchant's cancellation from Magento
@@ -164,8 +195,17 @@ class ConnectorMachine(RuleBasedStateMachine):
         target=orders,
         old=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.booleans()), max_size=2),
         second=st.booleans(),
+        seed=st.integers(0, 2**32 - 1),
+        recipe=st.sampled_from([None, None, *RECIPES]),
+        reason=st.sampled_from([r for r in CANCEL_REASONS if r != "NoInventory"]),
     )
-    def integrate(self, old: list[tuple[str, bool]], second: bool) -> Any:
+    def integrate(self, old: list[tuple[str, bool]], second: bool, seed: int, recipe: str | None, reason: str) -> Any:
+        """The values no rule pins (instants, gaps before events and syncs, parcels, Amazon's reasons and page
+        sizes) are drawn from ``seed`` as the suite draws them; then old orders, and one or two stores."""
+        self.world.draws = Draws(seed)
+        self.world.amazon.order_items_page_size = self.world.draws.choice(
+            "Amazon's page size of order items", (1, 2, 100)
+        )
         aliases = []
         for index, (sku, unshipped) in enumerate(old, start=1):
             alias = f"OLD{index}"
@@ -179,6 +219,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         store_steps.store_integrated(self.world, STORE)
         self.script.add("Given", f'the Amazon store "{STORE}" is integrated')
         if second and self._takes("second store"):
+            _cover("1: two stores")
             store_steps.store_integrated_in(self.world, SECOND_STORE, SECOND_MARKETPLACE)
             self.script.add(
                 "Given", f'the Amazon store "{SECOND_STORE}" is integrated for the marketplace "{SECOND_MARKETPLACE}"'
@@ -187,14 +228,60 @@ class ConnectorMachine(RuleBasedStateMachine):
             self.import_enabled[name] = self.active[name] = True
         for alias in aliases:  # the order keeps its Amazon ID: the integration step does not place orders
             self.world.order_store[self.world.order_id(alias)] = STORE
+        if recipe is not None:
+            aliases += self._recipe(recipe, reason)
         return multiple(*aliases)
+
+    def _recipe(self, name: str, reason: str) -> list[str]:
+        """Open the example with the steps of one combination (see :data:`RECIPES`): random steps alone meet
+        some combinations too rarely for a CI run. Returns the orders it placed."""
+        three = [("SKU-1", 3)]
+        if name == "ship in parcels, then a cron job":
+            alias = self.place("unshipped", three, STORE)
+            self.sync()
+            self._ship(alias, "three")
+            self.connector("cron")
+            return [alias]
+        if name == "first seen Pending":
+            alias = self.place("pending", [("SKU-2", 1)], STORE)
+            self.sync()
+            self.amazon(alias, "move", 1)  # Pending -> Unshipped (of Unfulfillable, Unshipped)
+            self.sync()
+            return [alias]
+        if name == "cancel with a reason":
+            alias = self.place("unshipped", [("SKU-2", 2)], STORE)
+            self.sync()
+            self.merchant(alias, False, reason)
+            self.sync()
+            return [alias]
+        if name == "cancel in Read-Only Mode":
+            alias = self.place("unshipped", [("SKU-1", 1)], STORE)
+            self.sync()
+            self.read_only_mode(True)
+            self.merchant(alias, False, reason)
+            self.sync()
+            return [alias]
+        if name == "a failed create among orders due":
+            first, second = (
+                self.place("unshipped", [("SKU-1", 1)], STORE),
+                self.place("unshipped", [("SKU-2", 1)], STORE),
+            )
+            self.fault(("status", "orderCreate"), 1)
+            self.sync()
+            return [first, second]
+        if name == "just enough stock":
+            alias = self.place("unshipped", [("SKU-3", 2)], STORE)
+            self.catalog("SKU-3", "stock", 2)
+            self.sync()
+            return [alias]
+        raise ValueError(f"unknown recipe {name!r}")
 
     # -- Amazon --------------------------------------------------------------------------------------------------
     @precondition(lambda self: sum(not t.pre_integration for t in self.tracked.values()) < MAX_ORDERS)
     @rule(
         target=orders,
         kind=st.sampled_from(["unshipped", "pending", "unshipped", "fba"]),
-        lines=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.integers(1, 3)), min_size=1, max_size=2),
+        lines=st.lists(st.tuples(st.sampled_from(sorted(PRODUCTS)), st.integers(1, 3)), min_size=1, max_size=3),
         store=st.sampled_from(STORES),
     )
     def place(self, kind: str, lines: list[tuple[str, int]], store: str) -> str:
@@ -203,6 +290,8 @@ class ConnectorMachine(RuleBasedStateMachine):
         for sku, qty in lines:
             merged[sku] = merged.get(sku, 0) + qty
         text = " and ".join(f'{q} x "{s}"' for s, q in merged.items())
+        if len(merged) > 1:
+            _cover("1: several items")
         alias = f"A{sum(not t.pre_integration for t in self.tracked.values()) + 1}"
         store = store if store in self.world.stores else STORE
         where = "" if store == STORE else f' in the store "{store}"'
@@ -277,6 +366,12 @@ class ConnectorMachine(RuleBasedStateMachine):
             catalog_steps.product_enabled(self.world, sku)
             self.script.add("When", f'the merchant enables the Magento product "{sku}"')
         elif change == "stock":
+            if any(
+                i.seller_sku == sku and 0 < qty <= i.quantity_ordered
+                for t in self.tracked.values()
+                for i in self._amazon(t.alias).items
+            ):
+                _cover("2: stock")
             catalog_steps.product_stock(self.world, sku, qty)
             self.script.add("When", f'the merchant sets the stock of "{sku}" to {qty}')
         else:
@@ -292,6 +387,8 @@ class ConnectorMachine(RuleBasedStateMachine):
 
     def _set_import(self, store: str, enabled: bool) -> None:
         value = "Enabled" if enabled else "Disabled"
+        if enabled and not self.import_enabled[store] and any(t.pre_integration for t in self.tracked.values()):
+            _cover("4: pre-integration and import")
         self.import_enabled[store] = enabled
         self._mark_eligible()  # a connector may import as soon as import is switched on
         store_steps.import_setting(self.world, value, store)
@@ -328,8 +425,8 @@ class ConnectorMachine(RuleBasedStateMachine):
         self.script.add("When", f"the merchant turns Read-Only Mode {'on' if on else 'off'}")
         self.read_only = on
 
-    @rule(alias=orders, ship=st.sampled_from([True, True, False]))
-    def merchant(self, alias: str, ship: bool) -> None:
+    @rule(alias=orders, ship=st.sampled_from([True, True, False]), reason=st.sampled_from(CANCEL_REASONS))
+    def merchant(self, alias: str, ship: bool, reason: str) -> None:
         """The merchant ships the order's Magento order, or tries to cancel the order from Magento."""
         tracked = self.tracked[alias]
         if not self._takes("ship" if ship else "cancel from Magento"):
@@ -338,27 +435,42 @@ class ConnectorMachine(RuleBasedStateMachine):
             # Unshipped as far as the merchant can tell: on Amazon, or in the table the connector shows
             row, status = table_steps.find_row(self.world, alias), self._amazon(alias).status
             seen = {status, row.status if row is not None else "no row"}
-            connector_steps.merchant_tries_to_cancel(self.world, alias, REASON)
-            text = f'the merchant tries to cancel order "{alias}" from Magento with the reason "{REASON}"'
+            connector_steps.merchant_tries_to_cancel(self.world, alias, reason)
+            text = f'the merchant tries to cancel order "{alias}" from Magento with the reason "{reason}"'
             self.script.add("When", text)
             if self.world.last_error is None and "Unshipped" not in seen and not tracked.merchant_canceled:
                 what = f"the connector accepted to cancel {alias} ({' and '.join(sorted(seen))}) from Magento"
                 self._fail(["CAN-01"], what, [gherkin.REFUSED])
             if self.world.last_error is None and not tracked.merchant_canceled:
                 tracked.merchant_canceled = True
+                tracked.reason = reason
+                if reason != "NoInventory":
+                    _cover("2: reason")
+                if self.read_only:
+                    _cover("4: Read-Only cancellation")
                 tracked.canceled_at_change = tracked.amazon_changes if status == "Unshipped" else None
             self._check(after_sync=False)
             return
+        self._ship(alias, None)
+
+    def _ship(self, alias: str, count: str | None) -> None:
+        """The merchant ships the order's one Magento order (in ``count`` parcels, or a drawn number)."""
+        tracked = self.tracked[alias]
         found = self.world.magento.orders_for_amazon_id(self.world.order_id(alias))
         if len(found) != 1 or not self._shippable(found[0]):
             return
-        self.counter += 1
-        tracking = f"1Z999AA1{self.counter:08d}"
         unshipped = self._amazon(alias).status == "Unshipped"
-        magento_steps.merchant_ships(self.world, alias, CARRIER, tracking)
-        ships = f'the merchant ships the Magento order for "{alias}" with carrier "{CARRIER}" and tracking number'
-        self.script.add("When", f'{ships} "{tracking}"')
-        tracked.tracking = tracking
+        magento_steps.merchant_ships_drawn(self.world, alias, count)
+        parcels_text = f" in {count} parcel{'' if count == 'one' else 's'}" if count else ""
+        self.script.add("When", f'the merchant ships the Magento order for "{alias}"{parcels_text}')
+        parcels = [p for p in self.world.notes[magento_steps.PARCELS][alias] if p not in (tracked.parcels or [])]
+        tracked.parcels = parcels
+        tracked.tracking = parcels[0].tracking
+        tracked.shipped_since_sync = True
+        if len(parcels) > 1:
+            _cover("1: several parcels")
+        if any(p.carrier_code != "ups" for p in parcels):
+            _cover("2: carrier")
         tracked.shipped_at_change = tracked.amazon_changes if unshipped else None
 
     def _shippable(self, order: dict[str, Any]) -> bool:
@@ -423,6 +535,7 @@ class ConnectorMachine(RuleBasedStateMachine):
                 t.eligible = True
 
     def _connector(self, keyword_text: str, action: Callable[[World], None]) -> None:
+        self._cover_before(keyword_text)
         self._mark_eligible()
         quiet = not _pending_faults(self.world)
         mark = len(self.world.sandbox.journal.entries())
@@ -431,6 +544,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         canceled = [t for t in self.tracked.values() if self._cancel_owed(t)]
         action(self.world)
         self.script.add("When", keyword_text)
+        self._note_first_seen()
         calls = self.world.sandbox.journal.entries()[mark:]
         errors = [e for e in calls if e.status >= 429]
         released = any(e.operation == "orderCancel" for e in calls)  # a cancellation gave stock back meanwhile
@@ -441,6 +555,37 @@ class ConnectorMachine(RuleBasedStateMachine):
         if quiet and not errors and keyword_text == "the connector syncs":
             for t in canceled:
                 self._check_canceled(t)
+
+    def _cover_before(self, keyword_text: str) -> None:
+        """Note the classes of issue 12 this connector action meets (see :data:`CLASSES`)."""
+        tracked = [t for t in self.tracked.values() if not t.pre_integration]
+        if keyword_text == "the cron job runs" and any(t.shipped_since_sync for t in tracked):
+            _cover("3: cron without sync")
+        for t in tracked:
+            t.shipped_since_sync = False
+        if self.world.clock.now().second:
+            _cover("2: off the minute")
+        if any(not a and any(t.store == s for t in tracked) for s, a in self.active.items()):
+            _cover("4: deactivated store")
+        failing = getattr(self.world.sandbox.faults, "_faults", {}).get(("magento", "orderCreate"))
+        due = [t for t in tracked if importable(self._amazon(t.alias).status, t.channel) and not self._magento(t.alias)]
+        if failing and len(due) > 1:
+            _cover("4: failed create among others")
+
+    def _note_first_seen(self) -> None:
+        """Each order's status when the table first showed it; one first seen Pending that became importable
+        meets class 3 (rules checked on orders first seen Pending)."""
+        rows = {r.order_number: r.status for n in self.world.stores for r in self.world.adapter.amazon_orders(n)}
+        for t in self.tracked.values():
+            row = rows.get(self.world.order_id(t.alias))
+            if t.first_seen is None and row is not None:
+                t.first_seen = row
+            if (
+                t.first_seen == "Pending"
+                and importable(self._amazon(t.alias).status, t.channel)
+                and self._magento(t.alias)
+            ):
+                _cover("3: first seen Pending")
 
     def _cancel_owed(self, t: Tracked) -> bool:
         """Whether the next sync owes this order the cancellation of its Magento order: Amazon canceled it (not
@@ -709,10 +854,18 @@ class ConnectorMachine(RuleBasedStateMachine):
         found = self._magento(t.alias)
         amazon_id = self.world.order_id(t.alias)
         if t.tracking and t.shipped_at_change == t.amazon_changes and not t.merchant_canceled:
-            confirmed = [c.tracking_number for c in self.world.amazon.shipment_confirmations(amazon_id)]
-            if t.tracking not in confirmed:
-                what = f"the shipment of {t.alias} never reached Amazon"
-                self._fail(["IMP-05", "STO-02"], what, [gherkin.confirmation(t.alias, CARRIER, t.tracking)])
+            confirmed = self.world.amazon.shipment_confirmations(amazon_id)
+            missing = [
+                p.tracking
+                for p in t.parcels or []
+                if not any(
+                    c.tracking_number == p.tracking and magento_steps.carrier_matches(p, c.carrier_code, c.carrier_name)
+                    for c in confirmed
+                )
+            ]
+            if missing:
+                what = f"the parcels {', '.join(missing)} of {t.alias} never reached Amazon with their carrier"
+                self._fail(["IMP-05", "STO-02", "DEC-08"], what, [gherkin.every_parcel(t.alias)])
             if len(found) == 1 and found[0]["status"] != "complete":
                 what = f"the shipped order {t.alias} is {found[0]['status']} after the cron job"
                 self._fail(["IMP-06"], what, [gherkin.status(t.alias, "complete")])
@@ -721,12 +874,16 @@ class ConnectorMachine(RuleBasedStateMachine):
         if t.merchant_canceled and t.canceled_at_change == t.amazon_changes:
             if self._amazon(t.alias).status != "Canceled":
                 what = f"the cancellation of {t.alias} from Magento never reached Amazon"
-                self._fail(["CAN-01", "STO-02"], what, [gherkin.canceled(t.alias, REASON)])
+                self._fail(["CAN-01", "STO-02"], what, [gherkin.canceled(t.alias, t.reason)])
             if len(found) == 1 and found[0]["status"] != "complete":
                 what = f"{t.alias}, canceled from Magento, has a Magento order in {found[0]['status']}"
                 self._fail(["CAN-02"], what, [gherkin.status(t.alias, "complete")])
         elif t.amazon_canceled and not t.merchant_canceled:
             self._check_canceled(t)
+
+
+def _cover(name: str) -> None:
+    COVERAGE[name] += 1
 
 
 def _pending_faults(world: World) -> bool:
@@ -762,6 +919,7 @@ def run(
     """Run the random test against ``factory``; raises :class:`InvariantViolated` with a Gherkin scenario.
     ``live`` serves the simulators on loopback ports (needed by a connector in another process)."""
     servers = LiveSimulators() if live else None
+    COVERAGE.update(dict.fromkeys(CLASSES, 0))
     try:
         machine = machine_for(factory, servers)
         run_state_machine_as_test(machine, settings=hypothesis_settings(profile, shrink=shrink, **overrides))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.adapter import AdapterFactory, ConnectorAdapter, ConnectorEnvironment, StoreSpec
+from harness.variation import Draws
 from simulators import Sandbox, SandboxRegistry
 from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from simulators.amazon.model import DEFAULT_SELLER, US
@@ -50,6 +51,7 @@ class World:
     notes: dict[str, Any] = field(default_factory=dict)
     factory: AdapterFactory | None = None
     env: ConnectorEnvironment | None = None
+    draws: Draws = field(default_factory=lambda: Draws(0))  # the values the scenario's rules leave open
 
     def restart_connector(self) -> None:
         """Close the connector and build it again on the same work directory (a process restart)."""
@@ -125,6 +127,8 @@ class World:
             lines += [f"  #{o['increment_id']} state={o['state']} status={o['status']}" for o in found]
         messages = [m.text for m in self.magento.system_messages()]
         lines.append(f"admin messages: {messages or 'none'}")
+        if self.draws.record:
+            lines.append(self.draws.summary())
         return "\n".join(lines)
 
 
@@ -148,12 +152,21 @@ def open_world(
         amazon_url = f"{live.amazon.url}/ns/{namespace}"
         magento_url = f"{live.magento.url}/ns/{namespace}"
         clock_url = f"{amazon_url}/_sim/clock"
+    draws = Draws(seed)
+    # Amazon decides how many items a page of getOrderItems holds: every multi-item order may span pages
+    sandbox.amazon.order_items_page_size = draws.choice("Amazon's page size of order items", (1, 2, 100))
     env = ConnectorEnvironment(
         workdir=workdir, now=sandbox.clock.now, sleep=lambda s: sandbox.clock.advance(s), clock_url=clock_url
     )
     adapter = factory(env)
     world = World(
-        sandbox=sandbox, adapter=adapter, amazon_url=amazon_url, magento_url=magento_url, factory=factory, env=env
+        sandbox=sandbox,
+        adapter=adapter,
+        amazon_url=amazon_url,
+        magento_url=magento_url,
+        factory=factory,
+        env=env,
+        draws=draws,
     )
     try:
         yield world

@@ -322,6 +322,9 @@ class Connector:
         """The store dashboard's Recent Orders: Amazon data only, never Magento's (VIEW-03)."""
         rows = self.amazon_orders(name)[:limit]
         for row in rows:
+            number = row["magento_order"]
+            if number:  # a note naming the Magento order ("Magento order #... created.") is Magento's data too
+                row["notes"] = [n for n in row["notes"] if str(number) not in n]
             row["magento_order"] = None
             row["link"] = SELLER_CENTRAL.format(id=row["order_number"])
         return rows

@@ -38,13 +38,20 @@ class MagentoClient:
         return {"Authorization": f"Bearer {self._token}"}
 
     def _send(self, operation: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
-        headers = self._token_header() if auth else {}
-        try:
-            response = self.session.request(method, self.base + path, headers=headers, timeout=self.timeout, **kwargs)
-        except requests.RequestException as err:
-            raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
-        if response.status_code == 401 and auth:
-            self._token = None
+        for attempt in range(2 if auth else 1):
+            fresh = self._token is None
+            headers = self._token_header() if auth else {}
+            try:
+                response = self.session.request(
+                    method, self.base + path, headers=headers, timeout=self.timeout, **kwargs
+                )
+            except requests.RequestException as err:
+                raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
+            if response.status_code != 401 or not auth:
+                break
+            self._token = None  # expired or revoked: a token fetched now is tried once (a fresh one refused: stop)
+            if fresh or attempt:
+                break
         if response.status_code >= 400:
             raise RemoteError(
                 operation,

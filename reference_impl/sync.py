@@ -55,6 +55,29 @@ def not_salable(sku: str) -> str:
     return f'Cannot create sales order: Product "{sku}" in order is not salable.'
 
 
+def split_units(items: list[dict[str, Any]], parcels: int) -> list[list[dict[str, Any]]]:
+    """A shipment's items split among its parcels in order, each parcel at least one unit while there are
+    units; parcels beyond the units carry the last parcel's items again (Amazon needs items in a package)."""
+    units = [item["orderItemId"] for item in items for _ in range(item["quantity"])]
+    if parcels <= 1 or not units:
+        return [items] * max(parcels, 1)
+    size, extra = divmod(len(units), parcels)
+    out: list[list[dict[str, Any]]] = []
+    start = 0
+    for index in range(parcels):
+        end = start + size + (1 if index < extra else 0)
+        chunk = units[start:end]
+        if not chunk:
+            out.append(out[-1])
+            continue
+        counts: dict[str, int] = {}
+        for item_id in chunk:
+            counts[item_id] = counts.get(item_id, 0) + 1
+        out.append([{"orderItemId": k, "quantity": v} for k, v in counts.items()])
+        start = end
+    return out
+
+
 class StoreSync:
     """The steps of one sync for one store; each step commits on its own."""
 
@@ -477,25 +500,30 @@ class StoreSync:
             order = self.magento.order(int(shipment["order_id"]))
             skus = {int(i["item_id"]): i["sku"] for i in order.get("items", [])}
         tracks = shipment.get("tracks") or [{}]
-        code, name = carrier_code(tracks[0])
-        package = {
-            "packageReferenceId": str(shipment.get("increment_id") or shipment["entity_id"]),
-            "carrierCode": code,
-            "trackingNumber": str(tracks[0].get("track_number") or ""),
-            "shipDate": self.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "orderItems": [
-                {"orderItemId": by_sku[skus[int(i["order_item_id"])]], "quantity": int(float(i["qty"]))}
-                for i in shipment.get("items", [])
-                if skus.get(int(i["order_item_id"])) in by_sku
-            ],
-        }
-        if name:
-            package["carrierName"] = name
+        items = [
+            {"orderItemId": by_sku[skus[int(i["order_item_id"])]], "quantity": int(float(i["qty"]))}
+            for i in shipment.get("items", [])
+            if skus.get(int(i["order_item_id"])) in by_sku
+        ]
+        reference = str(shipment.get("increment_id") or shipment["entity_id"])
         with self.storage.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
-                (self.name, row.amazon_order_id, "shipment", str(shipment["entity_id"]), json.dumps(package)),
-            )
+            for index, (track, parcel) in enumerate(zip(tracks, split_units(items, len(tracks)), strict=True)):
+                code, name = carrier_code(track)
+                package = {  # one package per parcel (tracking number), the shipment's units split among them
+                    # Amazon takes positive numbers only: a later parcel's number is derived from the shipment's
+                    "packageReferenceId": reference if index == 0 else str(int(reference) * 1000 + index),
+                    "carrierCode": code,
+                    "trackingNumber": str(track.get("track_number") or ""),
+                    "shipDate": self.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "orderItems": parcel,
+                }
+                if name:
+                    package["carrierName"] = name
+                key = str(shipment["entity_id"]) if index == 0 else f"{shipment['entity_id']}#{index + 1}"
+                db.execute(
+                    "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+                    (self.name, row.amazon_order_id, "shipment", key, json.dumps(package)),
+                )
 
     def _cancel_pending(self, amazon_order_id: str) -> bool:
         row = self.storage.db.execute(

@@ -5,25 +5,68 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pytest_bdd import given, parsers, step, when
+from pytest_bdd import given, parsers, step, then, when
 
+from harness.blame import checks
+from harness.expect import expect
+from harness.variation import CANCEL_REASONS, EVENT_GAP, Draws
 from harness.world import World
 from simulators.journal import Fault
 
-_LINE = re.compile(r'^\s*(\d+)\s*x\s*"([^"]+)"\s*$')
+_LINE = re.compile(r'^\s*(\d+|some)\s*(?:x\s*)?"([^"]+)"\s*$')
 _RANGE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<first>\d+)\.\.(?P=prefix)(?P<last>\d+)$")
-ORDER_GAP = 60  # a new order is placed a minute after whatever happened before
+#: Units of a line written 'some "SKU-1"': the scenario leaves the quantity open.
+SOME = (1, 3)
+#: Products the rest of an order written '... among other items' is made of (each in stock).
+OTHER_ITEMS = ("SKU-OTHER-1", "SKU-OTHER-2")
 
 
-def parse_lines(text: str) -> list[dict[str, Any]]:
-    """'2 x "SKU-1" and 1 x "SKU-2"' -> item specs for the fake Amazon."""
+def parse_lines(text: str, draws: Draws | None = None, alias: str = "") -> list[dict[str, Any]]:
+    """'2 x "SKU-1" and 1 x "SKU-2"' -> item specs for the fake Amazon; 'some "SKU-1"' draws the quantity."""
     items = []
     for part in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
         match = _LINE.match(part)
-        if not match:
+        if not match or (match[1] == "some" and draws is None):
             raise ValueError(f'cannot read order line {part!r}; write it as 2 x "SKU-1"')
-        items.append({"sku": match[2], "quantity": int(match[1])})
+        if match[1] == "some":
+            quantity = draws.integer(f'order {alias}: units of "{match[2]}"', *SOME) if draws else 0
+        else:
+            quantity = int(match[1])
+        items.append({"sku": match[2], "quantity": quantity})
     return items
+
+
+_ARRANGEMENT = re.compile(r"^(?P<lines>.+?)(?P<among> among other items)?(?P<shuffled> in any order)?$")
+
+
+def _arranged(world: World, alias: str, text: str) -> list[dict[str, Any]]:
+    """The order's lines: as written, shuffled into a drawn order ('... in any order'), or with 0 to 2 other
+    items in stock around them, the written ones at a drawn position ('... among other items')."""
+    match = _ARRANGEMENT.match(text.strip())
+    if match is None:
+        raise ValueError(f"cannot read order lines {text!r}")
+    items = parse_lines(match["lines"], world.draws, alias)
+    if match["shuffled"]:
+        shuffled: list[dict[str, Any]] = []
+        for item in items:
+            shuffled.insert(world.draws.position(f"order {alias}: position of {item['sku']}", len(shuffled) + 1), item)
+        items = shuffled
+    if match["among"]:
+        others = OTHER_ITEMS[: world.draws.integer(f"order {alias}: other items", 0, len(OTHER_ITEMS))]
+        lines = []
+        for sku in others:
+            if sku not in world.magento.products:
+                stock = world.draws.integer(f'stock of "{sku}"', 50, 500)
+                world.magento.create_product(sku, price="7.49", qty=stock)
+            lines.append({"sku": sku, "quantity": world.draws.integer(f'order {alias}: units of "{sku}"', 1, 3)})
+        at = world.draws.position(f"order {alias}: position of the written items", len(lines) + 1)
+        items = lines[:at] + items + lines[at:]
+    return items
+
+
+def gap(world: World, what: str) -> None:
+    """Time passes before the next event: a drawn number of seconds (the rule does not say how long)."""
+    world.clock.advance(world.draws.seconds(f"seconds before {what}", EVENT_GAP))
 
 
 def expand_aliases(text: str) -> list[str]:
@@ -50,22 +93,25 @@ def place_order(
     tax: str | None = None,
     buyer: tuple[str, str] | None = None,
     purchase_date: Any = None,
+    marketplace: str | None = None,
 ) -> str:
     """Place an Amazon order in the store's marketplace; returns its Amazon order ID."""
     if alias in world.orders:
         raise ValueError(f"order {alias!r} already exists in this scenario")
     if purchase_date is None:
-        world.clock.advance(ORDER_GAP)
-    items = parse_lines(lines)
+        gap(world, f"order {alias} is placed")
+    items = _arranged(world, alias, lines)
     for item in items:
         product = world.magento.products.get(item["sku"])
         item["price"] = price or (str(product.price) if product is not None else "19.99")
         if tax is not None:
             item["tax"] = tax
-    store_name = store or (world.default_store() if world.stores else None)
+    store_name = store or (world.default_store() if world.stores and marketplace is None else None)
     extra: dict[str, Any] = {}
     if store_name is not None:
         extra["marketplace_id"] = world.stores[store_name].marketplace_id
+    elif marketplace is not None:  # a marketplace no store of the scenario is integrated for (yet)
+        extra["marketplace_id"] = marketplace
     if buyer is not None:
         extra["buyer_name"], extra["buyer_email"] = buyer
     if purchase_date is not None:
@@ -89,7 +135,7 @@ def buyer_orders(world: World, lines: str, alias: str) -> None:
     )
 )
 def buyer_orders_at_integration(world: World, lines: str, store: str, alias: str) -> None:
-    world.clock.advance(ORDER_GAP)
+    gap(world, f"order {alias} is placed")
     place_order(world, alias, lines, store=store, purchase_date=world.stores[store].integrated_at)
 
 
@@ -99,7 +145,8 @@ _ORDER = re.compile(
     r"(?: at (?P<price>\d+(?:\.\d+)?)(?: with tax (?P<tax>\d+(?:\.\d+)?))?)?"
     r'(?: bought by "(?P<name>[^"]+)" <(?P<email>[^>]+)>)?'
     r'(?: in status "(?P<status>[^"]+)")?'
-    r'(?: in the store "(?P<store>[^"]+)")?$'
+    r'(?: in the store "(?P<store>[^"]+)")?'
+    r'(?: in the marketplace "(?P<marketplace>[^"]+)")?$'
 )
 
 
@@ -116,6 +163,7 @@ def amazon_order(
     email: str | None,
     status: str | None,
     store: str | None,
+    marketplace: str | None,
 ) -> None:
     place_order(
         world,
@@ -127,6 +175,7 @@ def amazon_order(
         price=price,
         tax=tax,
         buyer=(name, email) if name and email else None,
+        marketplace=marketplace,
     )
 
 
@@ -139,16 +188,67 @@ def many_orders(world: World, count: str, aliases: str, lines: str) -> None:
         place_order(world, alias, lines, status="Unshipped")
 
 
+GROUPS = "groups"  # World.notes key: group name -> the aliases of its orders
+
+
+def aliases_of(world: World, text: str) -> list[str]:
+    """'M1..M5', 'A, B', or 'every order "P"' groups drawn by :func:`drawn_many_orders` ('P*')."""
+    if text.endswith("*"):
+        group = world.notes.get(GROUPS, {}).get(text[:-1])
+        if group is None:
+            raise ValueError(f"no group of orders {text[:-1]!r} in this scenario")
+        return list(group)
+    return expand_aliases(text)
+
+
+@given(
+    parsers.re(
+        r'^(?P<low>\d+) to (?P<high>\d+) Unshipped Amazon orders "(?P<group>[A-Za-z]+)\*" for (?P<lines>.+) each$'
+    )
+)
+def drawn_many_orders(world: World, low: str, high: str, group: str, lines: str) -> None:
+    """A drawn number of orders, called group1, group2, ...; steps name them all as 'group*'."""
+    count = world.draws.integer(f"orders {group}*", int(low), int(high))
+    names = [f"{group}{n}" for n in range(1, count + 1)]
+    world.notes.setdefault(GROUPS, {})[group] = names
+    for alias in names:
+        place_order(world, alias, lines, status="Unshipped")
+
+
+@then("every call Amazon throttled was made again only after time had passed")
+@checks("SYN-02")
+def retried_after_a_wait(world: World) -> None:
+    """After a 429 the connector waits before calling the same operation again (SYN-02: it backs off). The
+    throttles land on Orders v0 operations: a connector reading Amazon through Orders 2026-01-01 meets none,
+    and then there is nothing to check."""
+    entries = world.sandbox.journal.entries("amazon")
+    throttled = [(i, e) for i, e in enumerate(entries) if e.status == 429]
+    hasty = []
+    for index, entry in throttled:
+        following = next((e for e in entries[index + 1 :] if e.operation == entry.operation), None)
+        if following is None or following.at <= entry.at:
+            hasty.append(
+                f"{entry.operation} throttled at {entry.at.isoformat()}, next call "
+                f"{following.at.isoformat() if following else 'never made'}"
+            )
+    expect(
+        not hasty,
+        world,
+        f"every throttled call made again after a wait ({len(throttled)} throttled; too soon or never: {hasty})",
+    )
+
+
 @step(parsers.parse('Amazon moves order "{alias}" to "{status}"'))
 def amazon_moves(world: World, alias: str, status: str) -> None:
-    world.clock.advance(ORDER_GAP)
+    gap(world, f"Amazon moves order {alias} to {status}")
     world.amazon.set_status(world.order_id(alias), status)
 
 
 @step(parsers.parse('Amazon cancels order "{alias}"'))
 def amazon_cancels(world: World, alias: str) -> None:
-    world.clock.advance(ORDER_GAP)
-    world.amazon.cancel(world.order_id(alias), "BuyerCanceled")
+    gap(world, f"Amazon cancels order {alias}")
+    reason = world.draws.choice(f"reason Amazon cancels order {alias} with", CANCEL_REASONS)
+    world.amazon.cancel(world.order_id(alias), reason)
 
 
 THROTTLED = {"order searches": "getOrders", "order item look-ups": "getOrderItems", "order look-ups": "getOrder"}
@@ -167,6 +267,11 @@ def amazon_throttles(world: World, times: str, what: str) -> None:
 @when(parsers.parse('Amazon reports order "{alias}" again with its earlier status "{status}"'))
 def amazon_stale_report(world: World, alias: str, status: str) -> None:
     world.amazon.report_stale(world.order_id(alias), status)
+
+
+@when(parsers.parse("{hours:d} hours pass"))
+def hours_pass(world: World, hours: int) -> None:
+    world.clock.advance(hours * 3600)
 
 
 @when(parsers.parse("{minutes:d} minutes pass"))

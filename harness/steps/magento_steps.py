@@ -11,7 +11,8 @@ from pytest_bdd import given, parsers, step, then, when
 
 from harness.blame import checks
 from harness.expect import expect
-from harness.steps.amazon_steps import expand_aliases, parse_lines
+from harness.steps.amazon_steps import aliases_of, gap, parse_lines
+from harness.variation import AMAZON_CARRIER_NAMES, MAGENTO_CARRIERS, Parcel
 from harness.world import World
 from simulators.journal import Fault
 
@@ -43,7 +44,7 @@ def _order_to_act_on(world: World, alias: str, action: str) -> dict[str, Any]:
         raise AssertionError(
             f"cannot {action}: not exactly one Magento order for {alias}\n{world.state(world.order_id(alias))}"
         )
-    world.clock.advance(60)
+    gap(world, f"the merchant acts on the Magento order for {alias} ({action})")
     return order
 
 
@@ -59,6 +60,68 @@ def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> Non
     )
 
 
+def _units(order: dict[str, Any]) -> int:
+    return sum(int(Decimal(str(i["qty_ordered"]))) for i in order.get("items", []))
+
+
+_COUNTS = {"one": 1, "two": 2, "three": 3}
+
+
+@when(
+    parsers.re(
+        r'^the merchant ships the Magento order for "(?P<alias>[^"]+)"(?: in (?P<count>one|two|three) parcels?)?$'
+    )
+)
+def merchant_ships_drawn(world: World, alias: str, count: str | None) -> None:
+    """A shipment of every item in 1 to 3 parcels (never more parcels than units; as many as the step says),
+    each with a drawn carrier (Magento's own, or a custom one named from Amazon's list or from no list) and
+    tracking number."""
+    order = _order_to_act_on(world, alias, "ship")
+    most = min(3, _units(order))
+    parcels_count = min(_COUNTS[count], most) if count else world.draws.integer(f"parcels of {alias}", 1, most)
+    parcels = world.draws.parcels(f"parcels of the shipment of {alias}", parcels_count)
+    world.notes.setdefault(PARCELS, {}).setdefault(alias, []).extend(parcels)
+    world.magento.ship(order["entity_id"], None, [p.as_track() for p in parcels])
+
+
+PARCELS = "parcels"  # World.notes key: alias -> the parcels the merchant shipped
+
+
+def carrier_matches(parcel: Parcel, code: str, name: str | None) -> bool:
+    """Amazon received the parcel's carrier: Amazon's code of a Magento carrier; for a custom carrier, code
+    "Other" with its name, or (a name on Amazon's list) that name as the code."""
+    if parcel.carrier_code in MAGENTO_CARRIERS:
+        return code == MAGENTO_CARRIERS[parcel.carrier_code]
+    listed = parcel.title in AMAZON_CARRIER_NAMES and code == parcel.title
+    return listed or (code == "Other" and name == parcel.title)
+
+
+@then(parsers.parse('Amazon has received the carrier and tracking number of every parcel of "{alias}"'))
+@checks("IMP-05", "STO-02")
+def amazon_every_parcel(world: World, alias: str) -> None:
+    parcels: list[Parcel] = world.notes.get(PARCELS, {}).get(alias, [])
+    if not parcels:
+        raise ValueError(f'no parcel was shipped for "{alias}" in this scenario')
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    missing = [
+        p
+        for p in parcels
+        if not any(
+            c.tracking_number == p.tracking and carrier_matches(p, c.carrier_code, c.carrier_name)
+            for c in confirmations
+        )
+    ]
+    seen = [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmations]
+    shipped = [(p.carrier_code, p.title, p.tracking) for p in parcels]
+    expect(
+        not missing,
+        world,
+        f"a confirmation for each parcel shipped {shipped}, with its carrier and tracking number "
+        f"(Amazon received {seen})",
+        order=world.order_id(alias),
+    )
+
+
 @when(
     parsers.parse(
         'the merchant ships the Magento order for "{alias}" with the custom carrier "{title}" and tracking number '
@@ -68,6 +131,12 @@ def merchant_ships(world: World, alias: str, carrier: str, tracking: str) -> Non
 def merchant_ships_custom(world: World, alias: str, title: str, tracking: str) -> None:
     order = _order_to_act_on(world, alias, "ship")
     world.magento.ship(order["entity_id"], None, [{"carrier_code": "custom", "title": title, "track_number": tracking}])
+
+
+@step(parsers.parse('the merchant puts the Magento order for "{alias}" on hold'))
+def merchant_holds(world: World, alias: str) -> None:
+    order = _order_to_act_on(world, alias, "hold")
+    world.magento.hold(order["entity_id"])
 
 
 @step(parsers.parse('the merchant invoices the Magento order for "{alias}"'))
@@ -143,12 +212,24 @@ def one_magento_order(world: World, alias: str, status: str, state: str | None) 
 @then(parsers.parse('each of the orders "{aliases}" has exactly one Magento order'))
 @checks("IMP-07", "SYN-01", "SYN-02", "SYN-03")
 def each_one_magento_order(world: World, aliases: str) -> None:
-    counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in expand_aliases(aliases)}
+    counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in aliases_of(world, aliases)}
     wrong = {a: n for a, n in counts.items() if n != 1}
     expect(
         not wrong,
         world,
         f"exactly one Magento order for each of {aliases}; Magento orders per order: {dict(list(wrong.items())[:10])}",
+    )
+
+
+@then(parsers.parse('exactly one of the orders "{aliases}" has no Magento order'))
+@checks("DEC-09", "IMP-03")
+def exactly_one_without(world: World, aliases: str) -> None:
+    """Only the order whose creation failed is left for the next sync: the others due were created."""
+    counts = {a: len(world.magento.orders_for_amazon_id(world.order_id(a))) for a in aliases_of(world, aliases)}
+    expect(
+        sorted(counts.values()) == [0] + [1] * (len(counts) - 1),
+        world,
+        f"one of {aliases} without a Magento order, each other with one (Magento orders per order: {counts})",
     )
 
 
@@ -195,6 +276,44 @@ def magento_order_holds_exactly(world: World, alias: str, lines: str) -> None:
     )
 
 
+@then(parsers.parse('the Magento order for "{alias}" has exactly the items of the Amazon order at their prices'))
+@checks("IMP-13", "SET-07", "IMP-03")
+def magento_order_holds_amazons_items(world: World, alias: str) -> None:
+    amazon_id = world.order_id(alias)
+    wanted: Counter[tuple[str, Decimal]] = Counter()
+    for item in world.amazon.get(amazon_id).items:
+        wanted[(item.seller_sku, item.item_price / item.quantity_ordered)] += item.quantity_ordered
+    held: Counter[tuple[str, Decimal]] = Counter()
+    for item in (the_order(world, alias) or {}).get("items", []):
+        held[(item["sku"], Decimal(str(item["price"])))] += int(Decimal(str(item["qty_ordered"])))
+    expect(
+        bool(held) and held == wanted,
+        world,
+        f"the Magento order for {amazon_id} holds exactly Amazon's items (sku, unit price: units) {dict(wanted)}; "
+        f"it holds {dict(held)}",
+        order=amazon_id,
+    )
+
+
+@then(parsers.parse('the salable quantity of "{sku}" is {qty:d} less what order "{alias}" holds of it'))
+@checks("SET-07", "DEC-05")
+def salable_less_order(world: World, sku: str, qty: int, alias: str) -> None:
+    held = sum(i.quantity_ordered for i in world.amazon.get(world.order_id(alias)).items if i.seller_sku == sku)
+    salable_quantity(world, sku, qty - held)
+
+
+@given(parsers.parse('the Magento product "{sku}" has just enough stock for order "{alias}"'))
+def just_enough_stock(world: World, sku: str, alias: str) -> None:
+    held = sum(i.quantity_ordered for i in world.amazon.get(world.order_id(alias)).items if i.seller_sku == sku)
+    world.magento.set_stock(sku, held)
+
+
+@given(parsers.parse('the Magento product "{sku}" has one unit less in stock than order "{alias}" holds'))
+def one_short_of_stock(world: World, sku: str, alias: str) -> None:
+    held = sum(i.quantity_ordered for i in world.amazon.get(world.order_id(alias)).items if i.seller_sku == sku)
+    world.magento.set_stock(sku, held - 1, is_in_stock=held - 1 > 0)
+
+
 @then(parsers.parse('the Magento order for "{alias}" records the Amazon order ID'))
 @checks("IMP-07", "IMP-12")
 def records_amazon_id(world: World, alias: str) -> None:
@@ -235,8 +354,11 @@ def magento_buyer(world: World, alias: str, name: str, email: str) -> None:
 def magento_address(world: World, alias: str) -> None:
     amazon = world.amazon.get(world.order_id(alias)).address
     shipping = _shipping_address(the_order(world, alias) or {})
+    recipient = f"{shipping.get('firstname', '')} {shipping.get('lastname', '')}".strip()
+    single = " " not in str(amazon.get("Name", "")).strip() and shipping.get("lastname") in ("-", ".")
     ok = (
-        (shipping.get("street") or [None])[0] == amazon.get("AddressLine1")
+        (recipient == amazon.get("Name") or (single and shipping.get("firstname") == amazon.get("Name")))
+        and (shipping.get("street") or [None])[0] == amazon.get("AddressLine1")
         and shipping.get("city") == amazon.get("City")
         and shipping.get("region") == amazon.get("StateOrRegion")
         and shipping.get("postcode") == amazon.get("PostalCode")
@@ -246,9 +368,10 @@ def magento_address(world: World, alias: str) -> None:
     expect(
         ok,
         world,
-        f"the shipping address {amazon} (found {shipping})",
+        f"the shipping address {amazon}, recipient's name included (found {shipping})",
         order=world.order_id(alias),
         wanted={
+            "name": amazon.get("Name"),
             "street[0]": amazon.get("AddressLine1"),
             "city": amazon.get("City"),
             "region": amazon.get("StateOrRegion"),
@@ -257,6 +380,7 @@ def magento_address(world: World, alias: str) -> None:
             "telephone": amazon.get("Phone"),
         },
         found={
+            "name": recipient,
             "street[0]": (shipping.get("street") or [None])[0],
             "city": shipping.get("city"),
             "region": shipping.get("region"),

@@ -8,6 +8,7 @@ from pytest_bdd import given, parsers, step, then, when
 
 from harness.blame import checks
 from harness.expect import expect
+from harness.variation import INTEGRATION_GAP
 from harness.world import World
 
 # Merchant setting label -> (adapter key, {label value -> adapter value}); None maps any value through.
@@ -34,7 +35,8 @@ def setting_value(label: str, value: str) -> tuple[str, Any]:
 
 
 def _integrate(world: World, name: str, marketplace_id: str | None = None) -> None:
-    world.clock.advance(60)  # integration happens after whatever came before it, never at the same instant
+    # integration happens after whatever came before it, never at the same instant: any second of the next day
+    world.clock.advance(world.draws.seconds(f"seconds before {name} is integrated", INTEGRATION_GAP))
     spec = world.store_spec(name, **({"marketplace_id": marketplace_id} if marketplace_id else {}))
     world.adapter.integrate_store(spec)
     world.stores[name] = spec

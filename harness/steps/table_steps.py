@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from pytest_bdd import parsers, then
 from harness.adapter import OrderRow
 from harness.blame import checks
 from harness.expect import expect
-from harness.steps.amazon_steps import expand_aliases
+from harness.steps.amazon_steps import aliases_of, expand_aliases
 from harness.world import World
 
 SELLER_CENTRAL = "sellercentral"
@@ -51,7 +52,7 @@ def table_shows(world: World, alias: str, status: str) -> None:
 @then(parsers.parse('the Amazon orders table shows each of the orders "{aliases}" with status "{status}"'))
 @checks("IMP-14", "SYN-01", "SYN-02", "SYN-03")
 def table_shows_each(world: World, aliases: str, status: str) -> None:
-    names = expand_aliases(aliases)
+    names = aliases_of(world, aliases)
     rows = world.adapter.amazon_orders(world.store_of(names[0]))
     wrong = [a for a in names if (r := find_row(world, a, rows)) is None or r.status != status]
     expect(not wrong, world, f"rows with status {status} for all of {aliases}; wrong or missing: {wrong[:10]}")
@@ -88,12 +89,21 @@ def carries_its_magento_order(world: World, alias: str) -> tuple[OrderRow | None
 def leads_to_magento(world: World, alias: str) -> None:
     amazon_id = world.order_id(alias)
     row, carries = carries_its_magento_order(world, alias)
-    ok = carries and row is not None and row.link is not None and SELLER_CENTRAL not in row.link.lower()
+    found = world.magento.orders_for_amazon_id(amazon_id)
+    names = {str(o["entity_id"]) for o in found} | {str(o["increment_id"]) for o in found}
+    segments = set(re.split(r"[/?&=#]", row.link or "")) if row is not None else set()
+    ok = (
+        carries
+        and row is not None
+        and row.link is not None
+        and SELLER_CENTRAL not in row.link.lower()
+        and bool(names & segments)  # DEC-07: the link names this order's Magento order
+    )
     expect(
         ok,
         world,
-        f"the row of {amazon_id} carries its Magento order's number and leads to Magento, not Seller "
-        f"Central (row: {row})",
+        f"the row of {amazon_id} carries its Magento order's number and its link leads to that Magento order "
+        f"(names its ID {sorted(names)}), not to Seller Central (row: {row})",
         order=amazon_id,
     )
 
@@ -145,15 +155,19 @@ def recent_without_magento(world: World, store: str, alias: str) -> None:
     row = find_row(world, alias, world.adapter.recent_orders(store))
     found = world.magento.orders_for_amazon_id(world.order_id(alias))
     numbers = {str(o["increment_id"]) for o in found} | {str(o["entity_id"]) for o in found}
+    segments = set(re.split(r"[/?&=#]", row.link or "")) if row is not None else set()
+    increments = {str(o["increment_id"]) for o in found} - {world.order_id(alias)}
     ok = (
         row is not None
         and row.magento_order is None
-        and not any(n and row.link and f"/{n}" in row.link for n in numbers)
+        and not numbers & segments
+        and not any(n in note for n in increments for note in row.notes)
     )
     expect(
         ok,
         world,
-        f"Recent Orders show {world.order_id(alias)} without Magento order data ({row})",
+        f"Recent Orders show {world.order_id(alias)} without Magento order data: no Magento order number in the "
+        f"row, its link or its notes ({row})",
         order=world.order_id(alias),
     )
 

@@ -58,3 +58,4 @@ def test_the_suite_runs_against_the_example_and_skips_what_it_declares(example_u
     for rule in declared:
         if rule in report["rules"]:
             assert report["rules"][rule]["outcome"] == "unsupported", rule
+    assert report["verdict"] != "conformant" and report["exit_status"] == result.returncode

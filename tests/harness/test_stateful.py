@@ -28,9 +28,12 @@ PLANTED = (
 )
 
 
-def test_the_reference_connector_keeps_every_invariant_for_500_examples() -> None:
+def test_the_reference_connector_keeps_every_invariant_for_500_examples_meeting_every_class() -> None:
     assert stateful.PROFILES["ci"]["max_examples"] >= 500
     stateful.run(resolve("reference"), "ci")
+    missed = [f"{name} ({stateful.CLASSES[name]})" for name, met in stateful.COVERAGE.items() if not met]
+    assert not missed, f"a CI run of the random test met no example of: {missed}"
+    assert set(stateful.COVERAGE) == set(stateful.CLASSES) and any(n.startswith("4:") for n in stateful.CLASSES)
 
 
 @pytest.mark.parametrize("name", PLANTED)

@@ -130,6 +130,7 @@ def test_reports_show_failures_with_the_world_state_and_rule_properties(partial_
     broken = [c for c in failed if "VIEW-01" in {p.get("value") for p in c.iter("property") if p.get("name") == "rule"}]
     assert broken, "the scenarios of VIEW-01 fail against a connector whose Recent Orders are empty"
     assert all("The world held:" in (c.find("failure").text or "") for c in broken)
+    assert all({p.get("value") for p in c.iter("property") if p.get("name") == "blamed"} == {"VIEW-01"} for c in broken)
     features = json.loads((directory / "cucumber.json").read_text())
     steps = [s for f in features for e in f["elements"] for s in e["steps"]]
     failing = [s for s in steps if s["result"]["status"] == "failed"]

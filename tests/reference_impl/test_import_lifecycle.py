@@ -174,3 +174,66 @@ def test_a_refused_token_does_not_drop_a_shipment_confirmation(sims, connector: 
     _sync(sims, connector)
     confirmations = sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)
     assert [c.tracking_number for c in confirmations] == ["1Z777"]
+
+
+def test_recent_orders_show_no_note_naming_the_magento_order(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", price="25.00", qty=10)
+    sims.sandbox.clock.advance(60)
+    order = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    number = sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)[0]["increment_id"]
+    assert any(number in note for note in connector.amazon_orders("Main")[0]["notes"])  # All Orders keeps it
+    recent = connector.recent_orders("Main")[0]
+    assert recent["magento_order"] is None
+    assert recent["notes"] and not any(number in note for note in recent["notes"])
+
+
+def test_every_parcel_of_a_shipment_reaches_amazon_with_its_share_of_the_units(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    magento = sims.sandbox.magento
+    magento.create_product("SKU-1", qty=10)
+    magento.create_product("SKU-2", qty=10)
+    sims.sandbox.clock.advance(60)
+    items = [{"sku": "SKU-1", "quantity": 2}, {"sku": "SKU-2", "quantity": 1}]
+    order = sims.sandbox.amazon.create_order(items=items, status="Unshipped")
+    _sync(sims, connector)
+    tracks = [
+        {"carrier_code": "ups", "title": "UPS", "track_number": "1Z1"},
+        {"carrier_code": "custom", "title": "Harbour Lane Couriers", "track_number": "HL2"},
+        {"carrier_code": "dhl", "title": "DHL", "track_number": "D3"},
+    ]
+    magento.ship(magento.orders_for_amazon_id(order.amazon_order_id)[0]["entity_id"], None, tracks)
+    _sync(sims, connector)
+    confirmed = sims.sandbox.amazon.shipment_confirmations(order.amazon_order_id)
+    assert [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmed] == [
+        ("UPS", None, "1Z1"),
+        ("Other", "Harbour Lane Couriers", "HL2"),
+        ("DHL", None, "D3"),
+    ]
+    assert [sum(q for _, q in c.items) for c in confirmed] == [1, 1, 1]
+    assert sims.sandbox.amazon.get(order.amazon_order_id).status == "Shipped"
+
+
+def test_units_are_split_among_parcels_in_order() -> None:
+    from reference_impl.sync import split_units
+
+    items = [{"orderItemId": "a", "quantity": 3}, {"orderItemId": "b", "quantity": 2}]
+    assert split_units(items, 1) == [items]
+    assert split_units(items, 2) == [[{"orderItemId": "a", "quantity": 3}], [{"orderItemId": "b", "quantity": 2}]]
+    assert split_units(items, 3) == [
+        [{"orderItemId": "a", "quantity": 2}],
+        [{"orderItemId": "a", "quantity": 1}, {"orderItemId": "b", "quantity": 1}],
+        [{"orderItemId": "b", "quantity": 1}],
+    ]
+
+
+def test_an_expired_magento_admin_token_is_renewed_within_the_sync(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    sims.sandbox.magento.create_product("SKU-1", qty=10)
+    sims.sandbox.clock.advance(60)
+    first = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    _sync(sims, connector)
+    sims.sandbox.clock.advance(5 * 3600)  # past the admin token's 4 hours
+    second = sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1"}], status="Unshipped")
+    report = connector.sync()
+    assert not report["Main"]["errors"]
+    for order in (first, second):
+        assert len(sims.sandbox.magento.orders_for_amazon_id(order.amazon_order_id)) == 1
