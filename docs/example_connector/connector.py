@@ -198,7 +198,14 @@ class Session:
     def create_magento_order(self, store: dict[str, Any], row: dict[str, Any]) -> dict[str, Any] | None:
         order, settings = row["order"], store["settings"]
         amazon_id = order["AmazonOrderId"]
-        items = self.amazon(store, f"/orders/v0/orders/{amazon_id}/orderItems", {}).get("OrderItems") or []
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {}
+        while True:  # every page of the items
+            page = self.amazon(store, f"/orders/v0/orders/{amazon_id}/orderItems", params)
+            items += page.get("OrderItems") or []
+            if not page.get("NextToken"):
+                break
+            params = {"NextToken": page["NextToken"]}
         if self.blocked(store, items, order.get("FulfillmentChannel") == "AFN"):
             return None  # try on the next sync
         buyer = order.get("BuyerInfo") or {}
@@ -207,10 +214,11 @@ class Session:
         email = buyer.get("BuyerEmail") or f"{amazon_id}@marketplace.amazon.invalid"
         afn = order.get("FulfillmentChannel") == "AFN"
         status = "complete" if afn else settings["order_status"] or "processing"
+        ship_first, _, ship_last = str(address.get("Name") or buyer.get("BuyerName") or "Amazon Buyer").partition(" ")
         shipping = {
             "address_type": "shipping",
-            "firstname": first,
-            "lastname": last or "-",
+            "firstname": ship_first,  # the recipient, who may not be the buyer
+            "lastname": ship_last or "-",
             "street": [address[k] for k in ("AddressLine1", "AddressLine2") if address.get(k)] or ["-"],
             "city": address.get("City") or "-",
             "region": address.get("StateOrRegion") or "",

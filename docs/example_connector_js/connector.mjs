@@ -194,8 +194,13 @@ class Session {
     const { order } = row;
     const settings = store.settings;
     const amazonId = order.AmazonOrderId;
-    const payload = await this.amazon(store, `/orders/v0/orders/${amazonId}/orderItems`, {});
-    const items = payload.OrderItems ?? [];
+    const items = [];
+    for (let params = {}; ; ) {
+      const page = await this.amazon(store, `/orders/v0/orders/${amazonId}/orderItems`, params);
+      items.push(...(page.OrderItems ?? []));
+      if (!page.NextToken) break;
+      params = { NextToken: page.NextToken }; // every page of the items
+    }
     if (await this.blocked(store, items, order.FulfillmentChannel === "AFN")) return null; // try on the next sync
     const buyer = order.BuyerInfo ?? {};
     const address = order.ShippingAddress ?? {};
@@ -203,10 +208,11 @@ class Session {
     const last = rest.join(" ") || "-";
     const email = buyer.BuyerEmail || `${amazonId}@marketplace.amazon.invalid`;
     const afn = order.FulfillmentChannel === "AFN";
+    const [shipFirst, ...shipRest] = String(address.Name || buyer.BuyerName || "Amazon Buyer").split(" ");
     const shipping = {
       address_type: "shipping",
-      firstname: first,
-      lastname: last,
+      firstname: shipFirst, // the recipient, who may not be the buyer
+      lastname: shipRest.join(" ") || "-",
       street: [address.AddressLine1, address.AddressLine2].filter(Boolean).length
         ? [address.AddressLine1, address.AddressLine2].filter(Boolean)
         : ["-"],
