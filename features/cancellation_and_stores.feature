@@ -83,3 +83,39 @@ Feature: Cancellations and store state
     When the merchant turns Read-Only Mode off
     And the connector syncs
     Then Amazon has received a shipment confirmation for "A" with carrier "FedEx" and tracking number "612999AA10NOV"
+
+  @STO-02 @CAN-02
+  Scenario: Read-Only Mode keeps a cancellation from Magento until it is turned off
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And the merchant turns Read-Only Mode on
+    When the merchant cancels order "A" from Magento with the reason "BuyerCanceled"
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And Amazon has received nothing that changes an order since Read-Only Mode was turned on
+    When the merchant turns Read-Only Mode off
+    And the connector syncs
+    Then Amazon has canceled order "A" with the reason "BuyerCanceled"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-02 @SYN-04
+  Scenario: An order canceled from Magento before its unanswered creation was found ends complete
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento gives no answer to the next order creation
+    And the connector syncs
+    When the merchant cancels order "A" from Magento with the reason "ShippingAddressUndeliverable"
+    And the connector syncs
+    Then Amazon has canceled order "A" with the reason "ShippingAddressUndeliverable"
+    And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-02
+  Scenario: A cancellation Amazon refuses leaves the Magento order open
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    And Amazon moves order "A" to "Shipped"
+    When the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Shipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"

@@ -165,3 +165,21 @@ Feature: Order settings of an Amazon store
     And a buyer orders 3 x "SKU-1" on Amazon as order "A"
     When the connector syncs
     Then the salable quantity of "SKU-1" is 10
+
+  @SET-07 @DEC-05
+  Scenario: A hold whose change Magento did not answer is neither lost nor doubled
+    Given the Amazon store "Main Store" is integrated
+    And the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" and 2 x "SKU-2" on Amazon as order "A"
+    And Magento gives no answer to the next reservation change
+    When the connector syncs
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 7
+    And the salable quantity of "SKU-2" is 8
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+    And the salable quantity of "SKU-2" is 10

@@ -422,3 +422,11 @@ def amazon_not_canceled(world: World, alias: str) -> None:
         f"Amazon did not cancel the order (status {order.status})",
         order=world.order_id(alias),
     )
+
+
+@given(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next reservation change$"))
+def magento_fails_next_reservation_change(world: World, kind: str) -> None:
+    """The next append of MSI reservations (Reserve Quantity's hold or release) fails before Magento does
+    anything (503), or is applied and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "reservationsAppend", fault)
