@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -57,24 +58,43 @@ STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "segfault
 
 @dataclass(frozen=True)
 class Equivalent:
-    """Survivors triaged as equivalent: a function (glob) and its change, exact or as one regex.
+    """Survivors triaged as equivalent: a function (glob) and its change, exact, as one regex, or a kind.
 
     A regex (``change_re``) must match the whole of ``before + "\\n=>\\n" + after``, so a back-reference
-    can say that the rest of the line is unchanged.
+    can say that the rest of the line is unchanged. ``kind = "sql_case"``: only the case of an SQL text
+    changed, outside its quoted literals (SQLite's keywords and names ignore case).
     """
 
     function: str
     before: str
     after: str
     reason: str
-    regex: bool = False
+    kind: str = "exact"
 
     def matches(self, mutant: Mutant) -> bool:
         if not fnmatch.fnmatchcase(mutant.function, self.function):
             return False
-        if self.regex:
+        if self.kind == "regex":
             return re.fullmatch(self.before, f"{mutant.before}\n=>\n{mutant.after}", re.DOTALL) is not None
+        if self.kind == "sql_case":
+            return _sql_case_only(mutant.before, mutant.after)
         return (self.before, self.after) == (mutant.before, mutant.after)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|AND|OR|FROM|SET|IS|NULL|ORDER BY|LIKE)\b|\?", re.IGNORECASE)
+_QUOTED = re.compile(r"'[^']*'")
+KINDS = ("exact", "regex", "sql_case")
+
+
+def _sql_case_only(before: str, after: str) -> bool:
+    if "\n" in before or "\n" in after or _STRING.sub('""', before) != _STRING.sub('""', after):
+        return False
+    changed = [(x, y) for x, y in zip(_STRING.findall(before), _STRING.findall(after), strict=False) if x != y]
+    return len(changed) == 1 and all(
+        x.lower() == y.lower() and _SQL.search(x) is not None and _QUOTED.findall(x) == _QUOTED.findall(y)
+        for x, y in changed
+    )
 
 
 @dataclass
@@ -127,27 +147,32 @@ class ModuleScore:
             "counts": dict(self.counts),
             "equivalent": self.equivalent,
             "score": round(self.score, 1),
+            "source_sha256": source_sha256(self.module),
+            "statuses": {m.name: m.status for m in self.mutants},
             "untriaged": [{"name": m.name, "status": m.status, "diff": m.diff} for m in self.untriaged()],
         }
 
 
 def load_equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
-    """The triaged equivalent mutants. Raises ValueError on an incomplete entry or a bad regex."""
+    """The triaged equivalent mutants. Raises ValueError on an incomplete entry or a bad regex or kind."""
     data = tomllib.loads(path.read_text()) if path.exists() else {}
     found = []
     for entry in data.get("equivalent", []):
-        regex = "change_re" in entry
-        fields = {"function", "reason"} | ({"change_re"} if regex else {"before", "after"})
+        kind = "regex" if "change_re" in entry else str(entry.get("kind", "exact"))
+        if kind not in KINDS:
+            raise ValueError(f"{path.name}: entry {entry} has an unknown kind {kind!r}; known: {KINDS}")
+        fields = {"function", "reason"} | {"regex": {"change_re"}, "exact": {"before", "after"}}.get(kind, set())
         missing = fields - set(entry)
         if missing:
             raise ValueError(f"{path.name}: entry {entry} lacks {sorted(missing)}")
-        before, after = (entry["change_re"], "") if regex else (entry["before"], entry["after"])
-        if regex:
+        before = entry["change_re"] if kind == "regex" else entry.get("before", "")
+        after = entry.get("after", "")
+        if kind == "regex":
             try:
                 re.compile(before)
             except re.error as err:
                 raise ValueError(f"{path.name}: bad regex {before!r}: {err}") from err
-        found.append(Equivalent(entry["function"], before.strip(), after.strip(), entry["reason"], regex))
+        found.append(Equivalent(entry["function"], before.strip(), after.strip(), entry["reason"], kind))
     return found
 
 
@@ -192,8 +217,22 @@ def _changed_lines(diff: str) -> tuple[str, str]:
     return "\n".join(before), "\n".join(after)
 
 
-def read_scores(workdir: Path, modules: Sequence[str], equivalents: Sequence[Equivalent]) -> list[ModuleScore]:
-    """mutmut's verdicts for ``modules`` from the ``mutants/`` folder of ``workdir``, survivors triaged."""
+def source_sha256(module: str) -> str:
+    """The hash of a module's source: a baseline is only valid for the code it was run on."""
+    return hashlib.sha256((ROOT / PACKAGE / f"{module}.py").read_bytes()).hexdigest()
+
+
+def read_scores(
+    workdir: Path,
+    modules: Sequence[str],
+    equivalents: Sequence[Equivalent],
+    baseline: dict[str, str] | None = None,
+) -> list[ModuleScore]:
+    """mutmut's verdicts for ``modules`` from the ``mutants/`` folder of ``workdir``, survivors triaged.
+
+    ``baseline``: statuses of an earlier run of the same code; a mutant it detected, not run again here,
+    keeps its status (a scenario added since cannot make a killed mutant survive), and so does a survivor
+    not run again."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
     from mutmut.stats import status_by_exit_code
 
@@ -206,7 +245,10 @@ def read_scores(workdir: Path, modules: Sequence[str], equivalents: Sequence[Equ
             meta = json.loads((Path("mutants") / f"{source}.meta").read_text())
             score = ModuleScore(module)
             for name, code in sorted(meta["exit_code_by_key"].items()):
-                mutant = Mutant(name, status_by_exit_code[code])
+                status = status_by_exit_code[code]
+                if baseline and status == "not checked" and name in baseline:
+                    status = baseline[name]
+                mutant = Mutant(name, status)
                 score.counts[mutant.status] += 1
                 if mutant.status not in DETECTED:
                     mutant.diff = get_diff_for_mutant(name, path=source)
@@ -255,7 +297,7 @@ def stale_equivalents(scores: Sequence[ModuleScore], equivalents: Sequence[Equiv
     return [
         e
         for e in equivalents
-        if any(e.function.startswith(p) for p in run) and not any(e.matches(m) for m in survivors)
+        if e.kind == "exact" and any(e.function.startswith(p) for p in run) and not any(e.matches(m) for m in survivors)
     ]
 
 
@@ -266,6 +308,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: no module {PACKAGE}/{unknown[0]}.py", file=sys.stderr)
         return 2
     equivalents = load_equivalents()
+    baseline: dict[str, str] = {}
+    if args.survivors_of:
+        try:
+            baseline = read_baseline(Path(args.survivors_of), modules)
+        except (OSError, ValueError, KeyError) as err:
+            print(f"error: --survivors-of {args.survivors_of}: {err}", file=sys.stderr)
+            return 2
     by_impl: dict[str, list[str]] = {}
     for module in modules:
         by_impl.setdefault(MODULES.get(module, "reference"), []).append(module)
@@ -281,11 +330,23 @@ def run(args: argparse.Namespace) -> int:
         log = root / f"mutmut-{impl}.log"
         print(f"mutmut over {', '.join(group)} against --asc-impl {impl} (log: {log})", flush=True)
         patterns = args.mutants or [f"{PACKAGE}.{module}.*" for module in group]
+        if baseline:  # its survivors (those matching --mutants, when given) are run again
+            prefixes = tuple(f"{PACKAGE}.{module}." for module in group)
+            patterns = [
+                n
+                for n, st in baseline.items()
+                if n.startswith(prefixes)
+                and st not in DETECTED
+                and (not args.mutants or any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
+            ]
+        if not patterns:  # the baseline detected every mutant of these modules
+            scores += [_from_baseline(module, baseline) for module in group]
+            continue
         code = run_mutmut(workdir, patterns, args.max_children, log)
         if code != 0:
             print(f"error: mutmut exited {code}; see {log}", file=sys.stderr)
             return 2
-        scores += read_scores(workdir, group, equivalents)
+        scores += read_scores(workdir, group, equivalents, baseline)
     wall, cpu = time.monotonic() - start, _children_cpu() - cpu_start
     print(render(scores))
     print(
@@ -306,6 +367,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if low else 0
 
 
+def read_baseline(path: Path, modules: Sequence[str]) -> dict[str, str]:
+    """Mutant statuses from an earlier ``--json`` of the same code. Raises ValueError when a module changed."""
+    found = {entry["module"]: entry for entry in json.loads(path.read_text())}
+    statuses: dict[str, str] = {}
+    for module in modules:
+        if module not in found:
+            raise ValueError(f"it has no results for {module}")
+        if found[module]["source_sha256"] != source_sha256(module):
+            raise ValueError(f"{PACKAGE}/{module}.py changed since that run")
+        statuses.update(found[module]["statuses"])
+    return statuses
+
+
+def _from_baseline(module: str, baseline: dict[str, str]) -> ModuleScore:
+    score = ModuleScore(module)
+    for name, status in sorted(baseline.items()):
+        if name.startswith(f"{PACKAGE}.{module}."):
+            score.counts[status] += 1
+            score.mutants.append(Mutant(name, status))
+    return score
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -319,6 +402,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", help="write the scores and untriaged survivors as JSON here")
     parser.add_argument("--markdown", help="write the table and untriaged survivors as Markdown here")
     parser.add_argument("--mutants", nargs="+", help="only these mutmut mutant names (globs), e.g. for a smoke run")
+    parser.add_argument(
+        "--survivors-of", help="an earlier --json of the same code: rerun its survivors (those matching --mutants)"
+    )
     parser.add_argument("--pytest-args", help="extra pytest arguments for the killing run, e.g. \"-m 'VIEW-04'\"")
     parser.add_argument("--min-score", type=float, default=90.0, help="exit 1 when a module scores below this")
 
