@@ -193,3 +193,18 @@ Feature: Import lifecycle with order import enabled
     And the connector syncs
     Then the Amazon orders table shows order "A" with status "Canceled"
     And the Order Notes of order "A" include "Status updated to Canceled."
+
+  @IMP-05
+  Scenario Outline: A carrier Amazon has a code for is confirmed with that code
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "<magento>" and tracking number "<tracking>"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with the carrier code "<amazon>" and tracking number "<tracking>"
+
+    Examples:
+      | magento | amazon | tracking               |
+      | ups     | UPS    | 1Z999AA10123456784     |
+      | usps    | USPS   | 9400111899223033005282 |
+      | dhl     | DHL    | 1234567890             |
+      | ontrac  | OnTrac | C11031500001879        |

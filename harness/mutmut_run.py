@@ -3,9 +3,9 @@
 ``python -m harness.mutmut_run`` copies the project into a scratch folder per suite, runs
 ``mutmut run`` there over the rule-bearing modules of ``reference_impl/`` with the conformance suite
 (``features/``) as the killing tests, and prints mutmut's count per module: killed, survived, no
-tests, timeout, and the survivors triaged as equivalent in ``harness/mutmut_equivalents.toml``. It
-exits 1 when a module scores under ``--min-score`` (killed or timed out, over all mutants but the
-equivalent ones).
+tests, timeout, and the survivors triaged in ``harness/mutmut_equivalents.toml`` (equivalent, or
+observable but pinned by no rule). It exits 1 when a module scores under ``--min-score`` (killed or
+timed out, over all mutants but the equivalent ones).
 
 mutmut 3 compiles every mutant of a function into the module behind a trampoline, runs the suite
 once to learn which scenarios call which function, then forks its warm process once per mutant and
@@ -70,6 +70,7 @@ class Equivalent:
     after: str
     reason: str
     kind: str = "exact"
+    verdict: str = "equivalent"
 
     def matches(self, mutant: Mutant) -> bool:
         if not fnmatch.fnmatchcase(mutant.function, self.function):
@@ -85,6 +86,7 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|AND|OR|FROM|SET|IS|NULL|ORDER BY|LIKE)\b|\?", re.IGNORECASE)
 _QUOTED = re.compile(r"'[^']*'")
 KINDS = ("exact", "regex", "sql_case")
+VERDICTS = ("equivalent", "no rule")
 
 
 def _sql_case_only(before: str, after: str) -> bool:
@@ -106,7 +108,8 @@ class Mutant:
     before: str = ""
     after: str = ""
     diff: str = ""
-    equivalent: str = ""
+    equivalent: str = ""  # the triage reason, when triaged
+    verdict: str = ""  # "equivalent", or "no rule": observable, but no rule of the catalogue pins it
 
     @property
     def function(self) -> str:
@@ -127,7 +130,11 @@ class ModuleScore:
 
     @property
     def equivalent(self) -> int:
-        return sum(1 for m in self.mutants if m.equivalent)
+        return sum(1 for m in self.mutants if m.verdict == "equivalent")
+
+    @property
+    def no_rule(self) -> int:
+        return sum(1 for m in self.mutants if m.verdict == "no rule")
 
     @property
     def detected(self) -> int:
@@ -146,6 +153,7 @@ class ModuleScore:
             "module": self.module,
             "counts": dict(self.counts),
             "equivalent": self.equivalent,
+            "no_rule": self.no_rule,
             "score": round(self.score, 1),
             "source_sha256": source_sha256(self.module),
             "statuses": {m.name: m.status for m in self.mutants},
@@ -172,7 +180,10 @@ def load_equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
                 re.compile(before)
             except re.error as err:
                 raise ValueError(f"{path.name}: bad regex {before!r}: {err}") from err
-        found.append(Equivalent(entry["function"], before.strip(), after.strip(), entry["reason"], kind))
+        verdict = str(entry.get("verdict", "equivalent"))
+        if verdict not in VERDICTS:
+            raise ValueError(f"{path.name}: entry {entry} has an unknown verdict {verdict!r}; known: {VERDICTS}")
+        found.append(Equivalent(entry["function"], before.strip(), after.strip(), entry["reason"], kind, verdict))
     return found
 
 
@@ -253,7 +264,9 @@ def read_scores(
                 if mutant.status not in DETECTED:
                     mutant.diff = get_diff_for_mutant(name, path=source)
                     mutant.before, mutant.after = _changed_lines(mutant.diff)
-                    mutant.equivalent = next((e.reason for e in equivalents if e.matches(mutant)), "")
+                    triage = next((e for e in equivalents if e.matches(mutant)), None)
+                    if triage is not None:
+                        mutant.equivalent, mutant.verdict = triage.reason, triage.verdict
                 score.mutants.append(mutant)
             scores.append(score)
     finally:
@@ -264,25 +277,26 @@ def read_scores(
 def render(scores: Sequence[ModuleScore]) -> str:
     """The per-module table as text."""
     head = f"{'module':<14}{'mutants':>8}{'killed':>8}{'timeout':>8}{'survived':>9}{'no tests':>9}"
-    head += f"{'other':>6}{'equiv.':>7}{'untriaged':>10}{'score':>8}"
+    head += f"{'other':>6}{'equiv.':>7}{'no rule':>8}{'untriaged':>10}{'score':>8}"
     lines = [head]
     for s in scores:
         other = s.total - sum(s.counts[k] for k in ("killed", "timeout", "survived", "no tests"))
         lines.append(
             f"{s.module:<14}{s.total:>8}{s.counts['killed']:>8}{s.counts['timeout']:>8}{s.counts['survived']:>9}"
-            f"{s.counts['no tests']:>9}{other:>6}{s.equivalent:>7}{len(s.untriaged()):>10}{s.score:>7.1f}%"
+            f"{s.counts['no tests']:>9}{other:>6}{s.equivalent:>7}{s.no_rule:>8}{len(s.untriaged()):>10}"
+            f"{s.score:>7.1f}%"
         )
     return "\n".join(lines)
 
 
 def markdown(scores: Sequence[ModuleScore]) -> str:
     """The per-module table and the untriaged survivors as Markdown."""
-    out = ["| module | mutants | killed | timeout | survived | no tests | equivalent | untriaged | score |"]
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    out = ["| module | mutants | killed | timeout | survived | no tests | equivalent | no rule | untriaged | score |"]
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in scores:
         out.append(
             f"| `{s.module}` | {s.total} | {s.counts['killed']} | {s.counts['timeout']} | {s.counts['survived']} | "
-            f"{s.counts['no tests']} | {s.equivalent} | {len(s.untriaged())} | {s.score:.1f} % |"
+            f"{s.counts['no tests']} | {s.equivalent} | {s.no_rule} | {len(s.untriaged())} | {s.score:.1f} % |"
         )
     for s in scores:
         for m in s.untriaged():

@@ -430,3 +430,22 @@ def magento_fails_next_reservation_change(world: World, kind: str) -> None:
     anything (503), or is applied and its answer never comes."""
     fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
     world.sandbox.faults.inject("magento", "reservationsAppend", fault)
+
+
+@then(
+    parsers.parse(
+        'Amazon has received a shipment confirmation for "{alias}" with the carrier code "{code}" and tracking '
+        'number "{tracking}"'
+    )
+)
+def amazon_confirmation_code(world: World, alias: str, code: str, tracking: str) -> None:
+    """Amazon's own carrier code, not "Other" with a name that happens to spell the carrier (IMP-05)."""
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    ok = any(c.tracking_number == tracking and c.carrier_code == code for c in confirmations)
+    seen = [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmations]
+    expect(
+        ok,
+        world,
+        f"a confirmation with carrier code {code} and tracking {tracking} (Amazon received {seen})",
+        order=world.order_id(alias),
+    )
