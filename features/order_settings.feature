@@ -183,3 +183,18 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then the salable quantity of "SKU-1" is 10
     And the salable quantity of "SKU-2" is 10
+
+  @SET-04
+  Scenario: Build New Customer Account picks the buyer's own account among other customers
+    Given Magento has the customer "John Doe" with the email "john.doe@example.com"
+    And Magento has the customer "Jane Roe" with the email "jane.roe@example.com"
+    And Magento has the customer "Mary Major" with the email "mary.major@example.com"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then Magento has exactly one customer with the email "jane.roe@example.com"
+    And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
+    And the Magento order for "A" has the buyer "Jane Roe" <jane.roe@example.com>

@@ -142,11 +142,12 @@ class ModuleScore:
 
     @property
     def score(self) -> float:
-        scored = self.total - self.equivalent
+        """Detected, in percent of the mutants run that are not equivalent (a stopped run still scores)."""
+        scored = self.total - self.counts["not checked"] - self.equivalent
         return 100.0 * self.detected / scored if scored else 100.0
 
     def untriaged(self) -> list[Mutant]:
-        return [m for m in self.mutants if m.status not in DETECTED and not m.equivalent]
+        return [m for m in self.mutants if m.status not in (*DETECTED, "not checked") and not m.verdict]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -261,7 +262,7 @@ def read_scores(
                     status = baseline[name]
                 mutant = Mutant(name, status)
                 score.counts[mutant.status] += 1
-                if mutant.status not in DETECTED:
+                if mutant.status not in (*DETECTED, "not checked"):
                     mutant.diff = get_diff_for_mutant(name, path=source)
                     mutant.before, mutant.after = _changed_lines(mutant.diff)
                     triage = next((e for e in equivalents if e.matches(mutant)), None)
@@ -274,30 +275,31 @@ def read_scores(
     return scores
 
 
+COLUMNS = ("mutants", "not run", "killed", "timeout", "survived", "no tests", "other", "equivalent", "no rule")
+
+
+def _row(s: ModuleScore) -> list[str]:
+    known = ("not checked", "killed", "timeout", "survived", "no tests")
+    other = s.total - sum(s.counts[k] for k in known)
+    values = [s.total, *(s.counts[k] for k in known), other, s.equivalent, s.no_rule, len(s.untriaged())]
+    return [str(v) for v in values] + [f"{s.score:.1f} %"]
+
+
 def render(scores: Sequence[ModuleScore]) -> str:
     """The per-module table as text."""
-    head = f"{'module':<14}{'mutants':>8}{'killed':>8}{'timeout':>8}{'survived':>9}{'no tests':>9}"
-    head += f"{'other':>6}{'equiv.':>7}{'no rule':>8}{'untriaged':>10}{'score':>8}"
-    lines = [head]
-    for s in scores:
-        other = s.total - sum(s.counts[k] for k in ("killed", "timeout", "survived", "no tests"))
-        lines.append(
-            f"{s.module:<14}{s.total:>8}{s.counts['killed']:>8}{s.counts['timeout']:>8}{s.counts['survived']:>9}"
-            f"{s.counts['no tests']:>9}{other:>6}{s.equivalent:>7}{s.no_rule:>8}{len(s.untriaged()):>10}"
-            f"{s.score:>7.1f}%"
-        )
-    return "\n".join(lines)
+    head = ["module", *COLUMNS, "untriaged", "score"]
+    rows = [head] + [[s.module, *_row(s)] for s in scores]
+    return "\n".join(
+        r[0].ljust(14) + "".join(c.rjust(max(len(h), 6) + 2) for c, h in zip(r[1:], head[1:], strict=True))
+        for r in rows
+    )
 
 
 def markdown(scores: Sequence[ModuleScore]) -> str:
     """The per-module table and the untriaged survivors as Markdown."""
-    out = ["| module | mutants | killed | timeout | survived | no tests | equivalent | no rule | untriaged | score |"]
-    out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for s in scores:
-        out.append(
-            f"| `{s.module}` | {s.total} | {s.counts['killed']} | {s.counts['timeout']} | {s.counts['survived']} | "
-            f"{s.counts['no tests']} | {s.equivalent} | {s.no_rule} | {len(s.untriaged())} | {s.score:.1f} % |"
-        )
+    head = ["module", *COLUMNS, "untriaged", "score"]
+    out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    out += ["| " + " | ".join([f"`{s.module}`", *_row(s)]) + " |" for s in scores]
     for s in scores:
         for m in s.untriaged():
             out.append(f"\n`{m.name}` ({m.status}):\n\n```diff\n{m.diff.strip()}\n```")
