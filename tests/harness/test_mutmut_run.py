@@ -77,3 +77,25 @@ def test_the_command_runs_mutants_of_one_module_and_scores_them(tmp_path: Path) 
     assert views["counts"].get("killed", 0) >= 1, views["counts"]
     checked = sum(n for status, n in views["counts"].items() if status != "not checked")
     assert 1 <= checked <= 20, views["counts"]  # only the mutants named were run
+
+
+def test_only_the_case_of_an_sql_text_outside_its_literals_is_equivalent() -> None:
+    sql = mutmut_run._sql_case_only
+    assert sql("\"AND channel = 'MFN'\",", "\"AND CHANNEL = 'MFN'\",")
+    assert sql('clauses.append("status = ?")', 'clauses.append("STATUS = ?")')
+    assert not sql("\"WHERE kind = 'cancel'\"", "\"WHERE KIND = 'CANCEL'\"")  # a literal changed
+    assert not sql('if key == "order_number":', 'if key == "ORDER_NUMBER":')  # not SQL
+    assert not sql('x("status = ?", a)', 'x("STATUS = ?", b)')  # more than the text changed
+
+
+def test_a_baseline_of_other_code_is_refused(tmp_path: Path) -> None:
+    baseline = tmp_path / "scores.json"
+    entry = {"module": "views", "source_sha256": "0" * 64, "statuses": {"reference_impl.views.x_f__mutmut_1": "killed"}}
+    baseline.write_text(json.dumps([entry]))
+    with pytest.raises(ValueError, match="changed since"):
+        mutmut_run.read_baseline(baseline, ["views"])
+    entry["source_sha256"] = mutmut_run.source_sha256("views")
+    baseline.write_text(json.dumps([entry]))
+    assert mutmut_run.read_baseline(baseline, ["views"]) == entry["statuses"]
+    with pytest.raises(ValueError, match="no results for customers"):
+        mutmut_run.read_baseline(baseline, ["customers"])
