@@ -449,3 +449,42 @@ def amazon_confirmation_code(world: World, alias: str, code: str, tracking: str)
         f"a confirmation with carrier code {code} and tracking {tracking} (Amazon received {seen})",
         order=world.order_id(alias),
     )
+
+
+@when(
+    parsers.re(
+        r'^the merchant ships (?P<qty>\d+) x "(?P<sku>[^"]+)" of the Magento order for "(?P<alias>[^"]+)" with '
+        r'carrier "(?P<carrier>[^"]+)" and tracking number "(?P<tracking>[^"]+)"$'
+    )
+)
+def merchant_ships_part(world: World, qty: str, sku: str, alias: str, carrier: str, tracking: str) -> None:
+    """One parcel: a Magento shipment of part of the order."""
+    order = _order_to_act_on(world, alias, "ship")
+    lines = [i for i in order.get("items", []) if i.get("sku") == sku and not i.get("parent_item_id")]
+    if not lines:
+        raise AssertionError(f'cannot ship: the Magento order for {alias} has no line "{sku}"')
+    items = [{"order_item_id": int(lines[0]["item_id"]), "qty": int(qty)}]
+    tracks = [{"carrier_code": carrier, "title": carrier.upper(), "track_number": tracking}]
+    world.magento.ship(order["entity_id"], items, tracks)
+
+
+@then(
+    parsers.re(
+        r'^Amazon has received a shipment confirmation for "(?P<alias>[^"]+)" with tracking number '
+        r'"(?P<tracking>[^"]+)" for exactly (?P<lines>.+)$'
+    )
+)
+def amazon_confirmation_items(world: World, alias: str, tracking: str, lines: str) -> None:
+    """The parcel's confirmation names exactly its own items and quantities (IMP-05)."""
+    wanted = sorted((line["sku"], int(line["quantity"])) for line in parse_lines(lines))
+    skus = {i.order_item_id: i.seller_sku for i in world.amazon.get(world.order_id(alias)).items}
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    found = [sorted((skus.get(item, item), int(qty)) for item, qty in c.items) for c in confirmations]
+    ok = any(c.tracking_number == tracking and f == wanted for c, f in zip(confirmations, found, strict=True))
+    expect(
+        ok,
+        world,
+        f"a confirmation with tracking {tracking} for exactly {wanted} (Amazon received "
+        f"{[(c.tracking_number, f) for c, f in zip(confirmations, found, strict=True)]})",
+        order=world.order_id(alias),
+    )
