@@ -221,3 +221,17 @@ Feature: Import lifecycle with order import enabled
     And Amazon has received a shipment confirmation for "A" with tracking number "1Z999AA10123456784" for exactly 2 x "SKU-1"
     And Amazon has received a shipment confirmation for "A" with the carrier code "USPS" and tracking number "9400111899223033005282"
     And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-06
+  Scenario: Each shipped order is Complete after the cron job that follows its shipment
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the connector syncs
+    And the cron job runs
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    And the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"
+    And order "B" has exactly one Magento order with status "complete" in state "complete"

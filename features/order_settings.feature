@@ -198,3 +198,16 @@ Feature: Order settings of an Amazon store
     Then Magento has exactly one customer with the email "jane.roe@example.com"
     And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
     And the Magento order for "A" has the buyer "Jane Roe" <jane.roe@example.com>
+
+  @SET-07 @DEC-05
+  Scenario: Reserve Quantity holds back every Pending order, not only the first
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When a buyer orders 2 x "SKU-1" on Amazon as order "B"
+    And the connector syncs
+    Then order "B" has no Magento order
+    And the salable quantity of "SKU-1" is 5
