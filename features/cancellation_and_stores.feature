@@ -100,8 +100,8 @@ Feature: Cancellations and store state
     And the Amazon orders table shows order "A" with status "Canceled"
     And order "A" has exactly one Magento order with status "complete"
 
-  @CAN-01 @IMP-14
-  Scenario: A cancellation Amazon refuses because the order shipped meanwhile leaves the order shipped
+  @CAN-01 @CAN-02 @IMP-14
+  Scenario: A cancellation Amazon refuses because the order shipped meanwhile leaves the order shipped and open
     Given an Unshipped Amazon order "A" for some "SKU-1"
     And the connector syncs
     When Amazon moves order "A" to "Shipped"
@@ -110,6 +110,7 @@ Feature: Cancellations and store state
     And the connector syncs
     Then Amazon has not canceled order "A"
     And the Amazon orders table shows order "A" with status "Shipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
 
   @IMP-07 @CAN-03
   Scenario: An order the merchant put on hold keeps its one Magento order through syncs and cron jobs
@@ -151,3 +152,13 @@ Feature: Cancellations and store state
     And order "EU-OLD" has no Magento order
     And All Orders of "EU Store" show exactly the orders "EU-NEW"
     And order "EU-NEW" has exactly one Magento order with status "processing" in state "processing"
+
+  @CAN-02 @SYN-04
+  Scenario: An order canceled from Magento before its unanswered creation was found ends complete
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento gives no answer to the next order creation
+    And the connector syncs
+    When the merchant cancels order "A" from Magento with the reason "ShippingAddressUndeliverable"
+    And the connector syncs
+    Then Amazon has canceled order "A" with the reason "ShippingAddressUndeliverable"
+    And order "A" has exactly one Magento order with status "complete"

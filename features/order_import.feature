@@ -230,3 +230,45 @@ Feature: Import lifecycle with order import enabled
     And the connector syncs
     Then the Amazon orders table shows order "A" with status "Canceled"
     And the Order Notes of order "A" include "Status updated to Canceled."
+
+  @IMP-05
+  Scenario Outline: A carrier Amazon has a code for is confirmed with that code
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "<magento>" and tracking number "<tracking>"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with the carrier code "<amazon>" and tracking number "<tracking>"
+
+    Examples:
+      | magento | amazon | tracking               |
+      | ups     | UPS    | 1Z999AA10123456784     |
+      | usps    | USPS   | 9400111899223033005282 |
+      | dhl     | DHL    | 1234567890             |
+      | ontrac  | OnTrac | C11031500001879        |
+
+  @IMP-05
+  Scenario: An order shipped in two parcels reaches Amazon as two confirmations of their own items
+    Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2"
+    And the connector syncs
+    When the merchant ships 3 x "SKU-2" of the Magento order for "A" with carrier "usps" and tracking number "9400111899223033005282"
+    And the merchant ships 2 x "SKU-1" of the Magento order for "A" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with tracking number "9400111899223033005282" for exactly 3 x "SKU-2"
+    And Amazon has received a shipment confirmation for "A" with tracking number "1Z999AA10123456784" for exactly 2 x "SKU-1"
+    And Amazon has received a shipment confirmation for "A" with the carrier code "USPS" and tracking number "9400111899223033005282"
+    And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-06
+  Scenario: Each shipped order is Complete after the cron job that follows its shipment
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the connector syncs
+    And the cron job runs
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    And the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"
+    And order "B" has exactly one Magento order with status "complete" in state "complete"

@@ -215,3 +215,49 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then order "A" has exactly one Magento order with status "processing" in state "processing"
     And the salable quantity of "SKU-1" is 10 less what order "A" holds of it
+
+  @SET-07 @DEC-05
+  Scenario: A hold whose change Magento did not answer is neither lost nor doubled
+    Given the Amazon store "Main Store" is integrated
+    And the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" and 2 x "SKU-2" on Amazon as order "A"
+    And Magento gives no answer to the next reservation change
+    When the connector syncs
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 7
+    And the salable quantity of "SKU-2" is 8
+    When Amazon cancels order "A"
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+    And the salable quantity of "SKU-2" is 10
+
+  @SET-04
+  Scenario: Build New Customer Account picks the buyer's own account among other customers
+    Given Magento has the customer "John Doe" with the email "john.doe@example.com"
+    And Magento has the customer "Jane Roe" with the email "jane.roe@example.com"
+    And Magento has the customer "Mary Major" with the email "mary.major@example.com"
+    And the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then Magento has exactly one customer with the email "jane.roe@example.com"
+    And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
+    And the Magento order for "A" has the buyer "Jane Roe" <jane.roe@example.com>
+
+  @SET-07 @DEC-05
+  Scenario: Reserve Quantity holds back every Pending order, not only the first
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    When a buyer orders 2 x "SKU-1" on Amazon as order "B"
+    And the connector syncs
+    Then order "B" has no Magento order
+    And the salable quantity of "SKU-1" is 5

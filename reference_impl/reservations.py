@@ -44,7 +44,7 @@ def settle(storage: Storage, magento: MagentoClient, row: OrderRow, wanted: dict
     else:
         current = held_in_magento(magento, row.amazon_order_id)  # an earlier change may or may not have landed
     _mark(storage, row, wanted, settled=False)
-    change = {sku: wanted.get(sku, 0) - current.get(sku, 0) for sku in {*wanted, *current}}
+    change = {sku: wanted.get(sku, 0) - current.get(sku, 0) for sku in sorted({*wanted, *current})}
     _append(magento, {sku: qty for sku, qty in change.items() if qty}, row.amazon_order_id)
     _mark(storage, row, wanted, settled=True)
 

@@ -603,3 +603,71 @@ def amazon_not_canceled(world: World, alias: str) -> None:
         f"Amazon did not cancel the order (status {order.status})",
         order=world.order_id(alias),
     )
+
+
+@given(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next reservation change$"))
+def magento_fails_next_reservation_change(world: World, kind: str) -> None:
+    """The next append of MSI reservations (Reserve Quantity's hold or release) fails before Magento does
+    anything (503), or is applied and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "reservationsAppend", fault)
+
+
+@then(
+    parsers.parse(
+        'Amazon has received a shipment confirmation for "{alias}" with the carrier code "{code}" and tracking '
+        'number "{tracking}"'
+    )
+)
+@checks("IMP-05", "DEC-08", "STO-02")
+def amazon_confirmation_code(world: World, alias: str, code: str, tracking: str) -> None:
+    """Amazon's own carrier code, not "Other" with a name that happens to spell the carrier (IMP-05)."""
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    ok = any(c.tracking_number == tracking and c.carrier_code == code for c in confirmations)
+    seen = [(c.carrier_code, c.carrier_name, c.tracking_number) for c in confirmations]
+    expect(
+        ok,
+        world,
+        f"a confirmation with carrier code {code} and tracking {tracking} (Amazon received {seen})",
+        order=world.order_id(alias),
+    )
+
+
+@when(
+    parsers.re(
+        r'^the merchant ships (?P<qty>\d+) x "(?P<sku>[^"]+)" of the Magento order for "(?P<alias>[^"]+)" with '
+        r'carrier "(?P<carrier>[^"]+)" and tracking number "(?P<tracking>[^"]+)"$'
+    )
+)
+def merchant_ships_part(world: World, qty: str, sku: str, alias: str, carrier: str, tracking: str) -> None:
+    """One parcel: a Magento shipment of part of the order."""
+    order = _order_to_act_on(world, alias, "ship")
+    lines = [i for i in order.get("items", []) if i.get("sku") == sku and not i.get("parent_item_id")]
+    if not lines:
+        raise AssertionError(f'cannot ship: the Magento order for {alias} has no line "{sku}"')
+    items = [{"order_item_id": int(lines[0]["item_id"]), "qty": int(qty)}]
+    tracks = [{"carrier_code": carrier, "title": carrier.upper(), "track_number": tracking}]
+    world.magento.ship(order["entity_id"], items, tracks)
+
+
+@then(
+    parsers.re(
+        r'^Amazon has received a shipment confirmation for "(?P<alias>[^"]+)" with tracking number '
+        r'"(?P<tracking>[^"]+)" for exactly (?P<lines>.+)$'
+    )
+)
+@checks("IMP-05", "DEC-08", "STO-02")
+def amazon_confirmation_items(world: World, alias: str, tracking: str, lines: str) -> None:
+    """The parcel's confirmation names exactly its own items and quantities (IMP-05)."""
+    wanted = sorted((line["sku"], int(line["quantity"])) for line in parse_lines(lines))
+    skus = {i.order_item_id: i.seller_sku for i in world.amazon.get(world.order_id(alias)).items}
+    confirmations = world.amazon.shipment_confirmations(world.order_id(alias))
+    found = [sorted((skus.get(item, item), int(qty)) for item, qty in c.items) for c in confirmations]
+    ok = any(c.tracking_number == tracking and f == wanted for c, f in zip(confirmations, found, strict=True))
+    expect(
+        ok,
+        world,
+        f"a confirmation with tracking {tracking} for exactly {wanted} (Amazon received "
+        f"{[(c.tracking_number, f) for c, f in zip(confirmations, found, strict=True)]})",
+        order=world.order_id(alias),
+    )

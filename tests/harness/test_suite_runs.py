@@ -204,7 +204,7 @@ def test_a_failed_scenario_carries_its_blame_and_request_log(partial_one: Run) -
         assert [r["at"] for r in requests] == sorted(r["at"] for r in requests)
         assert any(r["operation"] == "getOrders" and r["status"] == 200 for r in requests)
     both = next(s for s in failed if s["rules"] == ["DIS-01", "VIEW-01"])
-    assert report["rules"]["DIS-01"]["outcome"] != "failed" and report["rules"]["DIS-01"]["not_reached"] == 1
+    assert report["rules"]["DIS-01"]["outcome"] != "failed" and report["rules"]["DIS-01"]["not_reached"] >= 1
     assert "failed: VIEW-01; not reached: DIS-01" in result.stdout
     assert "requests to the fakes" in result.stdout and "/orders/v0/orders" in result.stdout
     assert both["message"].startswith("RuleViolation: Rule VIEW-01 broken.")

@@ -1,0 +1,30 @@
+"""A pytest plugin for mutmut's runs: the fastest scenarios first, so a killed mutant fails early (``-x``).
+
+mutmut runs a mutant's scenarios in its ``mutants/`` folder, where ``mutmut-stats.json`` holds each
+scenario's duration from the clean run; without that file (the clean run itself) the order is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+STATS = Path("mutmut-stats.json")
+
+
+@cache
+def _durations(path: Path) -> dict[str, float]:
+    try:
+        return dict(json.loads(path.read_text())["duration_by_test"])
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    durations = _durations(STATS.resolve())
+    if durations:
+        items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
