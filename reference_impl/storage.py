@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reference_impl import kill_points
+
 MIGRATIONS: list[str] = [
     # 1: stores, the Amazon orders table with its notes, and the outbox of messages for Amazon.
     """
@@ -151,7 +153,9 @@ class Storage:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+            kill_points.step("commit", "before")
             self.db.execute("COMMIT")
+            kill_points.step("commit", "after")
 
     def close(self) -> None:
         self.db.close()
