@@ -85,6 +85,7 @@ class StoreSync:
         self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
+        self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
         if self.settings.import_enabled:
             self._settle_unrecorded()
             self._collect_shipments()
@@ -337,6 +338,10 @@ class StoreSync:
             if not managed:
                 continue
             salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
+            if salable < qty and self.magento.salable_remembered(sku):
+                # Counted down by this sync's own orders: Magento may hold more (stock added, an order that
+                # took none); ask it before blocking.
+                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + held.get(sku, 0)
             if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
         return None
