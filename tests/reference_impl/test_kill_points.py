@@ -27,8 +27,8 @@ import pytest
 SKUS = ("KP-A", "KP-B", "KP-C")
 STOCK = 100_000
 PHASES = ("before", "after")
-#: (call numbers, commit numbers) of the CI set; a sync of the per-run work makes about 45 calls, and its
-#: first 60-odd commits record the orders Amazon listed (a killed sync leaves its listing to the next).
+#: (call numbers, commit numbers) of the CI set; a sync of the per-run work (with what the killed run before
+#: left) makes about 45 calls and 60 commits.
 CI_NUMBERS = ((1, 6, 11, 16, 21, 26, 31, 36, 41), (1, 10, 20, 30, 40, 50, 60))
 FULL_NUMBERS = (tuple(range(1, 46)), tuple(range(1, 66)))
 #: Calls of one kind counted alone (the Magento order's create, the look-up that follows an unrecorded
