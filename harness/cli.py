@@ -17,6 +17,18 @@ from harness.impl import ImplError, resolve
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
 
 
+def _workers(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of workers or auto, got {value!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {count}")
+    return count
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asc-conformance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -25,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", default="strict", help="core, documented or strict (default)")
     run.add_argument("--tags", default=None, help='tag expression, e.g. "IMP-01 or BLK-02"')
     run.add_argument("--seed", type=int, default=0, help="seed of generated buyers and order IDs")
-    run.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers (0: one process)")
+    run.add_argument(
+        "-n", "--workers", type=_workers, default=0, help="pytest-xdist workers (0: one process; auto: by CPUs)"
+    )
     run.add_argument(
         "--report-dir", default=None, help="write conformance.json, junit.xml, cucumber.json and report.html here"
     )
