@@ -84,6 +84,7 @@ class StoreSync:
         self.report: dict[str, Any] = {"received": 0, "imported": 0, "blocked": 0, "errors": []}
         self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
         self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
+        self._defer_items = False  # while an import runs: fetched items are stored with its next write
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
@@ -261,7 +262,11 @@ class StoreSync:
     def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
         amazon_id = row.amazon_order_id
         stored = row.data
-        items = self._items(row, save=False)  # stored with the create's mark, or with the block
+        self._defer_items = True  # the items are stored with the create's mark, or with the block
+        try:
+            items = self._items(row)
+        finally:
+            self._defer_items = False
         lines = order_lines(items)
         if row.data.get("create_attempted"):
             if amazon_id not in self._looked_up and self._adopt(row):
@@ -424,13 +429,13 @@ class StoreSync:
             except RemoteError as err:
                 self._fail(f"release {row.amazon_order_id}", err)
 
-    def _items(self, row: OrderRow, *, save: bool = True) -> list[dict[str, Any]]:
-        """The order's items, fetched once from Amazon and kept in the row (with ``save=False``, in the row
-        object only: the caller's next write of the row's data stores them)."""
+    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
+        """The order's items, fetched once from Amazon and kept in the row (while an import defers it, in the
+        row object only: the import's next write of the row's data stores them)."""
         items = row.data.get("items") or row.data["order"].get("OrderItems")  # 2026-01-01 sends them along
         if items is None:
             items = self.amazon.order_items(row.amazon_order_id)
-            if save:
+            if not self._defer_items:
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "items": items})
             else:
