@@ -23,6 +23,7 @@ import requests
 from werkzeug.test import Client
 
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.wire import AmazonApp
 from simulators.transport import InProcess, LiveServer
 
@@ -86,8 +87,7 @@ def throughput(seconds: float) -> None:
 
 
 def _pair(base: str, hello_base: str, params: dict[str, str], seconds: float, session: requests.Session) -> tuple:
-    grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
-    token = session.post(f"{base}/auth/o2/token", data=grant, timeout=5).json()["access_token"]
+    token = session.post(f"{base}/auth/o2/token", data=DEFAULT_GRANT, timeout=5).json()["access_token"]
     headers = {"x-amz-access-token": token}
 
     def page() -> None:
@@ -110,8 +110,8 @@ def scaling(sizes: list[int], repeats: int) -> None:
         sandbox = populate(size)
         built = time.perf_counter() - started
         client = Client(AmazonApp(sandbox.registry))  # type: ignore[attr-defined]
-        grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
-        headers = {"x-amz-access-token": client.post("/auth/o2/token", data=grant).get_json()["access_token"]}
+        token = client.post("/auth/o2/token", data=DEFAULT_GRANT).get_json()["access_token"]
+        headers = {"x-amz-access-token": token}
         recent = (sandbox.clock.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
         queries = {
             "updated": {"LastUpdatedAfter": recent},

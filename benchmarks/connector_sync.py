@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:
 from reference_impl import Connector, StoreConfig  # noqa: E402
 from reference_impl.http_session import ConnectorSession  # noqa: E402
 from simulators import Sandbox, SandboxRegistry  # noqa: E402
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN  # noqa: E402
 from simulators.amazon.wire import AmazonApp  # noqa: E402
 from simulators.journal import Journal, JournalEntry  # noqa: E402
 from simulators.magento.wire import MagentoApp  # noqa: E402
@@ -115,9 +116,9 @@ def run_one(size: int, *, profile: bool, trace: bool, idle_sync: bool = True) ->
             marketplace_id="ATVPDKIKX0DER",
             amazon_endpoint=AMAZON,
             lwa_endpoint=AMAZON,
-            lwa_client_id="c",
-            lwa_client_secret="s",
-            refresh_token="r",
+            lwa_client_id=DEFAULT_CLIENT_ID,
+            lwa_client_secret=DEFAULT_CLIENT_SECRET,
+            refresh_token=DEFAULT_REFRESH_TOKEN,
             magento_url=MAGENTO,
             magento_username="admin",
             magento_password="admin123",

@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     mutation.add_arguments(sub.add_parser("mutants", help="run the suite against the mutant connectors (kill matrix)"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="port of the first service (0: any free port)")
+    serve.add_argument(
+        "--clock",
+        choices=["simulated", "real"],
+        default="simulated",
+        help="simulated (default: stands still until the control plane moves it) or real (the system time, for "
+        "outside clients running in real time; the control plane can still move it forward)",
+    )
     return parser
 
 
@@ -138,12 +145,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.service == "connector":
         return _serve_connector(args)
     from simulators import SandboxRegistry
+    from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
+    from simulators.amazon.model import DEFAULT_SELLER
     from simulators.amazon.wire import AmazonApp
     from simulators.magento.wire import MagentoApp
     from simulators.transport import LiveServer
 
     token = None if args.host in {"127.0.0.1", "localhost", "::1"} else secrets.token_urlsafe(24)
-    registry = SandboxRegistry()
+    registry = SandboxRegistry(real_clock=args.clock == "real")
     apps = {"amazon": AmazonApp(registry, control_token=token), "magento": MagentoApp(registry, control_token=token)}
     wanted = list(apps) if args.service == "all" else [args.service]
     servers = []
@@ -154,6 +163,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"{name}: {server.url}  (control plane: {server.url}/_sim/)", flush=True)
     if token:
         print(f"control plane token (header X-Sim-Control-Token): {token}", flush=True)
+    if "amazon" in wanted:
+        print(
+            f"Amazon LWA: client_id={DEFAULT_CLIENT_ID} client_secret={DEFAULT_CLIENT_SECRET} "
+            f"refresh_token={DEFAULT_REFRESH_TOKEN} (seller {DEFAULT_SELLER})",
+            flush=True,
+        )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

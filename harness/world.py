@@ -11,7 +11,8 @@ from typing import Any
 
 from harness.adapter import AdapterFactory, ConnectorAdapter, ConnectorEnvironment, StoreSpec
 from simulators import Sandbox, SandboxRegistry
-from simulators.amazon.model import US
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from simulators.amazon.model import DEFAULT_SELLER, US
 from simulators.amazon.wire import AmazonApp
 from simulators.magento.wire import MagentoApp
 from simulators.transport import InProcess, LiveServer
@@ -83,14 +84,17 @@ class World:
         return self.orders[alias]
 
     def store_spec(self, name: str, *, marketplace_id: str = US, website_code: str = "base") -> StoreSpec:
+        """A store of the simulated seller, with the seller's consent registered in the fake Amazon: the
+        app's LWA credentials and a refresh token of the store's own, issued by the seller to the app."""
+        refresh_token = self.amazon.authorize(DEFAULT_SELLER, DEFAULT_CLIENT_ID, f"Atzr|sim-{name}")
         return StoreSpec(
             name=name,
             marketplace_id=marketplace_id,
             amazon_endpoint=self.amazon_url,
             lwa_endpoint=self.amazon_url,
-            lwa_client_id="amzn1.application-oa2-client.sim",
-            lwa_client_secret="sim-secret",
-            refresh_token=f"Atzr|sim-{name}",
+            lwa_client_id=DEFAULT_CLIENT_ID,
+            lwa_client_secret=DEFAULT_CLIENT_SECRET,
+            refresh_token=refresh_token,
             magento_url=self.magento_url,
             magento_username="admin",
             magento_password="admin123",

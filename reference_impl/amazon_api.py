@@ -1,4 +1,10 @@
-"""A small SP-API Orders v0 client over ``requests``, with LWA tokens and 429 back-off."""
+"""A small SP-API Orders v0 client over ``requests``, with LWA tokens, Restricted Data Tokens and 429 back-off.
+
+The store's seller credentials (LWA client id and secret, and the refresh token the seller issued) give
+the access token. Buyer and shipping-address data are restricted: the order listing is read with a
+Restricted Data Token for ``GET /orders/v0/orders`` (buyerInfo, shippingAddress), fetched once and kept
+until shortly before it expires, so a sync costs at most one Tokens API call.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,10 @@ from reference_impl.settings import StoreConfig
 
 MAX_RETRIES = 6
 TIMEOUT = 10.0
+ORDERS_PATH = "/orders/v0/orders"
+RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
+#: The restricted data the connector copies into Magento: the buyer's name and email, the shipping address.
+DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
 
 
 class AmazonClient:
@@ -36,6 +46,7 @@ class AmazonClient:
         self.sleep = sleep
         self._token: str | None = None
         self._token_until: datetime | None = None
+        self._rdt: tuple[str, datetime] | None = None  # the listing's Restricted Data Token and its end
 
     def _access_token(self) -> str:
         if self._token and self._token_until and self.now() < self._token_until:
@@ -51,16 +62,30 @@ class AmazonClient:
         self._token_until = self.now() + timedelta(seconds=int(body.get("expires_in", 3600)) - 60)
         return self._token
 
-    def _call(self, operation: str, method: str, path: str, **kwargs: Any) -> Any:
+    def _restricted_token(self) -> str:
+        """The Restricted Data Token for the order listing's buyer and address data (kept while it lives)."""
+        if self._rdt and self.now() < self._rdt[1]:
+            return self._rdt[0]
+        resource = {"method": "GET", "path": ORDERS_PATH, "dataElements": list(DATA_ELEMENTS)}
+        body = self._call("createRestrictedDataToken", "POST", RDT_PATH, json={"restrictedResources": [resource]})
+        if not isinstance(body, dict) or not body.get("restrictedDataToken"):
+            raise RemoteError("createRestrictedDataToken", "the answer has no restrictedDataToken", retryable=True)
+        until = self.now() + timedelta(seconds=int(body.get("expiresIn", 3600)) - 60)
+        self._rdt = (str(body["restrictedDataToken"]), until)
+        return self._rdt[0]
+
+    def _call(self, operation: str, method: str, path: str, *, restricted: bool = False, **kwargs: Any) -> Any:
+        """One SP-API call with the access token, or with the listing's RDT when ``restricted``."""
         url = self.store.amazon_endpoint.rstrip("/") + path
         for _ in range(2):
-            headers = {"x-amz-access-token": self._access_token()}
+            token = self._restricted_token() if restricted else self._access_token()
             try:
-                return self._send(operation, method, url, headers=headers, **kwargs)
+                return self._send(operation, method, url, headers={"x-amz-access-token": token}, **kwargs)
             except RemoteError as err:
                 if err.status != 403:
                     raise
                 self._token = None  # expired or revoked: fetch a new token once
+                self._rdt = None
         raise RemoteError(operation, "access denied after refreshing the token", status=403)
 
     def _send(self, operation: str, method: str, url: str, **kwargs: Any) -> Any:
@@ -96,7 +121,7 @@ class AmazonClient:
             "MaxResultsPerPage": page_size or self.page_size,
         }
         while True:
-            body = self._call("getOrders", "GET", "/orders/v0/orders", params=params)
+            body = self._call("getOrders", "GET", ORDERS_PATH, params=params, restricted=True)
             payload = _payload("getOrders", body)
             yield from payload.get("Orders") or []
             token = payload.get("NextToken")

@@ -6,6 +6,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+#: The instants a simulation may hold: far enough from datetime's limits that adding days or hours to any of
+#: them (ship-by dates, token lifetimes, feed delays) never overflows.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 
 
 class SimClock:
@@ -16,7 +20,7 @@ class SimClock:
     """
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = _aware(start or DEFAULT_START)
+        self._now = check_instant(start or DEFAULT_START, "the clock's start")
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -26,21 +30,72 @@ class SimClock:
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
         """Move time forward by ``seconds`` plus any ``timedelta`` keywords; never backwards."""
-        step = timedelta(seconds=seconds, **delta)
+        try:
+            step = timedelta(seconds=seconds, **delta)
+        except OverflowError as err:
+            raise ValueError(f"the clock cannot move past {LATEST.isoformat()}") from err
         if step < timedelta(0):
             raise ValueError("the simulated clock never moves backwards")
         with self._lock:
+            if step > LATEST - self._now:
+                raise ValueError(f"the clock cannot move past {LATEST.isoformat()}")
             self._now += step
             return self._now
 
     def set(self, when: datetime) -> datetime:
         """Jump to ``when``, which may not be earlier than now."""
-        target = _aware(when)
+        target = check_instant(when, "the clock")
         with self._lock:
             if target < self._now:
                 raise ValueError(f"cannot move the clock back from {self._now.isoformat()} to {target.isoformat()}")
             self._now = target
             return self._now
+
+
+class WallClock(SimClock):
+    """The system clock, for outside clients running in real time; the control plane may still move it
+    forward (``advance`` and ``set`` add an offset to the system time, never moving it back)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        super().__init__(None)
+        self._offset = timedelta(0)
+        if start is not None:
+            self.set(start)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return datetime.now(UTC) + self._offset
+
+    def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
+        try:
+            step = timedelta(seconds=seconds, **delta)
+        except OverflowError as err:
+            raise ValueError(f"the clock cannot move past {LATEST.isoformat()}") from err
+        if step < timedelta(0):
+            raise ValueError("the simulated clock never moves backwards")
+        with self._lock:
+            now = datetime.now(UTC) + self._offset
+            if step > LATEST - now:
+                raise ValueError(f"the clock cannot move past {LATEST.isoformat()}")
+            self._offset += step
+            return now + step
+
+    def set(self, when: datetime) -> datetime:
+        target = check_instant(when, "the clock")
+        with self._lock:
+            now = datetime.now(UTC) + self._offset
+            if target < now:
+                raise ValueError(f"cannot move the clock back from {now.isoformat()} to {target.isoformat()}")
+            self._offset += target - now
+            return target
+
+
+def check_instant(when: datetime, what: str) -> datetime:
+    """``when`` as an aware UTC instant, or ValueError when it lies outside [EARLIEST, LATEST]."""
+    value = _aware(when)
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"{what} must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
 
 
 def _aware(when: datetime) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import threading
 from collections import deque
@@ -11,6 +12,10 @@ from datetime import datetime
 from typing import Any
 
 FAULT_KINDS = frozenset({"status", "delay", "malformed", "drop", "after_commit", "lost"})
+#: Bytes of a request body the journal keeps; a longer body is kept as a string naming its size, trimmed.
+MAX_JOURNAL_BODY = 64 * 1024
+#: Bytes of bodies a journal holds in all; the oldest entries go first beyond it.
+MAX_JOURNAL_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,27 +45,53 @@ class JournalEntry:
 
 
 class Journal:
-    """A bounded, thread-safe log of requests (newest last)."""
+    """A bounded, thread-safe log of requests (newest last): at most ``limit`` entries and ``max_bytes``
+    of bodies (a body counts its JSON length; the wire keeps at most ``MAX_JOURNAL_BODY`` bytes of one)."""
 
-    def __init__(self, limit: int = 10_000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+    def __init__(self, limit: int = 10_000, max_bytes: int = MAX_JOURNAL_BYTES) -> None:
+        self._entries: deque[tuple[JournalEntry, int]] = deque()
+        self._limit = limit
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
 
-    def record(self, entry: JournalEntry) -> None:
+    @property
+    def size_bytes(self) -> int:
+        """Bytes of bodies held now."""
         with self._lock:
-            self._entries.append(entry)
+            return self._bytes
+
+    def record(self, entry: JournalEntry) -> None:
+        size = _size(entry.body)
+        with self._lock:
+            self._entries.append((entry, size))
+            self._bytes += size
+            while len(self._entries) > self._limit or (self._bytes > self._max_bytes and len(self._entries) > 1):
+                self._bytes -= self._entries.popleft()[1]
 
     def entries(self, service: str | None = None, operation: str | None = None) -> list[JournalEntry]:
         with self._lock:
             return [
                 e
-                for e in self._entries
+                for e, _ in self._entries
                 if (service is None or e.service == service) and (operation is None or e.operation == operation)
             ]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
+
+
+def _size(body: Any) -> int:
+    if body is None:
+        return 0
+    if isinstance(body, str):
+        return len(body.encode("utf-8", "replace"))
+    try:
+        return len(json.dumps(body, separators=(",", ":"), default=str))
+    except (TypeError, ValueError, RecursionError):
+        return len(repr(body))
 
 
 @dataclass

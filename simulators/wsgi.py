@@ -17,21 +17,25 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
 from simulators.clock import parse_iso
-from simulators.journal import Fault, JournalEntry
-from simulators.sandbox import Sandbox, SandboxRegistry
+from simulators.journal import MAX_JOURNAL_BODY, Fault, JournalEntry
+from simulators.sandbox import NamespaceLimit, Sandbox, SandboxRegistry
 
 NAMESPACE_HEADER = "X-Sim-Namespace"
 CONTROL_PREFIX = "/_sim"
 IN_PROCESS_KEY = "asc.sim.in_process"
 TRANSPORT_FAULT_HEADER = "X-Sim-Transport-Fault"
 NAMESPACE_KEY = "asc.sim.namespace"
+PATH_KEY = "asc.sim.path"  # the request's path inside its namespace
 MAX_LIVE_DELAY = 10.0
-_NAMESPACE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+#: The largest request body either service reads (a feed document is at most 10 MB); larger ones get a 413.
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
+# A namespace name is 1..64 of these characters, and not "." or ".." (nor any name made of dots only).
+_NAMESPACE_NAME = re.compile(r"^(?=.*[A-Za-z0-9_-])[A-Za-z0-9_.-]{1,64}$")
 _NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
 
 ControlHandler = Callable[[Sandbox, Request, dict[str, Any]], Any]
@@ -122,12 +126,26 @@ class ServiceApp:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         _quote_raw_query(environ)
         request = Request(environ)
+        request.max_content_length = MAX_REQUEST_BYTES
         namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
         if not _NAMESPACE_NAME.match(namespace):
-            response = self.error_response(400, f"{NAMESPACE_HEADER} must match {_NAMESPACE_NAME.pattern}")
+            response = self.error_response(
+                400, "A namespace is 1 to 64 letters, digits, '_', '-' or '.', and not only dots"
+            )
             return response(environ, start_response)
-        sandbox = self.registry.get(namespace)
+        if (request.content_length or 0) > MAX_REQUEST_BYTES:
+            response = self.error_response(413, f"The request body is larger than {MAX_REQUEST_BYTES} bytes")
+            return response(environ, start_response)
+        try:
+            sandbox = self.registry.get(namespace)
+            request.get_data(cache=True)  # a body sent without a length is read here, within the limit
+        except NamespaceLimit as err:
+            return self.error_response(503, str(err))(environ, start_response)
+        except RequestEntityTooLarge:
+            response = self.error_response(413, f"The request body is larger than {MAX_REQUEST_BYTES} bytes")
+            return response(environ, start_response)
         environ[NAMESPACE_KEY] = namespace
+        environ[PATH_KEY] = path
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             response = self._control(sandbox, request, path[len(CONTROL_PREFIX) :] or "/")
             return response(environ, start_response)
@@ -182,10 +200,15 @@ class ServiceApp:
         return response
 
     def _record(self, sandbox: Sandbox, operation: str, request: Request, path: str, status: int) -> None:
-        try:
-            body = read_json(request)
-        except ValueError:
-            body = request.get_data(as_text=True)
+        raw = request.get_data(cache=True)
+        body: Any
+        if len(raw) > MAX_JOURNAL_BODY:
+            body = f"[{len(raw)} bytes, trimmed] " + raw[:MAX_JOURNAL_BODY].decode("utf-8", "replace")
+        else:
+            try:
+                body = read_json(request)
+            except ValueError:
+                body = request.get_data(as_text=True)
         sandbox.journal.record(
             JournalEntry(
                 service=self.service,

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import requests
+from hypothesis import settings
 
 from reference_impl import StoreConfig
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_GRANT, DEFAULT_REFRESH_TOKEN
 from simulators.amazon.wire import AmazonApp
 from simulators.magento.wire import MagentoApp
 from simulators.transport import InProcess, LiveServer
+
+# In CI (CI=true) every property test replays the same examples on every run: a red build is never a coin toss.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI", "").lower() == "true":
+    settings.load_profile("ci")
 
 AMAZON = "http://sp-api.test"
 MAGENTO = "http://magento.test"
@@ -28,8 +36,7 @@ class Sims:
     magento_url: str
 
     def amazon_token(self) -> str:
-        body = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
-        return requests.post(f"{self.amazon_url}/auth/o2/token", data=body, timeout=5).json()["access_token"]
+        return requests.post(f"{self.amazon_url}/auth/o2/token", data=DEFAULT_GRANT, timeout=5).json()["access_token"]
 
     def store_config(self, name: str = "Main") -> StoreConfig:
         """An Amazon store of the US marketplace on these simulators, integrated now."""
@@ -38,9 +45,9 @@ class Sims:
             marketplace_id="ATVPDKIKX0DER",
             amazon_endpoint=self.amazon_url,
             lwa_endpoint=self.amazon_url,
-            lwa_client_id="c",
-            lwa_client_secret="s",
-            refresh_token="r",
+            lwa_client_id=DEFAULT_CLIENT_ID,
+            lwa_client_secret=DEFAULT_CLIENT_SECRET,
+            refresh_token=DEFAULT_REFRESH_TOKEN,
             magento_url=self.magento_url,
             magento_username="admin",
             magento_password="admin123",

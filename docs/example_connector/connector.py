@@ -106,10 +106,19 @@ class Session:
         self.tokens[spec["name"]] = (body["access_token"], until)
         return str(body["access_token"])
 
-    def amazon(self, store: dict[str, Any], path: str, params: dict[str, Any]) -> dict[str, Any]:
+    def restricted_token(self, store: dict[str, Any]) -> str:
+        """A Restricted Data Token for the order listing: buyer and shipping address are restricted data."""
+        resource = {"method": "GET", "path": "/orders/v0/orders", "dataElements": ["buyerInfo", "shippingAddress"]}
+        url = store["spec"]["amazon_endpoint"].rstrip("/") + "/tokens/2021-03-01/restrictedDataToken"
+        headers = {"x-amz-access-token": self.amazon_token(store)}
+        answer = self.http.post(url, json={"restrictedResources": [resource]}, headers=headers, timeout=10)
+        answer.raise_for_status()
+        return str(answer.json()["restrictedDataToken"])
+
+    def amazon(self, store: dict[str, Any], path: str, params: dict[str, Any], token: str = "") -> dict[str, Any]:
         url = store["spec"]["amazon_endpoint"].rstrip("/") + path
         for attempt in range(8):
-            headers = {"x-amz-access-token": self.amazon_token(store)}
+            headers = {"x-amz-access-token": token or self.amazon_token(store)}
             answer = self.http.get(url, params=params, headers=headers, timeout=10)
             if answer.status_code == 429:  # over the quota: wait on the simulated clock, then retry
                 self.sleep(2.0**attempt)
@@ -148,8 +157,9 @@ class Session:
         spec = store["spec"]
         since = store["cursor"] or parse_time(spec["integrated_at"])
         params: dict[str, Any] = {"MarketplaceIds": spec["marketplace_id"], "LastUpdatedAfter": amazon_time(since)}
+        token = self.restricted_token(store)  # one per listing, for every page
         while True:
-            payload = self.amazon(store, "/orders/v0/orders", params)
+            payload = self.amazon(store, "/orders/v0/orders", params, token)
             for order in payload.get("Orders") or []:
                 self.record(name, store, order)
                 since = max(since, parse_time(order["LastUpdateDate"]))

@@ -69,6 +69,7 @@ class Feed:
     started: datetime | None = None
     ended: datetime | None = None
     result_document_id: str | None = None
+    seller_id: str | None = None  # the seller whose token created it (None: any seller's orders, control plane)
 
     def as_wire(self) -> dict[str, object]:
         body: dict[str, object] = {
@@ -145,14 +146,16 @@ class FeedStore:
             raise not_found(f"Feed document {document_id} not found")
         return document
 
-    def feed(self, feed_id: str) -> Feed:
+    def feed(self, feed_id: str, seller_id: str | None = None) -> Feed:
         self.process_due()
         feed = self.feeds.get(feed_id)
-        if feed is None:
+        if feed is None or (seller_id is not None and feed.seller_id != seller_id):
             raise not_found(f"Feed {feed_id} not found")
         return feed
 
-    def create_feed(self, feed_type: str, marketplace_ids: list[str], input_document_id: str) -> Feed:
+    def create_feed(
+        self, feed_type: str, marketplace_ids: list[str], input_document_id: str, seller_id: str | None = None
+    ) -> Feed:
         """Validate and queue a feed (processed at once when ``processing_seconds`` is 0)."""
         if feed_type not in SUPPORTED_FEED_TYPES:
             raise invalid_input(
@@ -166,7 +169,7 @@ class FeedStore:
         feed_id = self.model._faker.numerify("5%#########")
         while feed_id in self.feeds:
             feed_id = self.model._faker.numerify("5%#########")
-        feed = Feed(feed_id, feed_type, list(marketplace_ids), input_document_id, now)
+        feed = Feed(feed_id, feed_type, list(marketplace_ids), input_document_id, now, seller_id=seller_id)
         self.feeds[feed_id] = feed
         self.process_due()
         return feed
@@ -179,7 +182,7 @@ class FeedStore:
         try:
             if not content:
                 raise ValueError("the input feed document was never uploaded or is empty")
-            results = self._acknowledgements(content, feed.marketplace_ids)
+            results = self._acknowledgements(content, feed)
         except ValueError as err:
             feed.status = "FATAL"
             report = _fatal_report(feed.feed_id, str(err))
@@ -190,7 +193,7 @@ class FeedStore:
         result.content = report.encode()
         feed.result_document_id = result.document_id
 
-    def _acknowledgements(self, content: bytes, marketplace_ids: list[str]) -> list[_Result]:
+    def _acknowledgements(self, content: bytes, feed: Feed) -> list[_Result]:
         try:
             root = ElementTree.fromstring(content)
         except ElementTree.ParseError as err:
@@ -202,12 +205,12 @@ class FeedStore:
             raise ValueError(f"MessageType must be OrderAcknowledgement, not {message_type!r}")
         results = []
         for message in _children(root, "Message"):
-            results.append(self._acknowledge(message, marketplace_ids))
+            results.append(self._acknowledge(message, feed))
         if not results:
             raise ValueError("the envelope holds no Message")
         return results
 
-    def _acknowledge(self, message: ElementTree.Element, marketplace_ids: list[str]) -> _Result:
+    def _acknowledge(self, message: ElementTree.Element, feed: Feed) -> _Result:
         message_id = _text(message, "MessageID") or "?"
         ack = next(iter(_children(message, "OrderAcknowledgement")), None)
         if ack is None:
@@ -215,7 +218,8 @@ class FeedStore:
         order_id = _text(ack, "AmazonOrderID")
         status_code = _text(ack, "StatusCode")
         order = self.model.orders.get(order_id)
-        if order is None or order.marketplace_id not in marketplace_ids:
+        foreign = feed.seller_id is not None and order is not None and order.seller_id != feed.seller_id
+        if order is None or foreign or order.marketplace_id not in feed.marketplace_ids:
             return _Result(message_id, order_id, f"AmazonOrderID {order_id!r} is not an order of this feed")
         if status_code == "Success":
             return _Result(message_id, order_id)

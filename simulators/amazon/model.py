@@ -17,7 +17,6 @@ import bisect
 import heapq
 import itertools
 import re
-import secrets
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,9 +24,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN, Authorizations
 from simulators.amazon.errors import IllegalTransition, invalid_input, not_found
 from simulators.amazon.ratelimit import RateLimiter
-from simulators.clock import SimClock
+from simulators.clock import SimClock, check_instant
 from simulators.fake_data import SeededFaker
 
 MARKETPLACES: dict[str, dict[str, str]] = {
@@ -99,6 +99,13 @@ CANCEL_REASONS = frozenset(
 )
 SHIPMENT_STATUSES = frozenset({"ReadyForPickup", "PickedUp", "RefusedPickup"})
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+SELLER_ID = re.compile(r"^[A-Z0-9]{1,32}$")
+#: Statuses in which an order has a ShippingAddress (ordersV0.json, Order.ShippingAddress).
+ADDRESS_STATUSES = frozenset({"Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed"})
+#: ShippingAddress fields that are restricted data: only a Restricted Data Token with shippingAddress shows them.
+RESTRICTED_ADDRESS_FIELDS = frozenset(
+    {"Name", "CompanyName", "AddressLine1", "AddressLine2", "AddressLine3", "Phone", "AddressType", "ExtendedFields"}
+)
 
 
 def money(amount: Decimal, currency: str) -> dict[str, str]:
@@ -115,6 +122,23 @@ def to_decimal(value: Any, what: str) -> Decimal:
     if not result.is_finite() or result < 0:
         raise ValueError(f"{what} must be a non-negative amount, got {value!r}")
     return result
+
+
+def restrict_v0(order: dict[str, Any], elements: frozenset[str]) -> dict[str, Any]:
+    """A v0 ``Order`` as a caller sees it with the data elements of its RDT (none without one).
+
+    ``BuyerInfo`` needs ``buyerInfo``; the restricted ShippingAddress fields need ``shippingAddress``; an
+    order not yet (or no longer) to be shipped has no ShippingAddress at all.
+    """
+    body = dict(order)
+    if "buyerInfo" not in elements:
+        body.pop("BuyerInfo", None)
+    if body.get("OrderStatus") not in ADDRESS_STATUSES:
+        body.pop("ShippingAddress", None)
+    elif "shippingAddress" not in elements and isinstance(body.get("ShippingAddress"), dict):
+        address = body["ShippingAddress"]
+        body["ShippingAddress"] = {k: v for k, v in address.items() if k not in RESTRICTED_ADDRESS_FIELDS}
+    return body
 
 
 def iso_z(when: datetime) -> str:
@@ -297,13 +321,15 @@ class AmazonModel:
         self.sellers: dict[str, Seller] = {
             DEFAULT_SELLER: Seller(DEFAULT_SELLER, "Simulated Seller", tuple(MARKETPLACES)),
         }
+        self.auth = Authorizations(clock, self.sellers.__contains__)
+        self.auth.register_app(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        self.auth.authorize(DEFAULT_SELLER, DEFAULT_CLIENT_ID, DEFAULT_REFRESH_TOKEN)
         self.orders: dict[str, Order] = {}
         self._item_ids: set[str] = set()
         self._by_update: list[tuple[datetime, str]] = []
         self._by_created: list[tuple[datetime, str]] = []
         self._by_status: dict[str, set[str]] = {s: set() for s in STATUSES}
-        self._stale: list[dict[str, Any]] = []
-        self.tokens: dict[str, datetime] = {}
+        self._stale: list[tuple[str, dict[str, Any]]] = []  # (seller, v0 snapshot)
         self.rate_limits = RateLimiter(clock)
         self.order_items_page_size = 100
         self.token_key = self._faker.sha256(raw_output=True)
@@ -357,7 +383,11 @@ class AmazonModel:
 
     # -- sellers -----------------------------------------------------------------------------------
     def add_seller(self, seller_id: str, name: str = "", marketplace_ids: Iterable[str] = (US,)) -> Seller:
-        """Register a selling partner for the given marketplaces."""
+        """Register a selling partner for the given marketplaces (again: its name and marketplaces change)."""
+        if not isinstance(seller_id, str) or not SELLER_ID.match(seller_id):
+            raise ValueError(f"a seller ID is 1 to 32 capital letters and digits, got {seller_id!r}")
+        if isinstance(marketplace_ids, str):
+            raise ValueError("marketplace_ids must be a list of marketplace IDs")
         markets = tuple(marketplace_ids)
         unknown = [m for m in markets if m not in MARKETPLACES]
         if unknown or not markets:
@@ -365,6 +395,21 @@ class AmazonModel:
         with self._lock:
             seller = self.sellers[seller_id] = Seller(seller_id, name or seller_id, markets)
             return seller
+
+    def register_app(self, client_id: str, client_secret: str) -> None:
+        """Register an app's LWA credentials (client id and secret)."""
+        with self._lock:
+            self.auth.register_app(client_id, client_secret)
+
+    def authorize(self, seller_id: str, client_id: str, refresh_token: str | None = None) -> str:
+        """The seller authorises the app; returns the refresh token (generated when not given)."""
+        with self._lock:
+            return self.auth.authorize(seller_id, client_id, refresh_token).refresh_token
+
+    def revoke(self, refresh_token: str) -> None:
+        """The seller withdraws the consent behind ``refresh_token``: it and its tokens stop working at once."""
+        with self._lock:
+            self.auth.revoke(refresh_token)
 
     # -- control plane ---------------------------------------------------------------------------
     def create_order(
@@ -415,6 +460,8 @@ class AmazonModel:
                 raise ValueError(f"order {amazon_order_id} already exists")
             if purchase_date is not None and purchase_date.tzinfo is None:
                 raise ValueError("purchase_date must be timezone-aware")
+            if purchase_date is not None:
+                check_instant(purchase_date, "purchase_date")
             specs = [self._item_spec(spec) for spec in items or []]  # every check before the first draw
             given = [spec["order_item_id"] for spec in specs if spec["order_item_id"]]
             if len(set(given)) != len(given) or self._item_ids.intersection(given):
@@ -508,11 +555,11 @@ class AmazonModel:
             first = order.items[0]
             first.quantity_shipped = 1 if first.quantity_ordered > 1 else first.quantity_ordered
 
-    def get(self, amazon_order_id: str) -> Order:
-        """The order, or an SP-API NotFound error."""
+    def get(self, amazon_order_id: str, seller_id: str | None = None) -> Order:
+        """The order, or an SP-API NotFound error (also when ``seller_id`` is given and the order is another's)."""
         self.feeds.process_due()
         order = self.orders.get(amazon_order_id)
-        if order is None:
+        if order is None or (seller_id is not None and order.seller_id != seller_id):
             raise not_found(f"Order {amazon_order_id} not found")
         return order
 
@@ -599,14 +646,17 @@ class AmazonModel:
                 snapshot.pop("OrderTotal", None)
             else:
                 snapshot["OrderTotal"] = money(order.total, order.currency)
-            self._stale.append(snapshot)
+            self._stale.append((order.seller_id, snapshot))
 
-    def take_stale(self, marketplace_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Stale reports queued by :meth:`report_stale` for these marketplaces (each served once)."""
+    def take_stale(self, marketplace_ids: Iterable[str], seller_id: str = DEFAULT_SELLER) -> list[dict[str, Any]]:
+        """Stale reports queued by :meth:`report_stale` for the seller's marketplaces (each served once)."""
         markets = set(marketplace_ids)
         with self._lock:
-            served = [s for s in self._stale if s["MarketplaceId"] in markets]
-            self._stale = [s for s in self._stale if s["MarketplaceId"] not in markets]
+            served, kept = [], []
+            for owner, snapshot in self._stale:
+                mine = owner == seller_id and snapshot["MarketplaceId"] in markets
+                (served if mine else kept).append(snapshot)
+            self._stale = [(owner, snapshot) for owner, snapshot in self._stale if any(snapshot is k for k in kept)]
             return served
 
     def shipment_confirmations(self, amazon_order_id: str) -> list[ShipmentConfirmation]:
@@ -629,10 +679,12 @@ class AmazonModel:
         seller_order_id: str | None = None,
         after: tuple[datetime, str] | None = None,
         limit: int | None = None,
+        seller_id: str | None = None,
     ) -> list[Order]:
         """Orders matching every filter, ordered by (LastUpdateDate, AmazonOrderId).
 
-        ``after`` resumes strictly after that key (paging); ``limit`` caps the result. The walk starts
+        ``after`` resumes strictly after that key (paging); ``limit`` caps the result; ``seller_id`` keeps
+        that seller's orders only. The walk starts
         from the smallest index that bounds the result: the LastUpdateDate range (read lazily, so a
         page costs its own size), the PurchaseDate range, or the orders in the wanted statuses.
         """
@@ -644,6 +696,7 @@ class AmazonModel:
             def keep(o: Order) -> bool:
                 return (
                     o.marketplace_id in market
+                    and (seller_id is None or o.seller_id == seller_id)
                     and (created_after is None or o.purchase_date >= created_after)
                     and (created_before is None or o.purchase_date <= created_before)
                     and (updated_after is None or o.last_update_date >= updated_after)
@@ -709,22 +762,26 @@ class AmazonModel:
             ids = itertools.chain.from_iterable(self._by_status[s] for s in wanted_status if s in self._by_status)
         return (self.orders[oid] for oid in ids), False
 
-    def order_items_page(self, amazon_order_id: str, offset: int) -> tuple[Order, list[OrderItem], int | None]:
+    def order_items_page(
+        self, amazon_order_id: str, offset: int, seller_id: str | None = None
+    ) -> tuple[Order, list[OrderItem], int | None]:
         """One page of an order's items from ``offset``; the next offset when more remain."""
-        order = self.get(amazon_order_id)
+        order = self.get(amazon_order_id, seller_id)
         size = max(int(self.order_items_page_size), 1)
         page = order.items[offset : offset + size]
         following = offset + size if offset + size < len(order.items) else None
         return order, page, following
 
-    def confirm_shipment(self, amazon_order_id: str, marketplace_id: str, package: dict[str, Any]) -> None:
+    def confirm_shipment(
+        self, amazon_order_id: str, marketplace_id: str, package: dict[str, Any], seller_id: str | None = None
+    ) -> None:
         """Record a shipment confirmation; moves the order to PartiallyShipped or Shipped.
 
         ``package``: packageReferenceId, carrierCode, carrierName, shippingMethod, trackingNumber,
         shipDate (datetime) and orderItems ``[{"orderItemId", "quantity"}]``. Nothing changes on error.
         """
         with self._lock:
-            order = self.get(amazon_order_id)
+            order = self.get(amazon_order_id, seller_id)
             if marketplace_id != order.marketplace_id:
                 raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
             if order.fulfillment_channel == "AFN":
@@ -775,11 +832,16 @@ class AmazonModel:
         return out
 
     def update_shipment_status(
-        self, amazon_order_id: str, marketplace_id: str, status: str, entries: list[dict[str, Any]] | None
+        self,
+        amazon_order_id: str,
+        marketplace_id: str,
+        status: str,
+        entries: list[dict[str, Any]] | None,
+        seller_id: str | None = None,
     ) -> None:
         """Record an updateShipmentStatus call (ReadyForPickup, PickedUp, RefusedPickup)."""
         with self._lock:
-            order = self.get(amazon_order_id)
+            order = self.get(amazon_order_id, seller_id)
             if marketplace_id != order.marketplace_id:
                 raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
             if order.status not in {"Unshipped", "PartiallyShipped"}:
@@ -799,14 +861,3 @@ class AmazonModel:
                 items.append((item_id, quantity))
             order.shipment_status_updates.append(ShipmentStatusUpdate(status, items, self._now()))
             self._touch(order)
-
-    # -- LWA ---------------------------------------------------------------------------------------
-    def issue_token(self, lifetime_seconds: int = 3600) -> str:
-        """A new LWA access token, valid for ``lifetime_seconds`` of simulated time."""
-        token = "Atza|" + secrets.token_hex(24)
-        self.tokens[token] = self.clock.now()
-        return token
-
-    def token_valid(self, token: str | None, lifetime_seconds: int = 3600) -> bool:
-        issued = self.tokens.get(token or "")
-        return issued is not None and (self.clock.now() - issued).total_seconds() < lifetime_seconds

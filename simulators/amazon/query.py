@@ -93,8 +93,10 @@ class OrdersQuery:
     page_size: int = MAX_PAGE
     included: list[str] = field(default_factory=list)
 
-    def run(self, model: AmazonModel, after: tuple[datetime, str] | None) -> tuple[list[Order], bool]:
-        """One page of matching orders after ``after``, and whether more follow."""
+    def run(
+        self, model: AmazonModel, after: tuple[datetime, str] | None, seller_id: str | None = None
+    ) -> tuple[list[Order], bool]:
+        """One page of the seller's matching orders after ``after``, and whether more follow."""
         if self.matches_nothing:
             return [], False
         found = model.search(
@@ -110,6 +112,7 @@ class OrdersQuery:
             seller_order_id=self.seller_order_id,
             after=after,
             limit=self.page_size + 1,
+            seller_id=seller_id,
         )
         return found[: self.page_size], len(found) > self.page_size
 
@@ -169,6 +172,13 @@ def _marketplaces(values: list[str], name: str, *, required: bool) -> list[str]:
     return values
 
 
+def _created_before(query: OrdersQuery, now: datetime) -> None:
+    """With ``CreatedAfter`` alone, ``CreatedBefore`` is two minutes before now: Amazon answers with that
+    bound, and orders created after it are not in the answer (nor in its later pages)."""
+    if query.created_after is not None and query.created_before is None:
+        query.created_before = iso_z(now - timedelta(minutes=2))
+
+
 def _window(
     now: datetime,
     names: tuple[str, str, str, str],
@@ -220,6 +230,7 @@ def parse_v0(args: MultiDict[str, str], now: datetime) -> OrdersQuery:
     query.created_after, query.created_before, query.updated_after, query.updated_before = (
         None if d is None else iso_z(d) for d in dates
     )
+    _created_before(query, now)
     query.order_ids = order_ids
     query.statuses = _enum(list_param(args, "OrderStatuses"), set(STATUSES), "OrderStatuses")
     query.channels = _enum(list_param(args, "FulfillmentChannels"), {"AFN", "MFN"}, "FulfillmentChannels")
@@ -262,6 +273,7 @@ def parse_2026(args: MultiDict[str, str], now: datetime) -> OrdersQuery:
     query.created_after, query.created_before, query.updated_after, query.updated_before = (
         None if d is None else iso_z(d) for d in dates
     )
+    _created_before(query, now)
     wanted = _enum(list_param(args, "fulfillmentStatuses"), set(STATUS_2026.values()), "fulfillmentStatuses")
     query.statuses = sorted({v0 for v0, new in STATUS_2026.items() if new in wanted})
     by = _enum(list_param(args, "fulfilledBy"), set(FULFILLED_BY), "fulfilledBy")

@@ -7,6 +7,7 @@ off until enabled for a namespace; ``x-amzn-RateLimit-Limit`` is sent either way
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     # Orders 2026-01-01
     "searchOrders": (0.0056, 20),
     "getOrder2026": (0.5, 30),
+    # Tokens 2021-03-01
+    "createRestrictedDataToken": (1.0, 10),
     # Feeds 2021-06-30
     "createFeedDocument": (0.5, 15),
     "createFeed": (0.0083, 15),
@@ -54,13 +57,14 @@ class Bucket:
 
 
 class RateLimiter:
-    """Per-operation token buckets of one namespace."""
+    """Token buckets of one namespace, per operation and selling partner (a usage plan applies to each
+    seller and app pair, so one seller's calls never use up another's)."""
 
     def __init__(self, clock: SimClock, plans: dict[str, tuple[float, int]] | None = None) -> None:
         self.clock = clock
         self.enabled = False
         self.plans = dict(USAGE_PLANS if plans is None else plans)
-        self._buckets: dict[str, Bucket] = {}
+        self._buckets: dict[tuple[str, str], Bucket] = {}
         self._lock = threading.Lock()
 
     def enable(self, enabled: bool = True) -> None:
@@ -71,25 +75,27 @@ class RateLimiter:
 
     def set_plan(self, operation: str, rate: float, burst: int) -> None:
         """Override one operation's rate and burst (a seller with a higher usage plan)."""
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
+        if not math.isfinite(rate) or rate <= 0 or burst < 1:
+            raise ValueError("rate must be a positive finite number and burst at least 1")
         with self._lock:
             self.plans[operation] = (float(rate), int(burst))
-            self._buckets.pop(operation, None)
+            for key in [k for k in self._buckets if k[0] == operation]:
+                del self._buckets[key]
 
     def limit_header(self, operation: str) -> str | None:
         """The ``x-amzn-RateLimit-Limit`` value for an operation, if it has a usage plan."""
         plan = self.plans.get(operation)
         return None if plan is None else f"{plan[0]:g}"
 
-    def allow(self, operation: str) -> bool:
-        """Whether this call may proceed (always, when throttling is off); consumes a token."""
+    def allow(self, operation: str, caller: str = "") -> bool:
+        """Whether this call of ``caller`` (a seller) may proceed (always, when throttling is off); consumes a
+        token of its bucket."""
         plan = self.plans.get(operation)
         if not self.enabled or plan is None:
             return True
         now = self.clock.now()
         with self._lock:
-            bucket = self._buckets.get(operation)
+            bucket = self._buckets.get((operation, caller))
             if bucket is None:
-                bucket = self._buckets[operation] = Bucket(plan[0], plan[1], float(plan[1]), now)
+                bucket = self._buckets[(operation, caller)] = Bucket(plan[0], plan[1], float(plan[1]), now)
             return bucket.take(now)

@@ -1,7 +1,15 @@
-"""The fake Amazon's HTTP surface: LWA, Orders v0, Orders 2026-01-01, Feeds 2021-06-30, control plane.
+"""The fake Amazon's HTTP surface: LWA, Tokens 2021-03-01, Orders v0 and 2026-01-01, Feeds 2021-06-30,
+control plane.
 
-Every API call needs a valid ``x-amz-access-token`` (403 Unauthorized otherwise), then passes the
-operation's token bucket when throttling is on (429 QuotaExceeded), then runs. Errors use SP-API's
+LWA gives an access token only to a registered app (client id and secret; 401 ``invalid_client``)
+for a refresh token a seller issued to it and did not revoke (400 ``invalid_grant``); see
+:mod:`simulators.amazon.auth`. Every API call needs a live ``x-amz-access-token`` (403 Unauthorized
+otherwise): a seller's access token, or a Restricted Data Token for a restricted resource it names.
+The token's seller is the only one whose orders and feeds the call sees. Then the call passes the
+operation's token bucket when throttling is on (429 QuotaExceeded), then runs. Orders v0 leaves out
+``BuyerInfo`` and the restricted ShippingAddress fields unless the call's RDT grants ``buyerInfo`` /
+``shippingAddress`` (getOrderBuyerInfo and getOrderAddress: unless an RDT names them); Orders
+2026-01-01 needs no RDT (Amazon gives its PII by role). Errors use SP-API's
 ``{"errors": [{"code", "message", "details"}]}`` envelope; every answer carries ``x-amzn-RequestId``
 and, for an operation with a usage plan, ``x-amzn-RateLimit-Limit``. Unknown query parameters and
 body keys are ignored.
@@ -10,22 +18,33 @@ Control routes (under ``/_sim``, besides the common clock/journal/faults/reset r
 ``POST /orders`` (create; explicit fields override generated ones), ``GET /orders?amazon_order_id=``,
 ``POST /orders/status {"amazon_order_id", "status"}``, ``POST /orders/cancel {"amazon_order_id",
 "reason"}``, ``GET /orders/shipments?amazon_order_id=``, ``GET|POST /rate-limits {"enabled",
-"operation", "rate", "burst"}``, ``POST /order-items/page-size {"size"}``.
+"operation", "rate", "burst"}``, ``POST /order-items/page-size {"size"}``, ``GET /sellers``,
+``POST /sellers {"seller_id", "name", "marketplace_ids"}``, ``POST /apps {"client_id",
+"client_secret"}``, ``POST /authorizations {"seller_id", "client_id", "refresh_token"?}`` (the
+seller's consent: answers the refresh token) and ``POST /authorizations/revoke {"refresh_token"}``.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from simulators.amazon.auth import TOKEN_LIFETIME, Grant, LwaError, parse_resources
 from simulators.amazon.errors import AmazonError, invalid_input
 from simulators.amazon.feeds import MAX_DOCUMENT_BYTES
-from simulators.amazon.model import MARKETPLACES, SHIPMENT_STATUSES, Order, iso_z
+from simulators.amazon.model import (
+    ADDRESS_STATUSES,
+    MARKETPLACES,
+    RESTRICTED_ADDRESS_FIELDS,
+    SHIPMENT_STATUSES,
+    Order,
+    iso_z,
+    restrict_v0,
+)
 from simulators.amazon.orders_2026 import order_2026
 from simulators.amazon.query import (
     decode_token,
@@ -39,10 +58,10 @@ from simulators.amazon.query import (
 )
 from simulators.clock import parse_iso
 from simulators.sandbox import Sandbox
-from simulators.wsgi import ControlNotFound, ServiceApp, external_base, json_response, read_json
+from simulators.wsgi import PATH_KEY, ControlNotFound, ServiceApp, external_base, json_response, read_json
 
-TOKEN_LIFETIME = 3600
 _UNAUTHENTICATED = frozenset({"lwaToken", "uploadDocument", "downloadDocument"})
+GRANT_KEY = "asc.amazon.grant"
 
 
 class AmazonApp(ServiceApp):
@@ -63,6 +82,7 @@ class AmazonApp(ServiceApp):
             Rule("/orders/v0/orders/<order_id>/shipmentConfirmation", endpoint="confirmShipment", methods=["POST"]),
             Rule("/orders/v0/orders/<order_id>/shipment", endpoint="updateShipmentStatus", methods=["POST"]),
             Rule("/orders/2026-01-01/orders", endpoint="searchOrders", methods=["GET"]),
+            Rule("/tokens/2021-03-01/restrictedDataToken", endpoint="createRestrictedDataToken", methods=["POST"]),
             Rule("/orders/2026-01-01/orders/<order_id>", endpoint="getOrder2026", methods=["GET"]),
             Rule("/feeds/2021-06-30/documents", endpoint="createFeedDocument", methods=["POST"]),
             Rule("/feeds/2021-06-30/documents/<document_id>", endpoint="getFeedDocument", methods=["GET"]),
@@ -82,12 +102,21 @@ class AmazonApp(ServiceApp):
         ("GET", "/rate-limits"): "ctl_rate_limits",
         ("POST", "/rate-limits"): "ctl_rate_limits",
         ("POST", "/order-items/page-size"): "ctl_items_page_size",
+        ("GET", "/sellers"): "ctl_sellers",
+        ("POST", "/sellers"): "ctl_add_seller",
+        ("POST", "/apps"): "ctl_register_app",
+        ("POST", "/authorizations"): "ctl_authorize",
+        ("POST", "/authorizations/revoke"): "ctl_revoke",
     }
 
     def error_response(self, status: int, message: str) -> Response:
-        code = {400: "InvalidInput", 403: "Unauthorized", 404: "NotFound", 429: "QuotaExceeded"}.get(
-            status, "InternalFailure"
-        )
+        code = {
+            400: "InvalidInput",
+            403: "Unauthorized",
+            404: "NotFound",
+            413: "RequestEntityTooLarge",
+            429: "QuotaExceeded",
+        }.get(status, "InternalFailure")
         return json_response(AmazonError(status, code, message).envelope(), status, _request_id())
 
     def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
@@ -101,14 +130,8 @@ class AmazonApp(ServiceApp):
             if operation == "lwaToken":
                 return self._token(sandbox, request)
             if operation not in _UNAUTHENTICATED:
-                if not model.token_valid(request.headers.get("x-amz-access-token"), TOKEN_LIFETIME):
-                    raise AmazonError(
-                        403,
-                        "Unauthorized",
-                        "Access to requested resource is denied.",
-                        "The access token is invalid or expired.",
-                    )
-                if not model.rate_limits.allow(operation):
+                grant = request.environ[GRANT_KEY] = _authorised(model.auth.authenticate, request)
+                if not model.rate_limits.allow(operation, grant.seller_id or ""):
                     raise AmazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
             response: Response = getattr(self, "op_" + operation)(sandbox, request, **args)
         except AmazonError as err:
@@ -119,6 +142,12 @@ class AmazonApp(ServiceApp):
 
     # -- LWA ------------------------------------------------------------------------------------------
     def _token(self, sandbox: Sandbox, request: Request) -> Response:
+        try:
+            return self._lwa(sandbox, request)
+        except LwaError as err:
+            return json_response(err.body(), err.status)
+
+    def _lwa(self, sandbox: Sandbox, request: Request) -> Response:
         form = request.form if request.form else MultiDict(_json_form(request))
         grant = form.get("grant_type")
         if grant not in {"refresh_token", "client_credentials"}:
@@ -136,7 +165,11 @@ class AmazonApp(ServiceApp):
                 "error_description": f"Missing required parameter(s): {', '.join(missing)}",
             }
             return json_response(body, 400)
-        token = sandbox.amazon.issue_token(TOKEN_LIFETIME)
+        auth = sandbox.amazon.auth
+        if grant == "refresh_token":
+            token, _ = auth.exchange(form["client_id"], form["client_secret"], form["refresh_token"])
+        else:
+            token, _ = auth.grantless(form["client_id"], form["client_secret"], form["scope"])
         body = {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME}
         if grant == "refresh_token":
             body["refresh_token"] = form["refresh_token"]
@@ -148,26 +181,30 @@ class AmazonApp(ServiceApp):
         args = request.args
         now = sandbox.clock.now()
         token = args.get("NextToken")
+        seller = _seller(request)
         if token:
             if not list_param(args, "MarketplaceIds"):
                 raise invalid_input("MarketplaceIds is required", "At least one marketplace ID must be provided")
             query, after = orders_from_token(model.token_key, token, "NextToken")
         else:
             query, after = parse_v0(args, now), None
-        page, more = query.run(model, after)
-        payload: dict[str, Any] = {"Orders": [o.as_wire() for o in page]}
+        page, more = query.run(model, after, seller)
+        orders = [o.as_wire() for o in page]
         if after is None:
-            payload["Orders"] += model.take_stale(query.marketplace_ids)
+            orders += model.take_stale(query.marketplace_ids, seller)
+        elements = _elements(request)
+        payload: dict[str, Any] = {"Orders": [restrict_v0(o, elements) for o in orders]}
         if more:
             payload["NextToken"] = orders_token(model.token_key, query, page[-1])
         if query.created_after is not None:
-            payload["CreatedBefore"] = query.created_before or iso_z(now - timedelta(minutes=2))
+            payload["CreatedBefore"] = query.created_before
         else:
             payload["LastUpdatedBefore"] = query.updated_before or iso_z(now)
         return json_response({"payload": payload})
 
     def op_getOrder(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        return json_response({"payload": sandbox.amazon.get(order_id).as_wire()})
+        order = sandbox.amazon.get(order_id, _seller(request))
+        return json_response({"payload": restrict_v0(order.as_wire(), _elements(request))})
 
     def op_getOrderItems(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         model = sandbox.amazon
@@ -178,7 +215,7 @@ class AmazonApp(ServiceApp):
             if data.get("o") != order_id:
                 raise invalid_input("Invalid NextToken", "The NextToken belongs to another order")
             offset = int(data.get("i", 0))
-        order, page, following = model.order_items_page(order_id, offset)
+        order, page, following = model.order_items_page(order_id, offset, _seller(request))
         payload: dict[str, Any] = {
             "AmazonOrderId": order_id,
             "OrderItems": [i.as_wire(order.currency, with_pricing=order.pricing_visible) for i in page],
@@ -188,18 +225,26 @@ class AmazonApp(ServiceApp):
         return json_response({"payload": payload})
 
     def op_getOrderItemsBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id)
+        order = sandbox.amazon.get(order_id, _seller(request))
         items = [{"OrderItemId": line.order_item_id} for line in order.items]
         return json_response({"payload": {"AmazonOrderId": order_id, "OrderItems": items}})
 
     def op_getOrderBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id)
-        payload = {"AmazonOrderId": order_id, "BuyerEmail": order.buyer_email, "BuyerName": order.buyer_name}
+        order = sandbox.amazon.get(order_id, _seller(request))
+        payload: dict[str, Any] = {"AmazonOrderId": order_id}
+        if _has_rdt(request):  # restricted data: only with an RDT for this resource
+            payload.update(BuyerEmail=order.buyer_email, BuyerName=order.buyer_name)
         return json_response({"payload": payload})
 
     def op_getOrderAddress(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id)
-        return json_response({"payload": {"AmazonOrderId": order_id, "ShippingAddress": dict(order.address)}})
+        order = sandbox.amazon.get(order_id, _seller(request))
+        payload: dict[str, Any] = {"AmazonOrderId": order_id}
+        if order.status in ADDRESS_STATUSES:
+            address = dict(order.address)
+            if not _has_rdt(request):
+                address = {k: v for k, v in address.items() if k not in RESTRICTED_ADDRESS_FIELDS}
+            payload["ShippingAddress"] = address
+        return json_response({"payload": payload})
 
     def op_confirmShipment(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         body = _json_object(request)
@@ -223,7 +268,8 @@ class AmazonApp(ServiceApp):
             raise invalid_input("Invalid request body", "packageDetail.shipDate must be an ISO 8601 date-time") from err
         items = _item_quantities(package.get("orderItems"), "packageDetail.orderItems", quantity_required=True)
         _known_marketplace(marketplace)
-        sandbox.amazon.confirm_shipment(order_id, marketplace, {**package, "shipDate": ship_date, "orderItems": items})
+        package = {**package, "shipDate": ship_date, "orderItems": items}
+        sandbox.amazon.confirm_shipment(order_id, marketplace, package, _seller(request))
         return Response(status=204)
 
     def op_updateShipmentStatus(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
@@ -236,7 +282,7 @@ class AmazonApp(ServiceApp):
         if "orderItems" in body:
             items = _item_quantities(body["orderItems"], "orderItems", quantity_required=False)
         _known_marketplace(marketplace)
-        sandbox.amazon.update_shipment_status(order_id, marketplace, status, items)
+        sandbox.amazon.update_shipment_status(order_id, marketplace, status, items, _seller(request))
         return Response(status=204)
 
     # -- Orders 2026-01-01 --------------------------------------------------------------------------
@@ -248,19 +294,34 @@ class AmazonApp(ServiceApp):
             query, after = orders_from_token(model.token_key, token, "paginationToken")
         else:
             query, after = parse_2026(request.args, now), None
-        page, more = query.run(model, after)
+        page, more = query.run(model, after, _seller(request))
         body: dict[str, Any] = {"orders": [order_2026(o, query.included) for o in page]}
         if more:
             body["pagination"] = {"nextToken": orders_token(model.token_key, query, page[-1])}
         if query.created_after is not None:
-            body["createdBefore"] = query.created_before or iso_z(now - timedelta(minutes=2))
+            body["createdBefore"] = query.created_before
         else:
             body["lastUpdatedBefore"] = query.updated_before or iso_z(now)
         return json_response(body)
 
     def op_getOrder2026(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
         included = included_data(request.args)
-        return json_response({"order": order_2026(sandbox.amazon.get(order_id), included)})
+        return json_response({"order": order_2026(sandbox.amazon.get(order_id, _seller(request)), included)})
+
+    # -- Tokens 2021-03-01 --------------------------------------------------------------------------
+    def op_createRestrictedDataToken(self, sandbox: Sandbox, request: Request) -> Response:
+        grant = _grant(request)
+        if grant.restricted:
+            raise AmazonError(403, "Unauthorized", "Access to requested resource is denied.", "Use an access token")
+        body = _json_object(request)
+        if "targetApplication" in body and not isinstance(body["targetApplication"], str):
+            raise invalid_input("Invalid request body", "targetApplication must be a string")
+        try:
+            resources = parse_resources(body.get("restrictedResources"))
+        except ValueError as err:
+            raise AmazonError(400, "InvalidInput", "Request is missing or has invalid parameters", str(err)) from err
+        token, rdt = sandbox.amazon.auth.restricted_data_token(grant, resources)
+        return json_response({"restrictedDataToken": token, "expiresIn": rdt.lifetime})
 
     # -- Feeds 2021-06-30 ---------------------------------------------------------------------------
     def op_createFeedDocument(self, sandbox: Sandbox, request: Request) -> Response:
@@ -294,11 +355,11 @@ class AmazonApp(ServiceApp):
         markets = body.get("marketplaceIds")
         if not isinstance(markets, list) or not markets or not all(isinstance(m, str) for m in markets):
             raise invalid_input("Invalid request body", "marketplaceIds must be a non-empty array of strings")
-        feed = sandbox.amazon.feeds.create_feed(feed_type, markets, document_id)
+        feed = sandbox.amazon.feeds.create_feed(feed_type, markets, document_id, _seller(request))
         return json_response({"feedId": feed.feed_id}, 202)
 
     def op_getFeed(self, sandbox: Sandbox, request: Request, feed_id: str) -> Response:
-        return json_response(sandbox.amazon.feeds.feed(feed_id).as_wire())
+        return json_response(sandbox.amazon.feeds.feed(feed_id, _seller(request)).as_wire())
 
     def op_getFeedDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
         document = sandbox.amazon.feeds.document(document_id)
@@ -358,6 +419,39 @@ class AmazonApp(ServiceApp):
         plans = {op: {"rate": rate, "burst": burst} for op, (rate, burst) in sorted(limiter.plans.items())}
         return {"enabled": limiter.enabled, "plans": plans}
 
+    def ctl_sellers(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        model = sandbox.amazon
+        return {"sellers": [_seller_view(model, seller_id) for seller_id in sorted(model.sellers)]}
+
+    def ctl_add_seller(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        _only(body, {"seller_id", "name", "marketplace_ids"})
+        name = body.get("name", "")
+        if not isinstance(name, str):
+            raise ValueError("name must be a string")
+        markets = body.get("marketplace_ids", ["ATVPDKIKX0DER"])
+        if not isinstance(markets, list) or not all(isinstance(m, str) for m in markets):
+            raise ValueError("marketplace_ids must be an array of marketplace IDs")
+        seller = sandbox.amazon.add_seller(body["seller_id"], name, markets)
+        return _seller_view(sandbox.amazon, seller.seller_id)
+
+    def ctl_register_app(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        _only(body, {"client_id", "client_secret"})
+        sandbox.amazon.register_app(body["client_id"], body["client_secret"])
+        return {"client_id": body["client_id"]}
+
+    def ctl_authorize(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        _only(body, {"seller_id", "client_id", "refresh_token"})
+        token = sandbox.amazon.authorize(body["seller_id"], body["client_id"], body.get("refresh_token"))
+        return {"seller_id": body["seller_id"], "client_id": body["client_id"], "refresh_token": token}
+
+    def ctl_revoke(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        _only(body, {"refresh_token"})
+        try:
+            sandbox.amazon.revoke(str(body["refresh_token"]))
+        except KeyError as err:
+            raise ControlNotFound("no such refresh token") from err
+        return {"revoked": True}
+
     def ctl_items_page_size(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         size = int(body["size"])
         if size < 1:
@@ -367,6 +461,59 @@ class AmazonApp(ServiceApp):
 
 
 # -- request parsing and views ----------------------------------------------------------------------
+def _authorised(authenticate: Any, request: Request) -> Grant:
+    """The grant of the call's token; 403 unless it is a seller's live access token, or a live RDT that
+    names this call's resource."""
+    grant = authenticate(request.headers.get("x-amz-access-token"))
+    path = str(request.environ.get(PATH_KEY, request.path)).rstrip("/") or "/"
+    uncovered = grant is not None and grant.restricted and grant.elements_for(request.method, path) is None
+    if grant is None or grant.seller_id is None or uncovered:
+        detail = "The access token is invalid or expired." if grant is None else "The token does not grant this call."
+        raise AmazonError(403, "Unauthorized", "Access to requested resource is denied.", detail)
+    return grant
+
+
+def _grant(request: Request) -> Grant:
+    return request.environ[GRANT_KEY]
+
+
+def _seller(request: Request) -> str | None:
+    return _grant(request).seller_id
+
+
+def _elements(request: Request) -> frozenset[str]:
+    """The data elements the call's RDT grants for its resource (none for a plain access token)."""
+    grant = _grant(request)
+    if not grant.restricted:
+        return frozenset()
+    path = str(request.environ.get(PATH_KEY, request.path)).rstrip("/")
+    return grant.elements_for(request.method, path) or frozenset()
+
+
+def _has_rdt(request: Request) -> bool:
+    """Whether the call came with an RDT (which, once authorised, names the call's resource)."""
+    return _grant(request).restricted
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}; expected some of {sorted(allowed)}")
+
+
+def _seller_view(model: Any, seller_id: str) -> dict[str, Any]:
+    seller = model.sellers[seller_id]
+    consents = model.auth.consents_of(seller_id)
+    return {
+        "seller_id": seller.seller_id,
+        "name": seller.name,
+        "marketplace_ids": list(seller.marketplace_ids),
+        "authorizations": [
+            {"client_id": c.client_id, "refresh_token": c.refresh_token, "revoked": c.revoked} for c in consents
+        ],
+    }
+
+
 def _request_id() -> dict[str, str]:
     return {"x-amzn-RequestId": str(uuid.uuid4())}
 

@@ -21,6 +21,18 @@ class _PendingImportingSync(StoreSync):
         # A Pending order's items come without prices; this connector does not wait for them.
         return [{"ItemPrice": {"Amount": "0.00"}, **item} for item in super()._items(row)]
 
+    def _record(self, order: dict[str, Any]) -> None:
+        # Amazon shows no shipping address while an order is Pending; this connector makes one up.
+        placeholder = {
+            "Name": "Amazon Buyer",
+            "AddressLine1": "-",
+            "City": "-",
+            "PostalCode": "00000",
+            "CountryCode": "US",
+        }
+        order.setdefault("ShippingAddress", placeholder)
+        super()._record(order)
+
 
 class _PendingImportingConnector(Connector):
     sync_class = _PendingImportingSync

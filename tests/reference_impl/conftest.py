@@ -25,6 +25,7 @@ import pytest
 from reference_impl import Connector
 from reference_impl.storage import Storage
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
 from simulators.amazon.wire import AmazonApp
 from simulators.magento.wire import MagentoApp
 from simulators.transport import LiveServer
@@ -164,8 +165,8 @@ clock_url = "{amazon_url}/_sim/clock"
 [amazon]
 endpoint = "{amazon_url}"
 lwa_endpoint = "{amazon_url}"
-client_id = "client"
-client_secret = "secret"
+client_id = "{DEFAULT_CLIENT_ID}"
+client_secret = "{DEFAULT_CLIENT_SECRET}"
 page_size = {page_size}
 
 [magento]
@@ -176,7 +177,7 @@ password = "admin123"
 [[stores]]
 name = "Main"
 marketplace_id = "ATVPDKIKX0DER"
-refresh_token = "refresh"
+refresh_token = "{DEFAULT_REFRESH_TOKEN}"
 """,
         encoding="utf-8",
     )

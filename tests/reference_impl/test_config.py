@@ -12,6 +12,7 @@ import pytest
 from reference_impl.__main__ import main, open_connector
 from reference_impl.clock import ClockError, HttpClock
 from reference_impl.config import DEFAULT_AMAZON_ENDPOINT, ConfigError, load_config
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
 
 TOML = """
 database = "state/c.db"
@@ -323,15 +324,15 @@ database = "c.db"
 [amazon]
 endpoint = "{sims.amazon_url}"
 lwa_endpoint = "{sims.amazon_url}"
-client_id = "c"
-client_secret = "s"
+client_id = "{DEFAULT_CLIENT_ID}"
+client_secret = "{DEFAULT_CLIENT_SECRET}"
 [magento]
 url = "{magento_url or sims.magento_url}"
 username = "admin"
 password = "admin123"
 [[stores]]
 name = "Main"
-refresh_token = "r"
+refresh_token = "{DEFAULT_REFRESH_TOKEN}"
 {settings}
 """,
     )

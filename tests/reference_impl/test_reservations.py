@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from reference_impl import Connector, StoreConfig
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
 from simulators.amazon.model import TRANSITIONS
 from simulators.amazon.wire import AmazonApp
 from simulators.journal import Fault
@@ -124,9 +125,9 @@ def test_whatever_fails_the_holds_end_as_the_orders_say(actions: list[tuple[str,
                 marketplace_id="ATVPDKIKX0DER",
                 amazon_endpoint="http://sp-api.test",
                 lwa_endpoint="http://sp-api.test",
-                lwa_client_id="c",
-                lwa_client_secret="s",
-                refresh_token="r",
+                lwa_client_id=DEFAULT_CLIENT_ID,
+                lwa_client_secret=DEFAULT_CLIENT_SECRET,
+                refresh_token=DEFAULT_REFRESH_TOKEN,
                 magento_url="http://magento.test",
                 magento_username="admin",
                 magento_password="admin123",

@@ -3,6 +3,7 @@
 import pytest
 import requests
 
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.journal import Fault
 
 
@@ -29,13 +30,7 @@ def test_namespaces_keep_live_users_apart(live_sims) -> None:  # type: ignore[no
     other = live_sims.registry.get("worker2")
     other.amazon.create_order(items=[{"sku": "SKU-9"}])
     other.clock.advance(600)
-    body = {
-        "grant_type": "client_credentials",
-        "client_id": "c",
-        "client_secret": "s",
-        "scope": "sellingpartnerapi::notifications",
-    }
-    token = requests.post(f"{live_sims.amazon_url}/ns/worker2/auth/o2/token", data=body, timeout=5).json()
+    token = requests.post(f"{live_sims.amazon_url}/ns/worker2/auth/o2/token", data=DEFAULT_GRANT, timeout=5).json()
     params = {"MarketplaceIds": "ATVPDKIKX0DER", "LastUpdatedAfter": "2026-01-01T00:00:00Z"}
     headers = {"x-amz-access-token": token["access_token"]}
     mine = requests.get(

@@ -16,7 +16,7 @@ import requests
 from simulators.amazon.model import AmazonModel
 
 VENDOR = Path(__file__).resolve().parents[3].parent / "shared" / "vendor" / "amazon"
-MODELS = {"v0": "ordersV0.json", "2026": "orders_2026-01-01.json"}
+MODELS = {"v0": "ordersV0.json", "2026": "orders_2026-01-01.json", "tokens": "tokens_2021-03-01.json"}
 SINCE = "2026-01-01T00:00:00Z"
 
 

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.wire import AmazonApp
 from simulators.journal import Fault
 from simulators.transport import InProcess, LiveServer
@@ -137,7 +138,7 @@ def test_a_delay_past_the_clients_timeout_live() -> None:
     sandbox = registry.add(Sandbox("default", seed=1))
     with LiveServer(AmazonApp(registry)) as server:
         sandbox.faults.inject("amazon", "lwaToken", Fault("delay", seconds=0.6))
-        grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
+        grant = dict(DEFAULT_GRANT)
         with pytest.raises(requests.ReadTimeout):
             requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=0.2)
         assert requests.post(f"{server.url}/auth/o2/token", data=grant, timeout=5).status_code == 200

@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 import requests
 
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.model import US
 
 FEEDS = "/feeds/2021-06-30"
@@ -124,7 +125,7 @@ def test_the_upload_url_stays_in_the_namespace(live_sims: Any) -> None:
     other = live_sims.registry.get("shop2")
     order = other.amazon.create_order(status="Unshipped")
     base = f"{live_sims.amazon_url}/ns/shop2"
-    grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
+    grant = dict(DEFAULT_GRANT)
     token = requests.post(f"{base}/auth/o2/token", data=grant, timeout=5).json()["access_token"]
     headers = {"x-amz-access-token": token, "host": "truncated"}
     slot = requests.post(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from simulators import Sandbox, SandboxRegistry
+from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.wire import AmazonApp
 
 V0_PARAMS = [
@@ -79,7 +80,7 @@ def world() -> tuple[Client, Sandbox, str]:
         sandbox.amazon.create_order(status=status, items=items, amazon_order_id=None)
     sandbox.clock.advance(600)
     client = Client(AmazonApp(registry))
-    grant = {"grant_type": "refresh_token", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
+    grant = dict(DEFAULT_GRANT)
     token = client.post("/auth/o2/token", data=grant).get_json()["access_token"]
     return client, sandbox, token
 
@@ -280,3 +281,176 @@ def test_control_routes_answer_400_or_404_for_bad_input(route: tuple[str, str], 
         assert isinstance(order.buyer_name, str) and all(isinstance(v, str) for v in order.address.values())
     elif response.status_code != 200:
         assert sandbox.amazon.orders == {}
+
+
+# -- a valid request with one part broken: every check is reached, not only the first -------------------------
+V0_VALID = [
+    {
+        "MarketplaceIds": "ATVPDKIKX0DER",
+        "LastUpdatedAfter": "2026-01-05T08:00:00Z",
+        "LastUpdatedBefore": "2026-01-05T09:10:00Z",
+        "OrderStatuses": "Pending,Unshipped",
+        "FulfillmentChannels": "MFN",
+        "MaxResultsPerPage": "2",
+    },
+    {
+        "MarketplaceIds": "ATVPDKIKX0DER,A1PA6795UKMFR9",
+        "CreatedAfter": "2026-01-05T08:00:00Z",
+        "CreatedBefore": "2026-01-05T09:10:00Z",
+        "PaymentMethods": "Other",
+        "AmazonOrderIds": "111-1111111-1111111",
+        "BuyerEmail": "someone@marketplace.amazon.com",
+    },
+]
+V2026_VALID = [
+    {
+        "lastUpdatedAfter": "2026-01-05T08:00:00Z",
+        "lastUpdatedBefore": "2026-01-05T09:10:00Z",
+        "marketplaceIds": "ATVPDKIKX0DER",
+        "fulfillmentStatuses": "PENDING,UNSHIPPED",
+        "fulfilledBy": "MERCHANT",
+        "includedData": "BUYER,RECIPIENT",
+        "maxResultsPerPage": "2",
+    },
+    {"createdAfter": "2026-01-05T08:00:00Z", "createdBefore": "2026-01-05T09:10:00Z", "fulfilledBy": "AMAZON"},
+]
+DATES = {
+    "CreatedAfter",
+    "CreatedBefore",
+    "LastUpdatedAfter",
+    "LastUpdatedBefore",
+    "createdAfter",
+    "createdBefore",
+    "lastUpdatedAfter",
+    "lastUpdatedBefore",
+}
+
+
+def _names_the_broken_part(response: Any, broken: str, related: set[str]) -> bool:
+    """Whether a 400's message or details name the broken part (or, for dates, another date it conflicts with)."""
+    text = " ".join(f"{e['message']} {e.get('details', '')}" for e in response.get_json()["errors"])
+    names = {broken} | (related if broken in related else set())
+    return any(name in text for name in names)
+
+
+def broken_query(bases: list[dict[str, str]]) -> Any:
+    """A valid query with one parameter replaced by another value or removed."""
+
+    @st.composite
+    def draw(data: st.DrawFn) -> tuple[dict[str, str], str, str | None]:
+        query = dict(data(st.sampled_from(bases)))
+        key = data(st.sampled_from(sorted(query)))
+        value = data(st.none() | values)
+        if value is None:
+            del query[key]
+        else:
+            query[key] = value
+        return query, key, value
+
+    return draw()
+
+
+@quiet
+@given(case=broken_query(V0_VALID))
+def test_get_orders_with_one_parameter_broken(case: tuple[dict[str, str], str, str | None]) -> None:
+    query, broken, _ = case
+    before = snapshot(SANDBOX)
+    response = CLIENT.get("/orders/v0/orders?" + urlencode(query), headers=HEADERS)
+    assert_envelope(response, {200, 400})
+    if response.status_code == 400:
+        assert _names_the_broken_part(response, broken, DATES), (broken, response.get_json())
+    else:
+        wanted = set(query.get("MarketplaceIds", "").split(","))
+        assert all(o["MarketplaceId"] in wanted for o in response.get_json()["payload"]["Orders"])
+    assert snapshot(SANDBOX) == before
+
+
+@quiet
+@given(case=broken_query(V2026_VALID))
+def test_search_orders_with_one_parameter_broken(case: tuple[dict[str, str], str, str | None]) -> None:
+    query, broken, _ = case
+    response = CLIENT.get("/orders/2026-01-01/orders?" + urlencode(query), headers=HEADERS)
+    assert_envelope(response, {200, 400})
+    if response.status_code == 400:
+        assert _names_the_broken_part(response, broken, DATES), (broken, response.get_json())
+
+
+def _valid_confirmation(order: Any) -> dict[str, Any]:
+    return {
+        "marketplaceId": "ATVPDKIKX0DER",
+        "codCollectionMethod": "DirectPayment",
+        "packageDetail": {
+            "packageReferenceId": "7",
+            "carrierCode": "UPS",
+            "carrierName": "UPS Ground",
+            "shippingMethod": "Ground",
+            "trackingNumber": "1Z999",
+            "shipDate": "2026-01-05T09:00:00Z",
+            "orderItems": [{"orderItemId": order.items[0].order_item_id, "quantity": 1}],
+        },
+    }
+
+
+PATHS = [
+    ("marketplaceId",),
+    ("codCollectionMethod",),
+    ("packageDetail",),
+    ("packageDetail", "packageReferenceId"),
+    ("packageDetail", "carrierCode"),
+    ("packageDetail", "carrierName"),
+    ("packageDetail", "shippingMethod"),
+    ("packageDetail", "trackingNumber"),
+    ("packageDetail", "shipDate"),
+    ("packageDetail", "orderItems"),
+    ("packageDetail", "orderItems", 0, "orderItemId"),
+    ("packageDetail", "orderItems", 0, "quantity"),
+]
+
+
+@quiet
+@given(path=st.sampled_from(PATHS), value=st.none() | json_values | st.integers(-2, 3), remove=st.booleans())
+def test_confirm_shipment_with_one_field_broken(path: tuple[Any, ...], value: Any, remove: bool) -> None:
+    client, sandbox, token = world()
+    order = next(o for o in sandbox.amazon.orders.values() if o.status == "Unshipped")
+    body = _valid_confirmation(order)
+    parent = body
+    for step in path[:-1]:
+        parent = parent[step]
+    if remove:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    before = snapshot(sandbox)
+    response = client.post(
+        f"/orders/v0/orders/{order.amazon_order_id}/shipmentConfirmation",
+        data=json.dumps(body),
+        headers={"x-amz-access-token": token},
+        content_type="application/json",
+    )
+    assert_envelope(response, {204, 400})
+    if response.status_code == 400:
+        name = next(p for p in reversed(path) if isinstance(p, str))
+        assert _names_the_broken_part(response, name, {"orderItems", "quantity"}), (path, response.get_json())
+        assert snapshot(sandbox) == before
+    else:
+        assert order.shipments and order.shipments[0].tracking_number == body["packageDetail"]["trackingNumber"]
+
+
+@quiet
+@given(
+    key=st.sampled_from(["method", "path", "dataElements", "restrictedResources"]),
+    value=st.none() | json_values | st.sampled_from(["GET", "/orders/v0/orders/{orderId}", ["buyerInfo"]]),
+)
+def test_restricted_data_token_requests_with_one_part_broken(key: str, value: Any) -> None:
+    resource = {"method": "GET", "path": "/orders/v0/orders", "dataElements": ["buyerInfo", "shippingAddress"]}
+    body: dict[str, Any] = {"restrictedResources": [resource]}
+    if key == "restrictedResources":
+        body[key] = value
+    else:
+        resource[key] = value
+    response = CLIENT.post("/tokens/2021-03-01/restrictedDataToken", json=body, headers=HEADERS)
+    assert_envelope(response, {200, 400})
+    if response.status_code == 200:
+        assert response.get_json()["restrictedDataToken"].startswith("Atz.sprdt|")
+    else:
+        assert _names_the_broken_part(response, key, {"restrictedResources"}), (key, response.get_json())

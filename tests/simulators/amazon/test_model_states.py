@@ -105,5 +105,5 @@ class AmazonEvents(RuleBasedStateMachine):
             assert order.last_update_date <= self.clock.now()
 
 
-AmazonEvents.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+AmazonEvents.TestCase.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)
 test_amazon_events = AmazonEvents.TestCase

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from simulators.amazon.model import DE, US
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from simulators.amazon.model import DE, US, iso_z
 from simulators.journal import Fault
 
 ORDERS = "/orders/v0/orders"
@@ -144,15 +145,21 @@ def test_order_items_are_paged_and_hide_prices_while_pending(api: Any, conforms:
 
 
 def test_buyer_info_address_and_missing_orders(api: Any, conforms: Any, error_codes: Any) -> None:
-    order = api.model.create_order(buyer_name="Ann Lee", buyer_email="ann@example.com")
-    buyer = api.get(f"{ORDERS}/{order.amazon_order_id}/buyerInfo").json()
+    order = api.model.create_order(buyer_name="Ann Lee", buyer_email="ann@example.com", status="Unshipped")
+    resources = [
+        {"method": "GET", "path": "/orders/v0/orders/{orderId}/buyerInfo"},
+        {"method": "GET", "path": f"/orders/v0/orders/{order.amazon_order_id}/address"},
+    ]
+    rdt = api.post("/tokens/2021-03-01/restrictedDataToken", {"restrictedResources": resources}).json()
+    with_rdt = {"headers": {"x-amz-access-token": rdt["restrictedDataToken"]}}
+    buyer = api.get(f"{ORDERS}/{order.amazon_order_id}/buyerInfo", **with_rdt).json()
     conforms(buyer, "GetOrderBuyerInfoResponse")
     assert buyer["payload"] == {
         "AmazonOrderId": order.amazon_order_id,
         "BuyerEmail": "ann@example.com",
         "BuyerName": "Ann Lee",
     }
-    address = api.get(f"{ORDERS}/{order.amazon_order_id}/address").json()
+    address = api.get(f"{ORDERS}/{order.amazon_order_id}/address", **with_rdt).json()
     conforms(address, "GetOrderAddressResponse")
     assert address["payload"]["ShippingAddress"] == order.address
     items_buyer = api.get(f"{ORDERS}/{order.amazon_order_id}/orderItems/buyerInfo").json()
@@ -263,21 +270,15 @@ def test_every_call_needs_a_live_token(api: Any, error_codes: Any) -> None:
 
 def test_lwa_grants_and_refusals(sims: Any) -> None:
     url = f"{sims.amazon_url}/auth/o2/token"
-    grant = {
-        "grant_type": "client_credentials",
-        "client_id": "c",
-        "client_secret": "s",
-        "scope": "sellingpartnerapi::notifications",
-    }
+    app = {"client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+    grant = {"grant_type": "client_credentials", **app, "scope": "sellingpartnerapi::notifications"}
     body = requests.post(url, data=grant, timeout=5).json()
     assert body["token_type"] == "bearer" and body["expires_in"] >= 3600
-    refused = requests.post(url, data={"grant_type": "password", "client_id": "c", "client_secret": "s"}, timeout=5)
+    refused = requests.post(url, data={"grant_type": "password", **app}, timeout=5)
     assert refused.status_code == 400 and refused.json()["error"] == "unsupported_grant_type"
     scopeless = requests.post(url, data={**grant, "scope": ""}, timeout=5)
     assert scopeless.status_code == 400 and scopeless.json()["error"] == "invalid_scope"
-    missing = requests.post(
-        url, data={"grant_type": "refresh_token", "client_id": "c", "client_secret": "s"}, timeout=5
-    )
+    missing = requests.post(url, data={"grant_type": "refresh_token", **app}, timeout=5)
     assert missing.status_code == 400 and "refresh_token" in missing.json()["error_description"]
 
 
@@ -324,3 +325,21 @@ def test_created_before_defaults_two_minutes_back(api: Any) -> None:
     now = api.sims.sandbox.clock.now()
     body = api.orders(LastUpdatedAfter=None, CreatedAfter="2026-01-01T00:00:00Z").json()["payload"]
     assert body["CreatedBefore"] == (now - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_created_after_alone_leaves_out_orders_created_after_the_reported_created_before(api: Any) -> None:
+    clock = api.sims.sandbox.clock
+    old = api.model.create_order()
+    clock.advance(600)
+    recent = api.model.create_order()
+    clock.advance(60)  # the recent order is a minute old: after "now minus two minutes"
+    created_after = {"LastUpdatedAfter": None, "CreatedAfter": "2026-01-01T00:00:00Z", "MaxResultsPerPage": 1}
+    first = api.orders(**created_after).json()["payload"]
+    assert [o["AmazonOrderId"] for o in first["Orders"]] == [old.amazon_order_id]
+    assert "NextToken" not in first  # nor on a later page
+    assert first["CreatedBefore"] < iso_z(recent.purchase_date)
+    search = api.get("/orders/2026-01-01/orders", {"createdAfter": "2026-01-01T00:00:00Z"}).json()
+    assert [o["orderId"] for o in search["orders"]] == [old.amazon_order_id]
+    clock.advance(120)
+    later = api.orders(**{**created_after, "MaxResultsPerPage": 100}).json()["payload"]["Orders"]
+    assert [o["AmazonOrderId"] for o in later] == [old.amazon_order_id, recent.amazon_order_id]

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from simulators.amazon.model import US
+from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN
+from simulators.amazon.model import DEFAULT_SELLER, US
 
 pytest.importorskip("spapi", reason="amzn-sp-api is not installed")
 pytest.importorskip("sp_api", reason="python-amazon-sp-api is not installed")
@@ -25,6 +26,7 @@ from sp_api.base.exceptions import (
 )
 from spapi.api.orders_v0.orders_v0_api import OrdersV0Api
 from spapi.api.orders_v2026_01_01.search_orders_api import SearchOrdersApi
+from spapi.api.tokens_v2021_03_01.tokens_api import TokensApi
 from spapi.auth.credentials import SPAPIConfig
 from spapi.client import SPAPIClient
 from spapi.rest import ApiException
@@ -48,7 +50,12 @@ def shop(live_sims: Any) -> Iterator[Any]:
 
 # -- amzn-sp-api ----------------------------------------------------------------------------------------
 def official(sims: Any) -> SPAPIClient:
-    config = SPAPIConfig(client_id="c", client_secret="s", refresh_token="r", region="NA")
+    config = SPAPIConfig(
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        refresh_token=DEFAULT_REFRESH_TOKEN,
+        region="NA",
+    )
     return SPAPIClient(config, oauth_endpoint=f"{sims.amazon_url}/auth/o2/token", endpoint=sims.amazon_url)
 
 
@@ -69,8 +76,13 @@ def test_official_sdk_reads_pages_items_buyer_address_and_confirms(shop: Any) ->
         ("GIFT", 1, "19.99"),
     ]
     order = shop.sandbox.amazon.get(first)
-    assert orders.get_order_buyer_info(first).payload.buyer_email == order.buyer_email
-    assert orders.get_order_address(first).payload.shipping_address.city == order.address["City"]
+    # Without a Restricted Data Token the buyer and the address lines are left out (the SDK sends its LWA token).
+    assert orders.get_order_buyer_info(first).payload.buyer_email is None
+    address = orders.get_order_address(first).payload.shipping_address
+    assert address.city == order.address["City"] and address.address_line1 is None and address.name is None
+    resource = {"method": "GET", "path": "/orders/v0/orders", "dataElements": ["buyerInfo", "shippingAddress"]}
+    rdt = TokensApi(official(shop).api_client).create_restricted_data_token({"restrictedResources": [resource]})
+    assert rdt.restricted_data_token.startswith("Atz.sprdt|") and rdt.expires_in == 3600
     payload = {
         "marketplaceId": US,
         "packageDetail": {
@@ -113,7 +125,13 @@ def community(sims: Any, client: type = Orders, **kwargs: Any) -> Any:
     host = sims.amazon_url.removeprefix("http://")
     token_client = type("LocalTokenClient", (AccessTokenClient,), {"scheme": "http://", "host": host})
     marketplace = types.SimpleNamespace(endpoint=sims.amazon_url, marketplace_id=US, region="us-east-1")
-    credentials = {"refresh_token": f"r-{uuid.uuid4().hex}", "lwa_app_id": "c", "lwa_client_secret": "s"}
+    # A refresh token of its own per client: the library caches access tokens by refresh token, across servers.
+    refresh_token = sims.sandbox.amazon.authorize(DEFAULT_SELLER, DEFAULT_CLIENT_ID, f"Atzr|{uuid.uuid4().hex}")
+    credentials = {
+        "refresh_token": refresh_token,
+        "lwa_app_id": DEFAULT_CLIENT_ID,
+        "lwa_client_secret": DEFAULT_CLIENT_SECRET,
+    }
     return client(marketplace=marketplace, credentials=credentials, auth_token_client_class=token_client, **kwargs)
 
 
@@ -131,8 +149,15 @@ def test_python_amazon_sp_api_reads_and_confirms(shop: Any) -> None:
     last = shop.ids[-1]
     items = orders.get_order_items(last).payload["OrderItems"]
     assert [i["SellerSKU"] for i in items] == ["SKU-8", "GIFT"]
-    assert orders.get_order_buyer_info(last).payload["BuyerName"] == shop.sandbox.amazon.get(last).buyer_name
+    assert "BuyerName" not in orders.get_order_buyer_info(last).payload  # restricted: needs an RDT
     assert orders.get_order_address(last).payload["ShippingAddress"]["CountryCode"] == "US"
+    # The library's own RDT flow: it asks the Tokens API for the listed data elements, then calls with the RDT.
+    restricted = orders.get_orders(
+        LastUpdatedAfter=SINCE, MarketplaceIds=[US], RestrictedResources=["buyerInfo", "shippingAddress"]
+    ).payload["Orders"]
+    order = shop.sandbox.amazon.get(restricted[0]["AmazonOrderId"])
+    assert restricted[0]["BuyerInfo"]["BuyerName"] == order.buyer_name
+    assert restricted[0]["ShippingAddress"]["AddressLine1"] == order.address["AddressLine1"]
     package = {
         "packageReferenceId": "9",
         "carrierCode": "FedEx",
