@@ -10,7 +10,7 @@ completion; then every importable order has exactly one Magento order, no Pendin
 pre-integration order has one, what Magento holds back is exactly the Pending orders' quantities, and
 the database passes ``PRAGMA integrity_check``.
 
-The CI set has 52 points; ``ASC_CRASH_FULL=1`` runs the full set (244 points, a few minutes).
+The CI set has 52 points; ``ASC_CRASH_FULL=1`` runs the full set (240 points, about four minutes here).
 """
 
 from __future__ import annotations
