@@ -373,6 +373,10 @@ class _FbaTakesStock(_Sync):
     def adjust(self) -> None:
         self.magento = _with_entity(self.magento, _as_merchant_fulfilled)
 
+    @staticmethod
+    def _order_stock(lines: list[dict[str, Any]], channel: str) -> dict[str, int]:
+        return StoreSync._order_stock(lines, "MFN")
+
 
 @_register("not_amazon_payment", "IMP-12", "creates the Magento order with the check/money order payment")
 class _NotAmazonPayment(_Sync):
@@ -444,6 +448,19 @@ class _IgnoresStock(_Sync):
         self.magento = _transient_refusals(
             _with_product(self.magento, lambda p: _stock_item(p).update(manage_stock=False))
         )
+
+
+@_register(
+    "relies_on_magento_refusal",
+    "BLK-02",
+    "checks no product, status or stock itself: sends every order and blocks only what Magento refuses",
+)
+class _ReliesOnMagentoRefusal(_Sync):
+    """Magento's order repository save refuses none of these, so such a connector creates orders for missing,
+    disabled and sold-out products (BLK-01..03)."""
+
+    def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
+        return None
 
 
 @_register("forgets_admin_message", "BLK-04", "never raises the cannot-import admin message")

@@ -298,8 +298,10 @@ class StoreSync:
             entity = assign(entity, customer)
         with self.storage.transaction():
             self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
-        # The order's own hold would count against it: release it; the order takes the stock itself.
-        reservations.settle(self.storage, self.magento, row, {})
+        # Magento's order repository save places no MSI reservation: the order's stock is held by the
+        # connector's own reservation, settled before the create and kept for as long as the order exists
+        # (Magento's shipment, cancellation and credit memo place the compensating reservations).
+        reservations.settle(self.storage, self.magento, row, self._order_stock(lines, row.channel))
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
@@ -371,6 +373,16 @@ class StoreSync:
                 return not_salable(sku)
         return None
 
+    @staticmethod
+    def _order_stock(lines: list[dict[str, Any]], channel: str) -> dict[str, int]:
+        """SKU -> quantity a Magento order takes from Magento stock (none for an FBA order, IMP-11)."""
+        if channel == "AFN":
+            return {}
+        wanted: dict[str, int] = {}
+        for line in lines:
+            wanted[str(line["sku"])] = wanted.get(str(line["sku"]), 0) + int(line["qty"])
+        return wanted
+
     def _block(self, row: OrderRow, reason: str) -> None:
         self.report["blocked"] += 1
         with self.storage.transaction() as db:
@@ -415,12 +427,15 @@ class StoreSync:
                 continue  # the import step notes the bad data
 
     def _release_holds(self) -> None:
-        """Release the hold of an order that now has a Magento order (which took the stock), that left the
-        holding statuses (canceled, or shipped by Amazon), or of every order once holding is off."""
+        """Release the hold of an order without a Magento order that left the holding statuses (canceled, or
+        shipped by Amazon), or of every such order once holding is off. The hold of an order with a Magento
+        order is that order's reservation: Magento's own documents release it. So is the hold of an order
+        whose create may have landed (sent, not yet found or given up)."""
         holding = self.settings.import_enabled and self.settings.reserve == "reserve"
         rows = self.storage.db.execute(
             "SELECT * FROM orders WHERE store = ? AND json_extract(data, '$.held_settled') IS NOT NULL "
-            f"AND (? OR magento_entity_id IS NOT NULL OR status NOT IN ({', '.join('?' * len(reservations.HOLDING))}))",
+            "AND magento_entity_id IS NULL AND json_extract(data, '$.create_attempted') IS NULL "
+            f"AND (? OR status NOT IN ({', '.join('?' * len(reservations.HOLDING))}))",
             (self.name, not holding, *reservations.HOLDING),
         ).fetchall()
         for row in map(OrderRow.from_sql, rows):

@@ -23,7 +23,8 @@ POST     /orders/refund         ``{order, items?, return_to_stock?}``
 POST     /orders/cancel         ``{order}`` → ``{"canceled": bool}``
 POST     /orders/hold|unhold    ``{order}``
 POST     /orders/comment        ``{order, comment, status?}``
-POST     /auth/lifetime         ``{seconds}`` (null: never) → admin tokens expire on the simulated clock
+POST     /admins                ``{username, password}`` → another admin user (``{"username"}``)
+POST     /auth/lifetime         ``{seconds}`` (null: never; 4 h by default) → admin tokens expire on the clock
 POST     /auth/revoke           → every admin token issued so far stops working (``{"revoked": n}``)
 GET      /messages              → admin system messages, most severe first
 POST     /messages              ``{identity, text, severity?}``; DELETE /messages ``?identity=``
@@ -62,6 +63,7 @@ CONTROL_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/orders/hold"): "ctl_order_hold",
     ("POST", "/orders/unhold"): "ctl_order_unhold",
     ("POST", "/orders/comment"): "ctl_order_comment",
+    ("POST", "/admins"): "ctl_admin_add",
     ("POST", "/auth/lifetime"): "ctl_token_lifetime",
     ("POST", "/auth/revoke"): "ctl_tokens_revoke",
     ("GET", "/messages"): "ctl_messages",
@@ -249,6 +251,11 @@ class MagentoControl:
     def ctl_order_comment(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
         model = sandbox.magento
         return model.add_comment(_order_id(model, body), str(body["comment"]), body.get("status"))
+
+    @_magento_errors
+    def ctl_admin_add(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        sandbox.magento.add_admin(body.get("username"), body.get("password"))  # type: ignore[arg-type]
+        return {"username": body["username"]}
 
     @_magento_errors
     def ctl_token_lifetime(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:

@@ -118,11 +118,10 @@ def tracks(raw: Any) -> list[dict[str, Any]]:
 
 
 def document_line(item: dict[str, Any], qty: Decimal, row: Decimal, tax: Decimal) -> dict[str, Any]:
-    return {
+    """A line of an invoice, shipment or credit memo; fields the order item lacks are left out, as Magento does."""
+    line = {
         "order_item_id": item["item_id"],
-        "product_id": item["product_id"],
         "sku": item["sku"],
-        "name": item["name"],
         "qty": float(qty),
         "price": item["price"],
         "base_price": item["base_price"],
@@ -130,8 +129,9 @@ def document_line(item: dict[str, Any], qty: Decimal, row: Decimal, tax: Decimal
         "base_row_total": float(row),
         "tax_amount": float(tax),
         "base_tax_amount": float(tax),
-        "weight": item.get("weight"),
     }
+    line.update({k: item[k] for k in ("product_id", "name", "weight") if item.get(k) is not None})
+    return line
 
 
 def document_comment(parent_id: int, comment: str, now: str) -> dict[str, Any]:

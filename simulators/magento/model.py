@@ -4,7 +4,8 @@
 (:mod:`~simulators.magento.stores`), the catalog with stock and MSI reservations
 (:mod:`~simulators.magento.catalog`), customers (:mod:`~simulators.magento.customers`), order
 statuses (:mod:`~simulators.magento.statuses`), orders with their documents
-(:mod:`~simulators.magento.orders`) and the admin system messages. Merchant actions taken here
+(:mod:`~simulators.magento.orders`), carts (:mod:`~simulators.magento.checkout`), admin users with
+their tokens and sign-in lockout, and the admin system messages. Merchant actions taken here
 (ship, invoice, refund, cancel) behave as the admin does; the REST routes reach the same rules.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from simulators.clock import SimClock
 from simulators.magento.catalog import DISABLED, ENABLED, Catalog, Product, Reservation, StockItem
+from simulators.magento.checkout import Checkout
 from simulators.magento.customers import CustomerBook
 from simulators.magento.errors import BAD_CREDENTIALS, MagentoError
 from simulators.magento.orders import GridRow, OrderBook
@@ -55,8 +57,15 @@ class MagentoModel:
     """All Magento state of one namespace."""
 
     clock: SimClock
+    #: Admin users and their passwords; the built-in admin is ``admin`` / ``admin123``.
     admins: dict[str, str] = field(default_factory=lambda: {"admin": "admin123"})
-    token_ttl: timedelta | None = None  # Magento's default admin token lifetime is 4 hours; None: never expire
+    #: Admin token lifetime (``oauth/access_token_lifetime/admin``, 4 hours by default); None: never expire.
+    token_ttl: timedelta | None = timedelta(hours=4)
+    #: Failed admin token requests that lock a user name (``oauth/authentication_lock/max_failures_count``)
+    #: and for how long after the last failure (``oauth/authentication_lock/timeout``, 30 minutes).
+    max_sign_in_failures: int = 6
+    lockout: timedelta = timedelta(minutes=30)
+    failures: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     tree: StoreTree = field(default_factory=StoreTree)
     statuses: StatusConfig = field(default_factory=StatusConfig)
     messages: dict[str, SystemMessage] = field(default_factory=dict)
@@ -67,6 +76,7 @@ class MagentoModel:
         self.catalog = Catalog(self.clock)
         self.customers = CustomerBook(self.clock, self.tree)
         self.book = OrderBook(self.clock, self.tree, self.catalog, self.customers, self.statuses)
+        self.checkout = Checkout(self.clock, self.tree, self.catalog, self.customers, self.book)
 
     def _stamp(self) -> str:
         return self.clock.now().strftime("%Y-%m-%d %H:%M:%S")
@@ -111,13 +121,39 @@ class MagentoModel:
 
     # -- auth ----------------------------------------------------------------------------------------
     def admin_token(self, username: str, password: str) -> str:
-        """An admin bearer token, or Magento's 401."""
+        """An admin bearer token, or Magento's 401 (``AdminTokenService`` with its ``RequestThrottler``).
+
+        Each failure counts against the user name and pushes its lock expiry to 30 minutes after it;
+        while 6 failures stand, every request for that name is refused, the right password too, with
+        the same message; a success clears the count.
+        """
         with self.lock:
-            if not password or self.admins.get(username) != password:
+            now = self.clock.now()
+            count, expires = self.failures.get(username, (0, now))
+            if expires <= now:
+                count = 0
+            if count >= self.max_sign_in_failures:
                 raise MagentoError(401, BAD_CREDENTIALS)
+            if not password or self.admins.get(username) != password:
+                self.failures[username] = (count + 1, now + self.lockout)
+                raise MagentoError(401, BAD_CREDENTIALS)
+            self.failures.pop(username, None)
             token = secrets.token_hex(16)
-            self.tokens[token] = self.clock.now()
+            self.tokens[token] = now
             return token
+
+    def add_admin(self, username: str, password: str) -> None:
+        """Register another admin user (System > Permissions > All Users), with Magento's password rules."""
+        if not isinstance(username, str) or not username.strip():
+            raise ValueError("an admin needs a user name")
+        if not isinstance(password, str) or len(password) < 7:
+            raise ValueError("Your password must be at least 7 characters.")
+        if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
+            raise ValueError("Your password must include both numeric and alphabetic characters.")
+        with self.lock:
+            if username in self.admins:
+                raise ValueError("A user with the same user name or email already exists.")
+            self.admins[username] = password
 
     def token_valid(self, token: str) -> bool:
         issued = self.tokens.get(token)
@@ -225,6 +261,32 @@ class MagentoModel:
         """Create an order from a full order entity (see :meth:`OrderBook.place`)."""
         with self.lock:
             return self.book.place(entity, default_store_id)
+
+    def checkout_order(
+        self,
+        items: dict[str, Any],
+        address: dict[str, Any],
+        *,
+        store_code: str | None = None,
+        payment_method: str = "checkmo",
+        shipping: tuple[str, str] = ("flatrate", "flatrate"),
+    ) -> dict[str, Any]:
+        """Place an order through checkout as a guest (SKU -> quantity): refused as checkout refuses a
+        missing, disabled or unsalable product, and reserving its stock (see :mod:`~simulators.magento.checkout`)."""
+        with self.lock:
+            store_id = 1 if store_code is None else self.tree.view(store_code).store_id
+            cart = self.checkout.create(store_id, guest=True)
+            try:
+                for sku, qty in items.items():
+                    self.checkout.add_item(cart, {"sku": sku, "qty": qty})
+                info = {"shipping_address": address, "shipping_carrier_code": shipping[0]}
+                info["shipping_method_code"] = shipping[1]
+                self.checkout.set_shipping(cart, {**info, "billing_address": address})
+                order_id = self.checkout.place(cart, {"method": payment_method}, email=address.get("email"))
+            except MagentoError:
+                cart.is_active = False
+                raise
+            return self.book.order(order_id)
 
     def order(self, entity_id: int) -> dict[str, Any]:
         return self.book.order(entity_id)

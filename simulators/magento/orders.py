@@ -237,10 +237,13 @@ class OrderBook:
 
     # -- placing orders ------------------------------------------------------------------------------
     def place(self, entity: dict[str, Any], default_store_id: int = 1) -> dict[str, Any]:
-        """Create an order from a full order entity, refusing products that are missing or not salable.
+        """Save a new order from a full order entity, as ``OrderRepository::save`` does.
 
-        Items of an order whose ``extension_attributes.amazon_fulfillment_channel`` is ``AFN`` are
-        fulfilled from Amazon's stock: they are neither checked for salability nor reserved.
+        The repository persists what it is given: no product, salability or stock check and no MSI
+        reservation (those belong to checkout, :mod:`simulators.magento.checkout`). An item's SKU need
+        not exist in the catalog; a catalog product only fills in what the item leaves out (name,
+        price, product ID, weight). What is refused is what Magento's input processor and the save
+        itself refuse: wrong types, missing required fields, an order number in use.
         """
         if entity.get("entity_id") not in (None, "", 0):
             return self.update(entity)
@@ -250,7 +253,6 @@ class OrderBook:
         extension = entities.json_object(
             entity.get("extension_attributes"), "Magento\\Sales\\Api\\Data\\OrderExtensionInterface"
         )
-        afn = extension.get("amazon_fulfillment_channel") == "AFN"
         store = self.stores.view_by_id(entities.integer(entity.get("store_id") or default_store_id, "store_id"))
         state, status = self._initial_state(entity)
         entity = {**entity, **entities.texts(entity)}
@@ -262,7 +264,7 @@ class OrderBook:
             customer = self.customers.get(entities.integer(customer_id, "customer_id"))
             if customer["website_id"] != store.website_id:
                 raise e.not_found(e.NO_SUCH_ENTITY, {"fieldName": "customerId", "fieldValue": customer_id})
-        lines, wanted = self._lines(items, afn)
+        lines, wanted = self._lines(items)
         billing = entities.address(entity.get("billing_address"), "billing")
         payment = entities.payment(entity.get("payment"))
         shipping_amount = decimal(entity.get("shipping_amount") or 0)
@@ -284,13 +286,6 @@ class OrderBook:
                 shipping_address = entities.address(shipping["address"], "shipping")
         grand_given = None if entity.get("grand_total") is None else decimal(entity["grand_total"])
         base_given = None if entity.get("base_grand_total") is None else decimal(entity["base_grand_total"])
-        if not afn:
-            for sku, qty in wanted.items():
-                item = self.catalog.stock.get(sku)
-                if item is not None and item.manage_stock and not item.is_in_stock:
-                    raise bad_request(e.OUT_OF_STOCK, {"sku": sku})
-                if not self.catalog.is_salable(sku, qty):
-                    raise bad_request(e.QTY_NOT_AVAILABLE, {"sku": sku})
         # -- everything is valid: write --------------------------------------------------------------
         entity_id = self._next("order")
         if not increment_id:
@@ -351,7 +346,7 @@ class OrderBook:
             order["billing_address"] = billing
             order["billing_address_id"] = billing["entity_id"]
         for assignment in assignments:
-            shipping = assignment.setdefault("shipping", {})
+            shipping = assignment["shipping"] = assignment.get("shipping") or {}
             if shipping.get("address") is not None and shipping_address is not None:
                 shipping_address.update({"entity_id": self._next("address"), "parent_id": entity_id})
                 shipping["address"] = shipping_address
@@ -365,11 +360,17 @@ class OrderBook:
             self._history(order, str(entry.get("comment") or ""), str(entry.get("status") or status), entry)
         self.orders[entity_id] = order
         self._index_order(order)
-        if not afn:
-            for sku, qty in wanted.items():
-                if self.catalog.stock[sku].manage_stock:
-                    self.catalog.reserve(sku, -qty, entities.reservation_meta("order_placed", order))
         return order
+
+    def reserve_placed(self, order: dict[str, Any]) -> None:
+        """MSI's reservation for a placed order (checkout only: the repository's save places none)."""
+        wanted: dict[str, Decimal] = {}
+        for item in order["items"]:
+            wanted[item["sku"]] = wanted.get(item["sku"], ZERO) + d(item["qty_ordered"])
+        for sku, qty in wanted.items():
+            stock = self.catalog.stock.get(sku)
+            if stock is not None and stock.manage_stock:
+                self.catalog.reserve(sku, -qty, entities.reservation_meta("order_placed", order))
 
     def _initial_state(self, entity: dict[str, Any]) -> tuple[str, str]:
         status = entity.get("status")
@@ -389,7 +390,7 @@ class OrderBook:
         self.statuses.check(status, state)
         return state, status
 
-    def _lines(self, items: list[Any], afn: bool) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
+    def _lines(self, items: list[Any]) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
         lines: list[dict[str, Any]] = []
         wanted: dict[str, Decimal] = {}
         for raw in items:
@@ -400,31 +401,27 @@ class OrderBook:
             qty = decimal(raw.get("qty_ordered", 1))
             if qty <= 0:
                 raise bad_request(e.INVALID_FIELD_VALUE, {"value": raw.get("qty_ordered"), "fieldName": "qty_ordered"})
-            product = self.catalog.product(raw["sku"])
-            if not afn and not product.enabled:
-                raise bad_request(e.PRODUCT_NOT_AVAILABLE, {"sku": product.sku})
-            price = decimal(raw["price"]) if raw.get("price") is not None else product.price
+            product = self.catalog.products.get(raw["sku"])  # only for what the item leaves out
+            known = product.price if product is not None else ZERO
+            price = decimal(raw["price"]) if raw.get("price") is not None else known
             tax = decimal(raw.get("tax_amount") or 0)
-            original = decimal(raw["original_price"]) if raw.get("original_price") is not None else product.price
+            original = decimal(raw["original_price"]) if raw.get("original_price") is not None else known
             if price < 0 or tax < 0:
                 raise bad_request(e.INVALID_FIELD_VALUE, {"value": raw.get("price"), "fieldName": "price"})
             if raw.get("name") is not None and not isinstance(raw["name"], str):
                 raise invalid_type(raw["name"], "string")
-            wanted[product.sku] = wanted.get(product.sku, ZERO) + qty
+            wanted[raw["sku"]] = wanted.get(raw["sku"], ZERO) + qty
             lines.append({"raw": raw, "product": product, "qty": qty, "price": price, "tax": tax, "original": original})
         return lines, wanted
 
     def _item(self, order_id: int, store_id: int, now: str, line: dict[str, Any]) -> dict[str, Any]:
         raw, product, qty, price, tax = line["raw"], line["product"], line["qty"], line["price"], line["tax"]
         row = money(price * qty)
-        return {
+        item: dict[str, Any] = {
             "item_id": self._next("order_item"),
             "order_id": order_id,
-            "quote_item_id": None,
-            "sku": product.sku,
-            "name": raw.get("name") or product.name,
-            "product_id": product.id,
-            "product_type": "simple",
+            "sku": str(raw["sku"]),
+            "product_type": str(raw.get("product_type") or "simple"),
             "is_virtual": 0,
             "store_id": store_id,
             "qty_ordered": float(qty),
@@ -447,10 +444,21 @@ class OrderBook:
             "tax_invoiced": 0.0,
             "amount_refunded": 0.0,
             "tax_refunded": 0.0,
-            "weight": float(product.weight),
             "created_at": now,
             "updated_at": now,
         }
+        name = raw.get("name") or (product.name if product is not None else None)
+        product_id = raw.get("product_id") or (product.id if product is not None else None)
+        weight = raw.get("weight") if raw.get("weight") is not None else (product.weight if product else None)
+        if name:
+            item["name"] = str(name)
+        if product_id:
+            item["product_id"] = entities.integer(product_id, "product_id")
+        if weight is not None:
+            item["weight"] = float(decimal(weight))
+        if raw.get("quote_item_id") is not None:
+            item["quote_item_id"] = entities.integer(raw["quote_item_id"], "quote_item_id")
+        return item
 
     def update(self, entity: dict[str, Any]) -> dict[str, Any]:
         """``POST /V1/orders`` with an ``entity_id``: change the status or ext_order_id of an order."""
@@ -527,8 +535,13 @@ class OrderBook:
         requested: Any,
         available: Any,
         messages: dict[str, str],
+        *,
+        cap: bool = False,
     ) -> tuple[dict[int, Decimal], list[str]]:
-        """Requested quantities per order item, with the validator messages (empty request: everything open)."""
+        """Requested quantities per order item, with the validator messages (empty request: everything open).
+
+        ``cap``: more than is open becomes what is open, as ``ShipmentFactory::prepareItems`` does
+        (``min(requested, qty to ship)``), instead of the validator's refusal."""
         by_id = {i["item_id"]: i for i in order["items"]}
         if requested in (None, []):
             return {k: available(i) for k, i in by_id.items() if available(i) > 0}, []
@@ -553,7 +566,10 @@ class OrderBook:
             out[item_id] = out.get(item_id, ZERO) + qty
         for item_id, qty in out.items():
             if qty > available(by_id[item_id]):
-                problems.append(e.render(messages["qty"], [by_id[item_id]["sku"]]))
+                if cap:
+                    out[item_id] = available(by_id[item_id])
+                else:
+                    problems.append(e.render(messages["qty"], [by_id[item_id]["sku"]]))
         out = {k: v for k, v in out.items() if v > 0}
         return out, problems
 
@@ -641,7 +657,7 @@ class OrderBook:
         if not self.can_ship(order):
             raise document_errors(e.SHIP_ERRORS, [e.CANNOT_SHIP])
         quantities, problems = self._quantities(
-            order, items, to_ship, {"unknown": e.SHIP_UNKNOWN_ITEM, "qty": e.SHIP_QTY}
+            order, items, to_ship, {"unknown": e.SHIP_UNKNOWN_ITEM, "qty": e.SHIP_QTY}, cap=True
         )
         if not quantities:
             problems.append(e.SHIP_NO_ITEMS)
@@ -674,7 +690,7 @@ class OrderBook:
             "store_id": order["store_id"],
             "customer_id": order.get("customer_id"),
             "billing_address_id": order.get("billing_address_id"),
-            "shipping_address_id": None,
+            "shipping_address_id": (entities.shipping_address(order) or {}).get("entity_id"),
             "email_sent": 0,
             "total_qty": float(sum(quantities.values(), ZERO)),
             "packages": [],

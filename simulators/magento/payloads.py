@@ -176,3 +176,28 @@ def select_fields(body: Any, tree: FieldTree) -> Any:
         if key in body:
             out[key] = body[key] if sub is None else select_fields(body[key], sub)
     return out
+
+
+# Fields Magento's data interfaces declare required, so sent even when null: ``DataObjectProcessor`` leaves
+# out a null value only when its getter is optional. Each entry: a key that marks the object, and its
+# required keys that may be null there (tracks' weight, quantity and description; unset card data of a
+# payment; a stock item's low-stock date; cart totals' fixed product tax when none is configured).
+REQUIRED_NULLABLE: tuple[tuple[str, frozenset[str]], ...] = (
+    ("track_number", frozenset({"weight", "qty", "description"})),
+    ("cc_last4", frozenset({"account_status", "cc_last4"})),
+    ("low_stock_date", frozenset({"low_stock_date"})),
+    ("weee_tax_applied_amount", frozenset({"weee_tax_applied_amount", "weee_tax_applied"})),
+)
+
+
+def omit_nulls(body: Any) -> Any:
+    """A REST answer as Magento writes it: optional fields with no value are left out, never ``null``."""
+    if isinstance(body, list):
+        return [omit_nulls(x) for x in body]
+    if not isinstance(body, dict):
+        return body
+    keep: frozenset[str] = frozenset()
+    for marker, names in REQUIRED_NULLABLE:
+        if marker in body:
+            keep = keep | names
+    return {k: omit_nulls(v) for k, v in body.items() if v is not None or k in keep}

@@ -56,7 +56,13 @@ class SearchCriteria:
 
 
 def parse_criteria(args: MultiDict[str, str]) -> SearchCriteria:
-    """Read ``searchCriteria[...]`` keys; a bad condition or page number is a 400 in Magento's shape."""
+    """Read ``searchCriteria[...]`` keys; a bad condition or page number is a 400 in Magento's shape.
+
+    ``searchCriteria`` is a required argument of every ``getList``: a list route called with no
+    ``searchCriteria`` key at all answers Magento's 400 naming it (``?searchCriteria=`` is enough).
+    """
+    if not any(key == "searchCriteria" or key.startswith("searchCriteria[") for key in args):
+        raise required("searchCriteria")
     groups: dict[int, dict[int, dict[str, str]]] = {}
     sorts: dict[int, dict[str, str]] = {}
     criteria = SearchCriteria()

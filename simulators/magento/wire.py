@@ -2,8 +2,11 @@
 
 Every route answers under ``/rest/V1/...`` (the default store view), ``/rest/<store_code>/V1/...``
 and ``/rest/all/V1/...``; an unknown store code is not a route, as in Magento. Every route except
-the admin token needs ``Authorization: Bearer <admin token>``. Errors come in Magento's
-``{"message", "parameters"}`` envelope. GET routes honour Magento's ``fields`` parameter.
+the admin token and the guest carts needs ``Authorization: Bearer <admin token>``. Errors come in
+Magento's ``{"message", "parameters"}`` envelope; answers leave unset optional fields out
+(:func:`~simulators.magento.payloads.omit_nulls`). GET routes honour Magento's ``fields`` parameter.
+``POST /V1/orders`` and ``PUT /V1/orders/create`` are the order repository's save; the cart routes
+are checkout (:mod:`simulators.magento.checkout`).
 The companion module's routes (admin messages, inventory reservations) are described in
 :mod:`simulators.magento.companion`.
 """
@@ -50,6 +53,7 @@ _ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/V1/customers/<customer_id>", "customerGet"),
     ("GET", "/V1/orders", "orderSearch"),
     ("POST", "/V1/orders", "orderCreate"),
+    ("PUT", "/V1/orders/create", "orderCreate"),
     ("GET", "/V1/orders/items", "orderItemSearch"),
     ("GET", "/V1/orders/items/<item_id>", "orderItemGet"),
     ("GET", "/V1/orders/<order_id>", "orderGet"),
@@ -68,6 +72,22 @@ _ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/V1/shipment/<doc_id>", "shipmentGet"),
     ("GET", "/V1/creditmemos", "creditmemoSearch"),
     ("GET", "/V1/creditmemo/<doc_id>", "creditmemoGet"),
+    ("POST", "/V1/carts/", "cartCreate"),
+    ("PUT", "/V1/carts/<cart_id>", "cartAssign"),
+    ("GET", "/V1/carts/<cart_id>/items", "cartItems"),
+    ("POST", "/V1/carts/<cart_id>/items", "cartItemAdd"),
+    ("DELETE", "/V1/carts/<cart_id>/items/<item_id>", "cartItemDelete"),
+    ("POST", "/V1/carts/<cart_id>/billing-address", "cartBilling"),
+    ("POST", "/V1/carts/<cart_id>/shipping-information", "cartShipping"),
+    ("PUT", "/V1/carts/<cart_id>/order", "cartOrder"),
+    ("POST", "/V1/guest-carts", "guestCartCreate"),
+    ("GET", "/V1/guest-carts/<cart_id>/items", "guestCartItems"),
+    ("POST", "/V1/guest-carts/<cart_id>/items", "guestCartItemAdd"),
+    ("DELETE", "/V1/guest-carts/<cart_id>/items/<item_id>", "guestCartItemDelete"),
+    ("POST", "/V1/guest-carts/<cart_id>/billing-address", "guestCartBilling"),
+    ("POST", "/V1/guest-carts/<cart_id>/shipping-information", "guestCartShipping"),
+    ("POST", "/V1/guest-carts/<cart_id>/payment-information", "guestCartPayment"),
+    ("PUT", "/V1/guest-carts/<cart_id>/order", "guestCartOrder"),
     ("GET", "/V1/adminNotification/systemMessages", "messagesGet"),
     ("PUT", "/V1/adminNotification/systemMessages/<identity>", "messagePut"),
     ("DELETE", "/V1/adminNotification/systemMessages/<identity>", "messageDelete"),
@@ -75,6 +95,7 @@ _ROUTES: list[tuple[str, str, str]] = [
 
 # The ACL resource Magento names in its 401 for each group of routes.
 _RESOURCES = {
+    "cart": "Magento_Cart::manage",
     "store": "Magento_Backend::store",
     "product": "Magento_Catalog::products",
     "stock": "Magento_CatalogInventory::cataloginventory",
@@ -151,7 +172,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
                     store_id = model.store_by_code(store_code).store_id
                 except KeyError:
                     raise MagentoError(404, errors.NO_ROUTE) from None
-            if operation != "adminToken":
+            if operation != "adminToken" and not operation.startswith("guest"):  # guest carts are anonymous
                 auth = request.headers.get("Authorization", "")
                 token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
                 if not model.token_valid(token):
@@ -159,6 +180,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
             body = _body(request) if request.method in {"POST", "PUT"} else None
             with model.lock:
                 result = getattr(self, "op_" + operation)(Call(model, request, body, store_id), **args)
+            result = payloads.omit_nulls(result)
             fields = request.args.get("fields")
             if request.method == "GET" and fields:
                 result = payloads.select_fields(result, payloads.parse_fields(fields))
@@ -410,6 +432,85 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
             _int(order_id), body.get("items"), arguments=body.get("arguments"), comment=self._comment(body)
         )
         return str(memo["entity_id"])
+
+    # -- checkout: admin and guest carts (simulators.magento.checkout) ---------------------------------
+    def op_cartCreate(self, call: Call) -> int:
+        return call.model.checkout.create(call.store_id, guest=False).cart_id
+
+    def op_guestCartCreate(self, call: Call) -> str:
+        return str(call.model.checkout.create(call.store_id, guest=True).masked_id)
+
+    def op_cartAssign(self, call: Call, cart_id: str) -> bool:
+        body = call.body if isinstance(call.body, dict) else {}
+        for name in ("customerId", "storeId"):
+            if body.get(name) is None:
+                raise required(name)
+        cart = call.model.checkout.cart(cart_id, guest=False)
+        return call.model.checkout.assign_customer(cart, body["customerId"], body["storeId"])
+
+    def _cart_items(self, call: Call, cart_id: str, guest: bool) -> list[dict[str, Any]]:
+        return [dict(i) for i in call.model.checkout.cart(cart_id, guest=guest).items]
+
+    def op_cartItems(self, call: Call, cart_id: str) -> list[dict[str, Any]]:
+        return self._cart_items(call, cart_id, False)
+
+    def op_guestCartItems(self, call: Call, cart_id: str) -> list[dict[str, Any]]:
+        return self._cart_items(call, cart_id, True)
+
+    def _cart_item_add(self, call: Call, cart_id: str, guest: bool) -> dict[str, Any]:
+        item = _wrapped(call.body, "cartItem")
+        return call.model.checkout.add_item(call.model.checkout.cart(cart_id, guest=guest), item)
+
+    def op_cartItemAdd(self, call: Call, cart_id: str) -> dict[str, Any]:
+        return self._cart_item_add(call, cart_id, False)
+
+    def op_guestCartItemAdd(self, call: Call, cart_id: str) -> dict[str, Any]:
+        return self._cart_item_add(call, cart_id, True)
+
+    def op_cartItemDelete(self, call: Call, cart_id: str, item_id: str) -> bool:
+        return call.model.checkout.remove_item(call.model.checkout.cart(cart_id, guest=False), item_id)
+
+    def op_guestCartItemDelete(self, call: Call, cart_id: str, item_id: str) -> bool:
+        return call.model.checkout.remove_item(call.model.checkout.cart(cart_id, guest=True), item_id)
+
+    def _cart_billing(self, call: Call, cart_id: str, guest: bool) -> int:
+        cart = call.model.checkout.cart(cart_id, guest=guest)
+        return call.model.checkout.set_billing(cart, _wrapped(call.body, "address"))
+
+    def op_cartBilling(self, call: Call, cart_id: str) -> int:
+        return self._cart_billing(call, cart_id, False)
+
+    def op_guestCartBilling(self, call: Call, cart_id: str) -> int:
+        return self._cart_billing(call, cart_id, True)
+
+    def _cart_shipping(self, call: Call, cart_id: str, guest: bool) -> dict[str, Any]:
+        cart = call.model.checkout.cart(cart_id, guest=guest)
+        return call.model.checkout.set_shipping(cart, _wrapped(call.body, "addressInformation"))
+
+    def op_cartShipping(self, call: Call, cart_id: str) -> dict[str, Any]:
+        return self._cart_shipping(call, cart_id, False)
+
+    def op_guestCartShipping(self, call: Call, cart_id: str) -> dict[str, Any]:
+        return self._cart_shipping(call, cart_id, True)
+
+    def _cart_order(self, call: Call, cart_id: str, guest: bool) -> int:
+        cart = call.model.checkout.cart(cart_id, guest=guest)
+        body = call.body if isinstance(call.body, dict) else {}
+        return call.model.checkout.place(cart, body.get("paymentMethod") or {})
+
+    def op_cartOrder(self, call: Call, cart_id: str) -> int:
+        return self._cart_order(call, cart_id, False)
+
+    def op_guestCartOrder(self, call: Call, cart_id: str) -> int:
+        return self._cart_order(call, cart_id, True)
+
+    def op_guestCartPayment(self, call: Call, cart_id: str) -> int:
+        cart = call.model.checkout.cart(cart_id, guest=True)
+        body = call.body if isinstance(call.body, dict) else {}
+        if body.get("email") in (None, ""):
+            raise required("email")
+        payment = _wrapped(call.body, "paymentMethod")
+        return call.model.checkout.place(cart, payment, email=body["email"], billing=body.get("billingAddress"))
 
     # -- documents ------------------------------------------------------------------------------------
     def _document(self, call: Call, kind: str, doc_id: str) -> dict[str, Any]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from simulators.amazon.ratelimit import USAGE_PLANS, RateLimiter
 from simulators.clock import SimClock
+from tests.simulators import vendor_checks
 
-VENDOR = Path(__file__).resolve().parents[3].parent / "shared" / "vendor" / "amazon"
+VENDOR = vendor_checks.VENDOR / "amazon"
 PLAN = re.compile(r"\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|")
 
 
@@ -19,7 +19,7 @@ PLAN = re.compile(r"\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|")
 def test_rates_and_bursts_match_the_operation_descriptions(model: str, suffix: str) -> None:
     path = VENDOR / model
     if not path.is_file():
-        pytest.skip(f"{path} is absent (../shared/vendor/ is not in this checkout)")
+        vendor_checks.skip_or_fail(f"{path} is absent (../shared/vendor/ is not in this checkout)")
     spec = json.loads(path.read_text())
     documented = {}
     for operations in spec["paths"].values():

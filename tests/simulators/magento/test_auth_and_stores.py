@@ -36,11 +36,39 @@ def test_every_route_but_the_token_needs_a_bearer_token(api: Any) -> None:
     assert api.error(no_header, 401)
 
 
-def test_tokens_expire_on_the_simulated_clock_when_a_lifetime_is_set(api: Any) -> None:
-    api.model.token_ttl = timedelta(hours=4)
+def test_admin_tokens_expire_after_four_hours_on_the_simulated_clock_by_default(api: Any) -> None:
+    assert api.model.token_ttl == timedelta(hours=4)  # oauth/access_token_lifetime/admin
+    api.sims.sandbox.clock.advance(hours=3, minutes=59, seconds=59)
     assert api.get("/products/SKU-1").status_code == 200
-    api.sims.sandbox.clock.advance(hours=4)
-    assert api.error(api.get("/products/SKU-1"), 401)
+    api.sims.sandbox.clock.advance(seconds=1)
+    assert api.error(api.get("/products/SKU-1"), 401).startswith("The consumer isn't authorized")
+
+
+def _token(sims: Any, username: str, password: str) -> requests.Response:
+    url = f"{sims.magento_url}/rest/V1/integration/admin/token"
+    return requests.post(url, json={"username": username, "password": password}, timeout=5)
+
+
+def test_six_failed_sign_ins_lock_the_admin_for_thirty_minutes(sims: Any, api: Any) -> None:
+    clock = sims.sandbox.clock
+    for _ in range(5):
+        assert api.error(_token(sims, "admin", "wrong"), 401) == errors.BAD_CREDENTIALS
+    assert _token(sims, "admin", "admin123").status_code == 200  # a success clears the count
+    for _ in range(6):
+        assert api.error(_token(sims, "admin", "wrong"), 401) == errors.BAD_CREDENTIALS
+    clock.advance(minutes=29)
+    assert api.error(_token(sims, "admin", "admin123"), 401) == errors.BAD_CREDENTIALS  # locked: same message
+    assert _token(sims, "other", "nope").status_code == 401 and _token(sims, "admin", "x").status_code == 401
+    clock.advance(minutes=1)
+    assert _token(sims, "admin", "admin123").status_code == 200
+
+
+def test_failures_older_than_the_lock_period_are_forgotten(sims: Any, api: Any) -> None:
+    for _ in range(5):
+        _token(sims, "admin", "wrong")
+    sims.sandbox.clock.advance(minutes=30)
+    _token(sims, "admin", "wrong")
+    assert _token(sims, "admin", "admin123").status_code == 200
 
 
 def test_unknown_paths_and_store_codes_are_not_routes(api: Any) -> None:
@@ -98,7 +126,8 @@ def test_a_malformed_json_body_gets_magentos_decoding_error(api: Any) -> None:
 
 def test_fields_keeps_only_the_asked_keys(api: Any) -> None:
     order = api.place()
-    found = api.get("/orders", {"fields": "items[increment_id,payment[po_number]],total_count"}).json()
+    fields = "items[increment_id,payment[po_number]],total_count"
+    found = api.get("/orders", {"searchCriteria": "", "fields": fields}).json()
     assert found == {
         "items": [{"increment_id": order["increment_id"], "payment": {"po_number": "111-0000000-0000001"}}],
         "total_count": 1,

@@ -105,7 +105,7 @@ def test_managed_stock_never_goes_negative(api: Any) -> None:
 
 def test_salable_quantity_is_qty_plus_reservations_minus_min_qty(api: Any) -> None:
     api.model.set_stock("SKU-1", 10, min_qty=2)
-    api.place()  # 2 of SKU-1
+    api.checkout()  # 2 of SKU-1, reserved by checkout
     assert api.get("/inventory/get-product-salable-quantity/SKU-1/1").json() == 6
     assert api.get("/stockItems/SKU-1").json()["qty"] == 10  # the source only changes on shipment
     assert api.get("/inventory/is-product-salable/SKU-1/1").json() is True
@@ -148,7 +148,7 @@ def test_a_bad_reservation_batch_appends_nothing(api: Any) -> None:
 
 
 def test_shipping_deducts_the_source_and_a_shortfall_is_refused_without_writing(api: Any) -> None:
-    order = api.place()
+    order = api.checkout()
     api.model.set_stock("SKU-1", 1)  # the merchant lowered stock below what the order holds
     response = api.post(f"/order/{order['entity_id']}/ship", {})
     assert api.error(response, 400) == errors.NOT_ENOUGH_SOURCE_QTY

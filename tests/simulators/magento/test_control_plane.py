@@ -27,7 +27,7 @@ def test_catalog_set_up_over_http(api: Any) -> None:
     refused = _ctl(api, "POST", "/stock", {"sku": "SKU-1", "qty": -4})
     assert refused.status_code == 400 and "negative" in refused.json()["error"]
     assert _ctl(api, "POST", "/stock", {"sku": "NOPE", "qty": 1}).status_code == 400
-    api.place()
+    api.checkout()
     seen = _ctl(api, "GET", "/stock?sku=SKU-1").json()
     assert (seen["qty"], seen["salable_qty"], [r["quantity"] for r in seen["reservations"]]) == (10, 8, [-2])
     assert '"event_type":"order_placed"' in seen["reservations"][0]["metadata"]
@@ -164,6 +164,7 @@ def test_magento_stamps_come_from_the_simulated_clock(api: Any) -> None:
     order = api.place()
     assert order["created_at"] == "2026-01-05 10:00:00"
     _ctl(api, "POST", "/clock/set", {"now": "2026-02-01T12:00:00Z"})
+    api.token = api.sims.magento_token()  # weeks later: the first token expired after 4 hours
     api.post(f"/order/{order['entity_id']}/invoice", {})
     assert api.get(f"/orders/{order['entity_id']}").json()["updated_at"] == "2026-02-01 12:00:00"
     assert api.model.invoices_of(order["entity_id"])[0]["created_at"] == "2026-02-01 12:00:00"
@@ -216,3 +217,15 @@ def test_a_control_flag_that_is_not_a_json_boolean_is_refused(api: Any, path: st
     assert refused.status_code == 400 and "must be true or false" in refused.json()["error"]
     assert api.get("/products/SKU-1").json()["status"] == before
     assert api.get("/products/NEW").status_code == 404
+
+
+def test_another_admin_is_registered_over_http(api: Any) -> None:
+    created = _ctl(api, "POST", "/admins", {"username": "ops", "password": "s3cretpass"})
+    assert created.json() == {"username": "ops"}
+    url = f"{api.sims.magento_url}/rest/V1/integration/admin/token"
+    token = requests.post(url, json={"username": "ops", "password": "s3cretpass"}, timeout=5).json()
+    assert api.get("/products/SKU-1", token=token).status_code == 200
+    assert "7 characters" in _ctl(api, "POST", "/admins", {"username": "x", "password": "a1"}).json()["error"]
+    assert "numeric" in _ctl(api, "POST", "/admins", {"username": "x", "password": "abcdefgh"}).json()["error"]
+    assert _ctl(api, "POST", "/admins", {"username": "ops", "password": "0ther pass"}).status_code == 400
+    assert api.model.admins["ops"] == "s3cretpass"

@@ -1,4 +1,6 @@
-"""POST /V1/orders: what a full order entity becomes, and what Magento refuses (writing nothing)."""
+"""POST /V1/orders (the order repository's save): what a full order entity becomes, and what Magento refuses
+(writing nothing). The repository checks no product, salability or stock and places no reservation;
+checkout does both (``test_checkout.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from simulators.magento import errors
 
 
-def test_a_placed_order_has_magentos_shape_and_reserves_its_stock(api: Any) -> None:
+def test_a_saved_order_has_magentos_shape_and_reserves_no_stock(api: Any) -> None:
     order = api.place()
     assert order["increment_id"] == "000000001" and order["entity_id"] == 1
     assert (order["state"], order["status"], order["ext_order_id"]) == (
@@ -25,7 +27,8 @@ def test_a_placed_order_has_magentos_shape_and_reserves_its_stock(api: Any) -> N
     assert [i["sku"] for i in shipping["items"]] == ["SKU-1"]
     assert order["status_histories"] == []
     assert order["created_at"] == api.sims.sandbox.clock.now().strftime("%Y-%m-%d %H:%M:%S")
-    assert api.model.salable_qty("SKU-1") == 8
+    assert api.model.salable_qty("SKU-1") == 10 and api.model.reservations == []  # the repository reserves nothing
+    assert "quote_item_id" not in order["items"][0]  # no quote: the field is left out, never null
     assert api.get(f"/orders/{order['entity_id']}").json() == order
 
 
@@ -73,10 +76,8 @@ def test_custom_statuses_must_belong_to_the_state(api: Any) -> None:
     [
         ({"items": []}, 400, '"items" is required. Enter and try again.'),
         ({"items": [{"qty_ordered": 1}]}, 400, '"sku" is required. Enter and try again.'),
-        ({"items": [{"sku": "NOPE", "qty_ordered": 1}]}, 404, errors.PRODUCT_NOT_FOUND),
         ({"items": [{"sku": "SKU-1", "qty_ordered": "two"}]}, 400, 'The "two" value\'s type is invalid.'),
         ({"items": [{"sku": "SKU-1", "qty_ordered": 0}]}, 400, 'Invalid value of "0" provided'),
-        ({"items": [{"sku": "SKU-1", "qty_ordered": 11}]}, 400, errors.QTY_NOT_AVAILABLE),
         ({"store_id": 9}, 400, errors.STORE_NOT_FOUND),
         ({"customer_id": 42}, 404, "No such entity with customerId = 42"),
         ({"payment": {"po_number": "x"}}, 400, '"method" is required. Enter and try again.'),
@@ -87,11 +88,6 @@ def test_custom_statuses_must_belong_to_the_state(api: Any) -> None:
         ({"state": None, "status": "canceled"}, 400, 'A new order can\'t be created in the "canceled" state.'),
         ({"state": "nowhere", "status": None}, 400, 'The "" status is not assigned to the "nowhere" state.'),
         ({"status_histories": "hello"}, 400, 'The "hello" value\'s type is invalid.'),
-        (
-            {"items": [{"sku": "SKU-1", "qty_ordered": 1}, {"sku": "SKU-2", "qty_ordered": 6}]},
-            400,
-            errors.QTY_NOT_AVAILABLE,
-        ),
     ],
 )
 def test_bad_entities_get_magentos_error_and_leave_no_trace(
@@ -103,32 +99,50 @@ def test_bad_entities_get_magentos_error_and_leave_no_trace(
     assert api.place()["increment_id"] == "000000001"  # no sequence number was used up
 
 
-def test_disabled_and_out_of_stock_products_are_refused(api: Any) -> None:
+def test_the_repository_saves_orders_for_missing_disabled_and_unsalable_products(api: Any) -> None:
+    """Magento's ``OrderRepository::save`` persists what it is given: checking blockers is the connector's job."""
     api.model.set_product_status("SKU-1", enabled=False)
-    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.PRODUCT_NOT_AVAILABLE
-    api.model.set_product_status("SKU-1", enabled=True)
-    api.model.set_stock("SKU-1", 10, is_in_stock=False)
-    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.OUT_OF_STOCK
-    assert api.model.orders == {}
+    api.model.set_stock("SKU-2", 10, is_in_stock=False)
+    items = [
+        {"sku": "SKU-1", "qty_ordered": 1},
+        {"sku": "SKU-2", "qty_ordered": 50},
+        {"sku": "NOPE", "qty_ordered": 1, "price": 3.0, "name": "Gone"},
+    ]
+    order = api.place(items=items)
+    assert [(i["sku"], i["qty_ordered"]) for i in order["items"]] == [("SKU-1", 1.0), ("SKU-2", 50.0), ("NOPE", 1.0)]
+    gone = order["items"][2]
+    assert (gone["name"], gone["price"]) == ("Gone", 3.0) and "product_id" not in gone  # no product: left out
+    assert api.model.reservations == [] and api.model.salable_qty("SKU-1") == 10
+    api.model.reserve("SKU-1", -10, "held for an Amazon order")
+    assert api.place(ext_order_id="B")["items"][0]["qty_ordered"] == 2  # nothing salable, saved all the same
 
 
-def test_stock_held_by_reservations_is_not_salable(api: Any) -> None:
-    api.model.reserve("SKU-1", -9, "held for an Amazon order")
-    assert api.error(api.post("/orders", {"entity": api.entity()}), 400) == errors.QTY_NOT_AVAILABLE
-    api.model.reserve("SKU-1", 9, "released")
-    assert api.place()["items"][0]["qty_ordered"] == 2
+def test_put_orders_create_is_the_same_repository_save(api: Any) -> None:
+    api.model.set_product_status("SKU-1", enabled=False)
+    response = api.put("/orders/create", {"entity": api.entity(ext_order_id="PUT-1")})
+    assert response.status_code == 200, response.text
+    assert api.model.find("ext_order_id", "PUT-1")[0]["entity_id"] == response.json()["entity_id"]
+    assert api.model.reservations == []
 
 
-def test_fba_orders_take_no_stock_and_ignore_salability(api: Any) -> None:
+def test_an_order_of_a_product_not_in_the_catalog_ships_without_touching_stock(api: Any) -> None:
+    order = api.place(items=[{"sku": "NOPE", "qty_ordered": 2, "price": 1.0}])
+    assert api.post(f"/order/{order['entity_id']}/ship", {}).status_code == 200
+    shipment = api.model.shipments_of(order["entity_id"])[0]
+    assert shipment["items"][0]["sku"] == "NOPE" and "product_id" not in shipment["items"][0]
+    assert api.model.reservations == []
+
+
+def test_fba_orders_take_no_stock(api: Any) -> None:
     api.model.set_stock("SKU-1", 0)
     afn = {"amazon_fulfillment_channel": "AFN"}
     order = api.place(state="complete", status="complete", extension_attributes=afn)
     assert order["state"] == "complete" and api.model.reservations == []
 
 
-def test_unmanaged_stock_is_always_salable_and_never_reserved(api: Any) -> None:
+def test_unmanaged_stock_is_never_reserved(api: Any) -> None:
     api.model.set_stock("SKU-1", 0, manage_stock=False)
-    api.place(items=[{"sku": "SKU-1", "qty_ordered": 50}])
+    api.checkout({"SKU-1": 50})
     assert api.model.reservations == []
 
 

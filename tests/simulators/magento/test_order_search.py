@@ -96,6 +96,17 @@ def test_bad_search_criteria_get_magentos_400(five: Any) -> None:
     assert five.error(five.get("/orders", no_field), 400) == '"field" is required. Enter and try again.'
 
 
+@pytest.mark.parametrize(
+    "route", ["/orders", "/orders/items", "/invoices", "/shipments", "/creditmemos", "/products", "/customers/search"]
+)
+def test_a_list_route_without_search_criteria_names_the_missing_argument(five: Any, route: str) -> None:
+    assert five.error(five.get(route), 400) == '"searchCriteria" is required. Enter and try again.'
+    assert five.error(five.get(route, {"fields": "total_count"}), 400) == (
+        '"searchCriteria" is required. Enter and try again.'
+    )
+    assert five.get(route, {"searchCriteria": ""}).status_code == 200  # present, even empty: everything
+
+
 def test_camel_case_keys_are_accepted_too(five: Any) -> None:
     query = {
         "searchCriteria[filterGroups][0][filters][0][field]": "ext_order_id",

@@ -111,20 +111,37 @@ def test_customers_are_searched_by_email(client: Magento, live_sims: Any) -> Non
     assert [c["firstname"] for c in found] == ["Jane"]
 
 
-def test_concurrent_orders_for_the_last_units_never_oversell(client: Magento, live_sims: Any) -> None:
+def test_concurrent_checkouts_for_the_last_units_never_oversell(client: Magento, live_sims: Any) -> None:
+    """Checkout checks salability and reserves under one lock: twelve guest carts racing for 3 units."""
     model = live_sims.sandbox.magento
     model.set_stock("SKU-1", 3)
+    address = {"firstname": "B", "lastname": "Buyer", "street": ["1 St"], "city": "C", "postcode": "1"}
+    address.update(country_id="US", telephone="5", email="buyer@example.com")
+    info = {"shipping_address": address, "shipping_carrier_code": "flatrate", "shipping_method_code": "flatrate"}
 
     def attempt(n: int) -> int:
-        entity = {
-            "customer_email": "buyer@example.com",
-            "items": [{"sku": "SKU-1", "qty_ordered": 1}],
-            "payment": {"method": "checkmo"},
-        }
-        response = client.post_api("/V1/orders", json={"entity": {**entity, "ext_order_id": f"C-{n}"}})
-        return response.status_code
+        cart = client.post_api("/V1/guest-carts").json()
+        item = {"cartItem": {"sku": "SKU-1", "qty": 1, "quote_id": cart}}
+        added = client.post_api(f"/V1/guest-carts/{cart}/items", json=item)
+        if added.status_code != 200:  # refused already when added to the cart
+            assert added.json()["message"] == errors.QTY_NOT_AVAILABLE, added.text
+            return int(added.status_code)
+        client.post_api(f"/V1/guest-carts/{cart}/shipping-information", json={"addressInformation": info})
+        body = {"email": "buyer@example.com", "paymentMethod": {"method": "checkmo"}, "billingAddress": address}
+        return int(client.post_api(f"/V1/guest-carts/{cart}/payment-information", json=body).status_code)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = sorted(pool.map(attempt, range(12)))
     assert statuses == [200] * 3 + [400] * 9
     assert model.salable_qty("SKU-1") == 0 and len(model.orders) == 3
+
+
+def test_the_repository_save_persists_orders_checkout_would_refuse(client: Magento, live_sims: Any) -> None:
+    """``POST /V1/orders`` checks no stock: all twelve orders for 3 units are saved, and none reserves."""
+    model = live_sims.sandbox.magento
+    model.set_stock("SKU-1", 3)
+    entity = {"customer_email": "b@example.com", "items": [{"sku": "SKU-1", "qty_ordered": 1}]}
+    for n in range(12):
+        response = client.post_api("/V1/orders", json={"entity": {**entity, "ext_order_id": f"C-{n}"}})
+        assert response.status_code == 200, response.text
+    assert model.salable_qty("SKU-1") == 3 and len(model.orders) == 12
