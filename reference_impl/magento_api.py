@@ -1,10 +1,10 @@
 """A small Magento 2 REST client over ``requests`` (admin token, catalog, orders, messages).
 
 Within one sync (from :meth:`MagentoClient.start_sync` to the next) a product is read once, and a
-SKU's salable quantity is read once and then counted down by what the connector itself takes (the
-orders it creates, the quantities it holds back); rules allow reusing these facts within a sync, and
+SKU's salable quantity is read once and then counted down by what the connector itself holds back
+(its reservations: Reserve Quantity holds and its orders' stock); rules allow reusing these facts within a sync, and
 a fix made in Magento is seen by the next one (BLK-05). A caller that needs more than the counted-down
-quantity reads it again (``fresh=True``): stock added meanwhile, or an order that took none, counts.
+quantity reads it again (``fresh=True``): stock added or released meanwhile counts.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class MagentoClient:
         return sku in self._salable
 
     def took(self, sku: str, quantity: float) -> None:
-        """Count ``quantity`` of the SKU as taken by the connector (an order created, a quantity held)."""
+        """Count ``quantity`` of the SKU as taken by the connector (a reservation it appended)."""
         if quantity > 0:
             self._taken[sku] += quantity
 
@@ -139,10 +139,8 @@ class MagentoClient:
         return dict(self._send("orderGet", "GET", f"/V1/orders/{entity_id}"))
 
     def create_order(self, entity: dict[str, Any]) -> dict[str, Any]:
-        created = dict(self._send("orderCreate", "POST", "/V1/orders", json={"entity": entity}))
-        for item in entity.get("items") or []:
-            self.took(str(item.get("sku")), float(item.get("qty_ordered") or 0))
-        return created
+        """The order repository's save: it takes no stock (the connector's own reservation holds it)."""
+        return dict(self._send("orderCreate", "POST", "/V1/orders", json={"entity": entity}))
 
     def shipments(self, entity_id: int) -> list[dict[str, Any]]:
         params = {

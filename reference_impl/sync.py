@@ -366,8 +366,8 @@ class StoreSync:
                 continue
             salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
             if salable < qty and self.magento.salable_remembered(sku):
-                # Counted down by this sync's own orders: Magento may hold more (stock added, an order that
-                # took none); ask it before blocking.
+                # Counted down by this sync's own reservations: Magento may hold more (stock added, a hold
+                # released); ask it before blocking.
                 salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + held.get(sku, 0)
             if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
