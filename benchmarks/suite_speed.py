@@ -188,6 +188,7 @@ def main() -> int:
         suite_all = _best(_suite_argv(), work, args.repeat)
         suite_one = _best(_suite_argv("--tags", "IMP-01"), work, args.repeat)
         suite_xdist = _best(_suite_argv("-n", "2"), work, args.repeat)
+        suite_auto = _best(_suite_argv("-n", "auto"), work, args.repeat)
 
         empty = work / "empty"
         empty.mkdir()
@@ -220,6 +221,8 @@ def main() -> int:
     print(f"{'':29}{'wall':>9}{'CPU':>9}")
     print(f"{'strict suite, one process':29}{suite_all[0]:8.2f}s{suite_all[1]:8.2f}s  {total} scenarios, goal < 20 s")
     print(f"{'strict suite, -n 2':29}{suite_xdist[0]:8.2f}s{suite_xdist[1]:8.2f}s")
+    auto_ratio = suite_auto[0] / suite_all[0]
+    print(f"{'strict suite, -n auto':29}{suite_auto[0]:8.2f}s{suite_auto[1]:8.2f}s  {auto_ratio:.2f} x one process")
     print(f"{'start-up (one scenario run)':29}{suite_one[0]:8.2f}s{suite_one[1]:8.2f}s")
     print(f"{'cost per scenario':29}{per[0] * 1000:7.1f}ms{per[1] * 1000:7.1f}ms")
     empty_ms = (empty_per[0] * 1000, empty_per[1] * 1000)

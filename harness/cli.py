@@ -313,6 +313,8 @@ def _serve_connector(args: argparse.Namespace) -> int:
     except OSError as err:
         return _fail(f"cannot listen on {args.host}:{args.port}: {err}")
     print(f"connector: {server_url(server)}  (driver protocol; run --impl {server_url(server)})", flush=True)
+    if server.app.token:
+        print(f"driver token (header X-Driver-Token; ASC_DRIVER_TOKEN for run): {server.app.token}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ operation carries the simulated ``now``, and anything that is not the protocol i
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -66,8 +67,10 @@ def _jsonable(value: Any) -> Any:
 class DriverClient:
     """Speaks the driver protocol to one base URL; safe to share between threads."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        #: Sent in ``X-Driver-Token`` (a driver bound beyond loopback requires it); default ``$ASC_DRIVER_TOKEN``.
+        self.token = token if token is not None else os.environ.get("ASC_DRIVER_TOKEN") or None
         self._local = threading.local()
 
     @property
@@ -104,6 +107,8 @@ class DriverClient:
         url = self.base_url + path
         payload = None if body is None else json.dumps(body, default=_jsonable).encode()
         headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["X-Driver-Token"] = self.token
         try:
             response = self.http.request(
                 method, url, data=payload, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)

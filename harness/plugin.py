@@ -29,6 +29,7 @@ from harness.results import VERDICTS, ResultBook, selection_of, verdict_of
 from harness.rules import PROFILES, catalogue, in_profile, rule_tags
 from harness.steps import STEP_MODULES
 from harness.system_clock import on_simulated_time
+from harness.workers import pytest_xdist_auto_num_workers  # noqa: F401  # -n auto for the suite
 from harness.world import LiveSimulators, World, open_world
 
 ASC_KEY = "asc_conformance"

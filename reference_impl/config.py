@@ -58,12 +58,52 @@ DEFAULT_MARKETPLACE = "ATVPDKIKX0DER"
 DEFAULT_PAGE_SIZE = 100
 DEFAULT_HTTP_TIMEOUT = 10.0
 
-_TOP_KEYS = {"database", "clock_url", "clock_token", "http_timeout", "amazon", "magento", "stores"}
-_AMAZON_KEYS = {"endpoint", "lwa_endpoint", "client_id", "client_secret", "page_size", "orders_api"}
-_MAGENTO_KEYS = {"url", "username", "password"}
-_STORE_KEYS = {"name", "marketplace_id", "refresh_token", "integrated_at", "website_code", "seller_id", "orders"}
-_STORE_KEYS |= {f"amazon_{k}" for k in _AMAZON_KEYS - {"page_size", "orders_api"}} | {
-    f"magento_{k}" for k in _MAGENTO_KEYS
+#: Most characters a store name may have (it names lock files and admin messages).
+MAX_STORE_NAME = 200
+
+_STR = (str,)
+_NUMBER = (int, float)
+#: Each key and the TOML/JSON types it takes (bool is never a number here).
+_TOP_TYPES: dict[str, tuple[type, ...]] = {
+    "database": _STR,
+    "clock_url": _STR,
+    "clock_token": _STR,
+    "http_timeout": _NUMBER,
+    "amazon": (dict,),
+    "magento": (dict,),
+    "stores": (list,),
+}
+_AMAZON_TYPES: dict[str, tuple[type, ...]] = {
+    "endpoint": _STR,
+    "lwa_endpoint": _STR,
+    "client_id": _STR,
+    "client_secret": _STR,
+    "page_size": (int,),
+    "orders_api": _STR,
+}
+_MAGENTO_TYPES: dict[str, tuple[type, ...]] = {"url": _STR, "username": _STR, "password": _STR}
+_STORE_TYPES: dict[str, tuple[type, ...]] = {
+    "name": _STR,
+    "marketplace_id": _STR,
+    "refresh_token": _STR,
+    "integrated_at": (str, datetime),
+    "website_code": _STR,
+    "seller_id": _STR,
+    "orders": (dict,),
+    **{f"amazon_{k}": _STR for k in ("endpoint", "lwa_endpoint", "client_id", "client_secret")},
+    **{f"magento_{k}": _STR for k in _MAGENTO_TYPES},
+}
+_TOP_KEYS = set(_TOP_TYPES)
+_AMAZON_KEYS = set(_AMAZON_TYPES)
+_MAGENTO_KEYS = set(_MAGENTO_TYPES)
+_STORE_KEYS = set(_STORE_TYPES)
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    dict: "a table",
+    list: "a list",
+    datetime: "a date-time",
 }
 
 _ENV_TOP = {
@@ -167,13 +207,13 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     data = dict(raw)
     for var, key in _ENV_TOP.items():
         if env.get(var):
-            data[key] = env[var]
-    for section, mapping in (("amazon", _ENV_AMAZON), ("magento", _ENV_MAGENTO)):
-        values = {key: env[var] for var, key in mapping.items() if env.get(var)}
+            data[key] = _env_value(var, env[var], _TOP_TYPES[key])
+    for section, mapping, types in (("amazon", _ENV_AMAZON, _AMAZON_TYPES), ("magento", _ENV_MAGENTO, _MAGENTO_TYPES)):
+        values = {key: _env_value(var, env[var], types[key]) for var, key in mapping.items() if env.get(var)}
         if values:
             current = data.get(section, {})
             if not isinstance(current, dict):
-                raise ConfigError(f"[{section}] must be a table")
+                raise ConfigError(f"{section} must be a table ([{section}]), got {_kind(current)}")
             data[section] = {**current, **values}
     store = {key: env[var] for var, key in _ENV_STORE.items() if env.get(var)}
     if store:
@@ -181,46 +221,91 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError("ASC_STORE_NAME is required when ASC_MARKETPLACE_ID or another store variable is set")
         configured = data.get("stores") or []
         if not isinstance(configured, list):
-            raise ConfigError("stores must be a list of tables ([[stores]])")
+            raise ConfigError(f"stores must be a list of tables ([[stores]]), got {_kind(configured)}")
         same = [s for s in configured if isinstance(s, dict) and s.get("name") == store["name"]]
         others = [s for s in configured if not (isinstance(s, dict) and s.get("name") == store["name"])]
         data["stores"] = [*others, {**(same[0] if same else {}), **store}]
     return data
 
 
+def _env_value(var: str, text: str, kinds: tuple[type, ...]) -> Any:
+    """A variable's text as the key's type: an integer or a number where the key takes one."""
+    if kinds == (int,):
+        try:
+            return int(text.strip(), 10)
+        except ValueError as err:
+            raise ConfigError(f"{var} must be an integer, got {text!r}") from err
+    if kinds == _NUMBER:
+        try:
+            return float(text.strip())
+        except ValueError as err:
+            raise ConfigError(f"{var} must be a number, got {text!r}") from err
+    return text
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    for kind, name in _TYPE_NAMES.items():
+        if isinstance(value, kind):
+            return f"{name} ({value!r})" if kind in (str, int, float) else name
+    return "null" if value is None else type(value).__name__
+
+
+def _check_types(data: dict[str, Any], types: dict[str, tuple[type, ...]], where: str) -> None:
+    """Unknown keys and values of the wrong type, each one line naming the key."""
+    unknown = sorted(set(data) - set(types))
+    if unknown:
+        raise ConfigError(f"unknown key(s) {unknown} at {where}; known: {sorted(types)}")
+    for key, value in data.items():
+        kinds = types[key]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            wanted = "a number" if kinds == _NUMBER else " or ".join(_TYPE_NAMES[k] for k in kinds)
+            raise ConfigError(f"{_key_name(where, key)} must be {wanted}, got {_kind(value)}")
+
+
+def _key_name(where: str, key: str) -> str:
+    if where == "top level":
+        return key
+    if where.startswith("["):
+        return f"{where[1:-1]}.{key}"
+    return f"{where}.{key}"
+
+
 def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
-    _no_unknown(data, _TOP_KEYS, "top level")
-    amazon = _table(data, "amazon")
-    magento = _table(data, "magento")
-    _no_unknown(amazon, _AMAZON_KEYS, "[amazon]")
-    _no_unknown(magento, _MAGENTO_KEYS, "[magento]")
-    stores_raw = data.get("stores") or []
-    if not isinstance(stores_raw, list):
-        raise ConfigError("stores must be a list of tables ([[stores]])")
+    _check_types(data, _TOP_TYPES, "top level")
+    amazon = data.get("amazon", {})
+    magento = data.get("magento", {})
+    _check_types(amazon, _AMAZON_TYPES, "[amazon]")
+    _check_types(magento, _MAGENTO_TYPES, "[magento]")
+    stores_raw = data.get("stores", [])
     stores: list[StoreEntry] = []
     for index, entry in enumerate(stores_raw):
         if not isinstance(entry, dict):
-            raise ConfigError(f"stores[{index}] must be a table")
+            raise ConfigError(f"stores[{index}] must be a table, got {_kind(entry)}")
         stores.append(_store(entry, index, amazon, magento))
     names = [s.name for s in stores]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"store name(s) configured twice: {duplicates}")
-    database = Path(str(data.get("database") or DEFAULT_DATABASE)).expanduser()
+    database = Path(data.get("database") or DEFAULT_DATABASE).expanduser()
     if not database.is_absolute():
         database = base / database
     clock_url = data.get("clock_url") or None
     if clock_url is not None:
-        clock_url = _url(str(clock_url), "clock_url")
-    return ProcessConfig(
+        clock_url = _url(clock_url, "clock_url")
+    config = ProcessConfig(
         database=database,
         stores=tuple(stores),
         clock_url=clock_url,
-        clock_token=str(data["clock_token"]) if data.get("clock_token") else None,
+        clock_token=data.get("clock_token") or None,
         page_size=_page_size(amazon.get("page_size", DEFAULT_PAGE_SIZE)),
         http_timeout=_timeout(data.get("http_timeout", DEFAULT_HTTP_TIMEOUT)),
         orders_api=_orders_api(amazon.get("orders_api", "v0")),
     )
+    if not stores:
+        raise ConfigError("stores: no store is configured (add a [[stores]] table or set ASC_STORE_NAME)")
+    return config
 
 
 def _orders_api(value: Any) -> str:
@@ -230,30 +315,27 @@ def _orders_api(value: Any) -> str:
 
 
 def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreEntry:
-    _no_unknown(entry, _STORE_KEYS, f"stores[{index}]")
-    name = str(entry.get("name") or "").strip()
-    where = f"store {name!r}" if name else f"stores[{index}]"
-    if not name:
-        raise ConfigError(f"{where}: name is required")
+    where = f"stores[{index}]"
+    _check_types(entry, _STORE_TYPES, where)
+    name = _store_name(entry.get("name"), where)
+    where = f"store {name!r}"
 
     def pick(key: str, section: dict[str, Any], prefix: str, default: str | None = None) -> str:
         value = entry.get(f"{prefix}_{key}", section.get(key, default))
-        if value is None or str(value) == "":
+        if not value:
             hint = f"set {prefix}_{key} in the store or {key} in [{prefix}]"
             raise ConfigError(f"{where}: {prefix} {key} is missing ({hint})")
         return str(value)
 
     integrated = entry.get("integrated_at")
-    orders = entry.get("orders") or {}
-    if not isinstance(orders, dict):
-        raise ConfigError(f"{where}: orders must be a table of order settings")
+    orders = entry.get("orders", {})
     try:
         OrderSettings().updated(orders)
     except (ValueError, TypeError) as err:
         raise ConfigError(f"{where}: bad order settings: {err}") from err
     return StoreEntry(
         name=name,
-        marketplace_id=str(entry.get("marketplace_id") or DEFAULT_MARKETPLACE),
+        marketplace_id=entry.get("marketplace_id") or DEFAULT_MARKETPLACE,
         amazon_endpoint=_url(pick("endpoint", amazon, "amazon", DEFAULT_AMAZON_ENDPOINT), f"{where} amazon endpoint"),
         lwa_endpoint=_url(pick("lwa_endpoint", amazon, "amazon", DEFAULT_LWA_ENDPOINT), f"{where} lwa_endpoint"),
         lwa_client_id=pick("client_id", amazon, "amazon"),
@@ -263,28 +345,28 @@ def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: d
         magento_username=pick("username", magento, "magento"),
         magento_password=pick("password", magento, "magento"),
         integrated_at=_instant(integrated, f"{where}: integrated_at") if integrated else None,
-        website_code=str(entry.get("website_code") or "base"),
-        seller_id=str(entry.get("seller_id") or ""),
+        website_code=entry.get("website_code") or "base",
+        seller_id=entry.get("seller_id") or "",
         orders=dict(orders),
     )
 
 
-def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key) or {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"[{key}] must be a table")
+def _store_name(value: str | None, where: str) -> str:
+    """A usable store name: 1 to MAX_STORE_NAME printable characters, no surrounding spaces."""
+    if not value or not value.strip():
+        raise ConfigError(f"{where}.name is required")
+    if value != value.strip():
+        raise ConfigError(f"{where}.name must not start or end with spaces, got {value!r}")
+    if len(value) > MAX_STORE_NAME:
+        raise ConfigError(f"{where}.name must be at most {MAX_STORE_NAME} characters, got {len(value)}")
+    if not value.isprintable():
+        raise ConfigError(f"{where}.name must be printable characters only, got {value!r}")
     return value
-
-
-def _no_unknown(data: dict[str, Any], known: set[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"unknown key(s) {unknown} at {where}; known: {sorted(known)}")
 
 
 def _required(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
-    if value is None or str(value) == "":
+    if not value:
         raise ConfigError(f"{where}: {key} is required")
     return str(value)
 

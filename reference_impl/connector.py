@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -331,4 +332,8 @@ class Connector:
 
 
 def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name)
+    """A file-name part for the store: its name made portable, and short whatever the name's length."""
+    safe = "".join(c if c.isascii() and c.isalnum() else "_" for c in name)
+    if len(safe) <= 64:
+        return safe
+    return f"{safe[:40]}-{hashlib.sha256(name.encode()).hexdigest()[:16]}"

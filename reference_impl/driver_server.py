@@ -5,20 +5,27 @@ working directory. The connector's clock is the protocol's: every request carrie
 ``now``, and a sleep asks the session's clock URL to advance (``POST {clock_url}/advance``).
 
 Run it with ``python -m reference_impl.driver_server --port 0``; it prints its URL on the first line.
+Bound to loopback (the default) it serves any local client. Bound to any other address it requires the
+token it prints on the second line in the ``X-Driver-Token`` header of every request but the hello (the
+harness sends ``$ASC_DRIVER_TOKEN``). At most ``--max-sessions`` sessions are open at once, and a
+session nobody used for ``--idle-timeout`` seconds is closed and its files removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
+import secrets
 import shutil
 import signal
 import sys
 import tempfile
 import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +40,11 @@ from reference_impl.settings import StoreConfig
 PROTOCOL = "asc-driver"
 VERSION = 1
 CONNECTOR_NAME = "reference"
+TOKEN_HEADER = "X-Driver-Token"
+#: Sessions open at once by default; the harness opens one per scenario and per xdist worker.
+MAX_SESSIONS = 64
+#: Seconds without a request after which a session is closed (a harness that died never closes its own).
+IDLE_TIMEOUT = 3600.0
 
 
 class DriverFailure(Exception):
@@ -87,10 +99,12 @@ class SessionClock:
 class Session:
     """One scenario's connector: its working directory, clock and :class:`Connector`."""
 
-    def __init__(self, session_id: str, workdir: Path, clock: SessionClock) -> None:
+    def __init__(self, session_id: str, workdir: Path, clock: SessionClock, used_at: float = 0.0) -> None:
         self.id = session_id
         self.workdir = workdir
         self.clock = clock
+        self.used_at = used_at  # the driver's monotonic time of the last request's start or end
+        self.in_use = 0  # requests being served now
         self.connector = self._new_connector()
 
     def _new_connector(self) -> Connector:
@@ -132,7 +146,12 @@ def _op_integrate_store(session: Session, args: dict[str, Any]) -> None:
 
 
 def _op_configure_orders(session: Session, args: dict[str, Any]) -> None:
-    session.connector.configure_orders(_arg(args, "store", str), **_arg(args, "settings", dict))
+    store, settings = _arg(args, "store", str), _arg(args, "settings", dict)
+    try:
+        session.connector.settings(store).updated(settings)  # every setting type-checked before anything changes
+    except (TypeError, ValueError) as err:
+        raise DriverFailure(400, "bad_request", f"argument 'settings': {err}") from err
+    session.connector.configure_orders(store, **settings)
 
 
 def _op_set_store_active(session: Session, args: dict[str, Any]) -> None:
@@ -202,12 +221,38 @@ def _ram_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-class DriverApp:
-    """WSGI app of the driver protocol around the reference connector."""
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
-    def __init__(self, workdir: Path | None = None) -> None:
+
+class DriverApp:
+    """WSGI app of the driver protocol around the reference connector.
+
+    ``token``: when set, every request but the hello must carry it in ``X-Driver-Token``.
+    ``max_sessions`` bounds the sessions open at once; ``idle_timeout`` closes sessions left unused.
+    """
+
+    def __init__(
+        self,
+        workdir: Path | None = None,
+        *,
+        token: str | None = None,
+        max_sessions: int = MAX_SESSIONS,
+        idle_timeout: float = IDLE_TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._own_workdir = workdir is None
         self.workdir = Path(tempfile.mkdtemp(prefix="asc-driver-", dir=_ram_dir())) if workdir is None else workdir
+        self.token = token
+        self.max_sessions = max_sessions
+        self.idle_timeout = idle_timeout
+        self._monotonic = monotonic
         self.sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._http = requests.Session()
@@ -236,6 +281,10 @@ class DriverApp:
         parts = [p for p in request.path.split("/") if p]
         if request.method == "GET" and not parts:
             return 200, {"protocol": PROTOCOL, "version": VERSION, "connector": CONNECTOR_NAME}
+        if self.token is not None:
+            supplied = request.headers.get(TOKEN_HEADER, "")
+            if not secrets.compare_digest(supplied.encode(), self.token.encode()):
+                raise DriverFailure(403, "forbidden", f"this driver requires its token in {TOKEN_HEADER}")
         if parts[:1] != ["sessions"]:
             raise DriverFailure(404, "no_route", f"no route {request.method} {request.path}")
         body = self._body(request)
@@ -256,8 +305,30 @@ class DriverApp:
             args = body.get("args") or {}
             if not isinstance(args, dict):
                 raise DriverFailure(400, "bad_request", "'args' must be a JSON object")
-            return 200, {"result": operation(session, args)}
+            self._use(session, +1)
+            try:
+                return 200, {"result": operation(session, args)}
+            finally:
+                self._use(session, -1)
         raise DriverFailure(404, "no_route", f"no route {request.method} {request.path}")
+
+    def _use(self, session: Session, change: int) -> None:
+        with self._lock:
+            session.in_use += change
+            session.used_at = self._monotonic()
+
+    def close_idle(self) -> list[str]:
+        """Close the sessions nobody used for ``idle_timeout`` seconds (none serving a request); their IDs."""
+        now = self._monotonic()
+        with self._lock:
+            idle = [
+                s for s in self.sessions.values() if not s.in_use and now - s.used_at >= self.idle_timeout
+            ]
+            for session in idle:
+                del self.sessions[session.id]
+        for session in idle:
+            session.close()
+        return [s.id for s in idle]
 
     @staticmethod
     def _body(request: Request) -> dict[str, Any]:
@@ -277,8 +348,21 @@ class DriverApp:
         clock_url = body.get("clock_url")
         if clock_url is not None and not isinstance(clock_url, str):
             raise DriverFailure(400, "bad_request", "'clock_url' must be a string or null")
+        self.close_idle()
         session_id = f"s-{uuid.uuid4().hex}"
-        session = Session(session_id, self.workdir / session_id, SessionClock(now, clock_url, self._http))
+        with self._lock:
+            if len(self.sessions) >= self.max_sessions:
+                raise DriverFailure(
+                    503, "busy", f"{len(self.sessions)} sessions are open, the most this driver keeps; close one"
+                )
+            self.sessions[session_id] = None  # type: ignore[assignment]  # the place is taken while it is made
+        try:
+            clock = SessionClock(now, clock_url, self._http)
+            session = Session(session_id, self.workdir / session_id, clock, self._monotonic())
+        except BaseException:
+            with self._lock:
+                del self.sessions[session_id]
+            raise
         with self._lock:
             self.sessions[session_id] = session
         return session_id
@@ -286,6 +370,8 @@ class DriverApp:
     def _session(self, session_id: str) -> Session:
         with self._lock:
             session = self.sessions.get(session_id)
+            if session is not None:
+                session.used_at = self._monotonic()
         if session is None:
             raise DriverFailure(404, "no_session", f"no session {session_id!r} (closed, or never opened)")
         return session
@@ -296,9 +382,23 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def make_driver_server(host: str = "127.0.0.1", port: int = 0, workdir: Path | None = None) -> BaseWSGIServer:
-    """A threaded server of :class:`DriverApp` (not started); its app is ``server.app``."""
-    return make_server(host, port, DriverApp(workdir), threaded=True, request_handler=_QuietHandler)
+def make_driver_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    workdir: Path | None = None,
+    *,
+    token: str | None = None,
+    max_sessions: int = MAX_SESSIONS,
+    idle_timeout: float = IDLE_TIMEOUT,
+) -> BaseWSGIServer:
+    """A threaded server of :class:`DriverApp` (not started); its app is ``server.app``.
+
+    Bound to anything but loopback without a ``token``, it makes one (``server.app.token``) and requires it.
+    """
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(24)
+    app = DriverApp(workdir, token=token, max_sessions=max_sessions, idle_timeout=idle_timeout)
+    return make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
 
 
 def server_url(server: BaseWSGIServer) -> str:
@@ -312,13 +412,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--workdir", type=Path, default=None, help="where sessions keep their state")
+    parser.add_argument("--max-sessions", type=int, default=MAX_SESSIONS, help="sessions open at once, at most")
+    parser.add_argument(
+        "--idle-timeout", type=float, default=IDLE_TIMEOUT, help="close a session unused for this many seconds"
+    )
     args = parser.parse_args(argv)
+    if args.max_sessions < 1 or not args.idle_timeout > 0:
+        print("driver_server: error: --max-sessions must be at least 1, --idle-timeout above 0", file=sys.stderr)
+        return 2
     try:
-        server = make_driver_server(args.host, args.port, args.workdir)
+        server = make_driver_server(
+            args.host, args.port, args.workdir, max_sessions=args.max_sessions, idle_timeout=args.idle_timeout
+        )
     except OSError as err:
         print(f"driver_server: error: cannot listen on {args.host}:{args.port}: {err.strerror}", file=sys.stderr)
         return 2
     print(server_url(server), flush=True)
+    if server.app.token:
+        print(f"driver token (header {TOKEN_HEADER}; ASC_DRIVER_TOKEN for the harness): {server.app.token}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # clean up the sessions' state on termination
     try:
         server.serve_forever()

@@ -18,6 +18,8 @@ import requests
 from requests.sessions import merge_setting
 from requests.utils import get_environ_proxies
 
+from reference_impl import kill_points
+
 
 class ConnectorSession(requests.Session):
     """A ``requests.Session`` that caches the environment's proxies and CA bundle per origin."""
@@ -26,6 +28,13 @@ class ConnectorSession(requests.Session):
         super().__init__()
         self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._environment_lock = threading.Lock()
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        path = urlsplit(request.url or "").path
+        kill_points.step("call", "before", request.method or "", path)
+        response = super().send(request, **kwargs)
+        kill_points.step("call", "after", request.method or "", path)
+        return response
 
     def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any) -> dict[str, Any]:
         if not self.trust_env:

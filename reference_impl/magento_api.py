@@ -1,7 +1,15 @@
-"""A small Magento 2 REST client over ``requests`` (admin token, catalog, orders, messages)."""
+"""A small Magento 2 REST client over ``requests`` (admin token, catalog, orders, messages).
+
+Within one sync (from :meth:`MagentoClient.start_sync` to the next) a product is read once, and a
+SKU's salable quantity is read once and then counted down by what the connector itself holds back
+(its reservations: Reserve Quantity holds and its orders' stock); rules allow reusing these facts within a sync, and
+a fix made in Magento is seen by the next one (BLK-05). A caller that needs more than the counted-down
+quantity reads it again (``fresh=True``): stock added or released meanwhile counts.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +32,15 @@ class MagentoClient:
         self.password = password
         self.session = session
         self._token: str | None = None
+        self._products: dict[str, dict[str, Any] | None] = {}
+        self._salable: dict[str, float] = {}
+        self._taken: Counter[str] = Counter()
+
+    def start_sync(self) -> None:
+        """Forget the catalog facts read so far: the next reads ask Magento again."""
+        self._products.clear()
+        self._salable.clear()
+        self._taken.clear()
 
     def _token_header(self) -> dict[str, str]:
         if self._token is None:
@@ -76,17 +93,45 @@ class MagentoClient:
 
     # -- catalog --------------------------------------------------------------------------------------
     def product(self, sku: str) -> dict[str, Any] | None:
-        """The product, or None when the SKU does not exist."""
+        """The product, or None when the SKU does not exist (read once per sync)."""
+        if sku in self._products:
+            found = self._products[sku]
+            return None if found is None else dict(found)
         try:
-            return dict(self._send("productGet", "GET", f"/V1/products/{quote(sku, safe='')}"))
+            found = dict(self._send("productGet", "GET", f"/V1/products/{quote(sku, safe='')}"))
         except RemoteError as err:
-            if err.status == 404:
-                return None
-            raise
+            if err.status != 404:
+                raise
+            found = None
+        self._products[sku] = found
+        return None if found is None else dict(found)
 
-    def salable_qty(self, sku: str, stock_id: int = 1) -> float:
+    def salable_qty(self, sku: str, stock_id: int = 1, *, fresh: bool = False) -> float:
+        """MSI's salable quantity of the SKU: read once per sync, less what the connector took since, unless
+        ``fresh`` (read now). Only stock 1 is remembered."""
+        if stock_id == 1 and not fresh and sku in self._salable:
+            return self._salable[sku] - self._taken[sku]
         path = f"/V1/inventory/get-product-salable-quantity/{quote(sku, safe='')}/{stock_id}"
-        return float(self._send("salableQty", "GET", path))
+        quantity = float(self._send("salableQty", "GET", path))
+        if stock_id == 1:
+            self._salable[sku] = quantity
+            self._taken.pop(sku, None)
+        return quantity
+
+    def salable_remembered(self, sku: str) -> bool:
+        """Whether :meth:`salable_qty` answers the SKU from what it read earlier in this sync."""
+        return sku in self._salable
+
+    def took(self, sku: str, quantity: float) -> None:
+        """Count ``quantity`` of the SKU as taken by the connector (a reservation it appended)."""
+        if quantity > 0:
+            self._taken[sku] += quantity
+
+    def append_reservations(self, reservations: list[dict[str, Any]]) -> None:
+        """``POST /V1/inventory/reservations``; a negative quantity holds stock back (counted as taken)."""
+        self._send("appendReservations", "POST", "/V1/inventory/reservations", json={"reservations": reservations})
+        for reservation in reservations:
+            self.took(str(reservation["sku"]), -float(reservation["quantity"]))
 
     # -- orders ---------------------------------------------------------------------------------------
     def orders_by_field(self, field: str, value: str) -> list[dict[str, Any]]:
@@ -101,6 +146,7 @@ class MagentoClient:
         return dict(self._send("orderGet", "GET", f"/V1/orders/{entity_id}"))
 
     def create_order(self, entity: dict[str, Any]) -> dict[str, Any]:
+        """The order repository's save: it takes no stock (the connector's own reservation holds it)."""
         return dict(self._send("orderCreate", "POST", "/V1/orders", json={"entity": entity}))
 
     def shipments(self, entity_id: int) -> list[dict[str, Any]]:

@@ -98,7 +98,7 @@ def _append(magento: MagentoClient, change: dict[str, int], amazon_order_id: str
         }
         for sku, qty in change.items()
     ]
-    magento._send("appendReservations", "POST", "/V1/inventory/reservations", json={"reservations": reservations})
+    magento.append_reservations(reservations)
 
 
 def _mark(storage: Storage, row: OrderRow, wanted: dict[str, int], *, settled: bool) -> None:

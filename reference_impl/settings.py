@@ -9,6 +9,7 @@ from typing import Any
 CUSTOMER_MODES = ("guest", "create")
 NUMBER_SOURCES = ("magento", "amazon")
 RESERVE_MODES = ("none", "reserve")
+_OPTIONAL = frozenset({"store_view_code", "order_status"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class OrderSettings:
     reserve: str = "none"
 
     def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            optional = item.name in _OPTIONAL
+            wanted = bool if item.name == "import_enabled" else str
+            if not (type(value) is wanted or (optional and value is None)):
+                kind = "true or false" if wanted is bool else "a string" + (" or null" if optional else "")
+                raise TypeError(f"{item.name} must be {kind}, got {value!r}")
         if self.customer_mode not in CUSTOMER_MODES:
             raise ValueError(f"customer_mode must be one of {CUSTOMER_MODES}, got {self.customer_mode!r}")
         if self.number_source not in NUMBER_SOURCES:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reference_impl import kill_points
+
 MIGRATIONS: list[str] = [
     # 1: stores, the Amazon orders table with its notes, and the outbox of messages for Amazon.
     """
@@ -112,6 +114,7 @@ class Storage:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._transaction_lock = threading.RLock()
+        self._depth = 0  # transactions open in the thread holding the lock
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -142,16 +145,25 @@ class Storage:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
 
         The connection is shared by the connector's threads: one transaction at a time (other processes wait
-        through SQLite's busy timeout).
+        through SQLite's busy timeout). A transaction opened inside another (same thread) is part of it: it
+        commits, or rolls back, with the outer one.
         """
         with self._transaction_lock:
+            if self._depth:  # inside this thread's open transaction: part of it
+                yield self.db
+                return
             self.db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
             try:
                 yield self.db
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth -= 1
+            kill_points.step("commit", "before")
             self.db.execute("COMMIT")
+            kill_points.step("commit", "after")
 
     def close(self) -> None:
         self.db.close()

@@ -35,6 +35,7 @@ from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
 CREATE_GRACE = 60.0  # seconds to wait after a create that got no answer before creating again
+RECORD_BATCH = 100  # Amazon orders recorded per transaction while reading (a crash re-reads them: no cursor moved)
 CURSOR_LAG = 120.0  # seconds the Amazon cursor stays behind a sync's start (Amazon's data can lag by minutes)
 
 MESSAGE_TEXT = (
@@ -106,8 +107,10 @@ class StoreSync:
         self.report: dict[str, Any] = {"received": 0, "imported": 0, "blocked": 0, "errors": []}
         self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
         self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
+        self._defer_items = False  # while an import runs: fetched items are stored with its next write
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
+        self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
         if self.settings.import_enabled:
             self._settle_unrecorded()
             self._collect_shipments()
@@ -139,8 +142,31 @@ class StoreSync:
         since = parse_time(cursor) if cursor else self.store.integrated_at
         started = self.now()
         newest = since
+        batch: list[dict[str, Any]] = []
         try:
             for order in self._orders_since(since):
+                batch.append(order)
+                if len(batch) >= RECORD_BATCH:
+                    newest = self._record_all(batch, newest)
+                    batch = []
+        except RemoteError as err:
+            # Pages need not be ordered by LastUpdateDate: keep the cursor, the next sync reads them all again.
+            self._record_all(batch, newest)
+            self._fail("getOrders", err)
+            return
+        newest = self._record_all(batch, newest)
+        # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read,
+        # and it stays CURSOR_LAG behind the sync's start: an update Amazon shows late is still read.
+        cursor_at = max(since, min(newest, started - timedelta(seconds=CURSOR_LAG)))
+        with self.storage.transaction() as db:
+            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor_at.isoformat(), self.name))
+
+    def _record_all(self, orders: list[dict[str, Any]], newest: datetime) -> datetime:
+        """Record a batch of Amazon's orders in one transaction; the newest LastUpdateDate seen so far."""
+        if not orders:
+            return newest
+        with self.storage.transaction():
+            for order in orders:
                 try:
                     stamp = parse_time(str(order["LastUpdateDate"]))
                     self._record(order)
@@ -148,15 +174,7 @@ class StoreSync:
                     self._fail("getOrders", BadAmazonData(f"unusable order {order.get('AmazonOrderId')}: {err}"))
                     continue
                 newest = max(newest, stamp)
-        except RemoteError as err:
-            # Pages need not be ordered by LastUpdateDate: keep the cursor, the next sync reads them all again.
-            self._fail("getOrders", err)
-            return
-        # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read,
-        # and it stays CURSOR_LAG behind the sync's start: an update Amazon shows late is still read.
-        cursor_at = max(since, min(newest, started - timedelta(seconds=CURSOR_LAG)))
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor_at.isoformat(), self.name))
+        return newest
 
     def _orders_since(self, since: datetime) -> Iterator[dict[str, Any]]:
         """Amazon's order changes since ``since``, through the Orders API version the connector uses."""
@@ -266,7 +284,12 @@ class StoreSync:
 
     def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
         amazon_id = row.amazon_order_id
-        items = self._items(row)
+        stored = row.data
+        self._defer_items = True  # the items are stored with the create's mark, or with the block
+        try:
+            items = self._items(row)
+        finally:
+            self._defer_items = False
         lines = order_lines(items)
         if row.data.get("create_attempted"):
             if amazon_id not in self._looked_up and self._adopt(row):
@@ -280,6 +303,9 @@ class StoreSync:
             reservations.settle(self.storage, self.magento, row, row.data["held"])  # know what the order holds
         reason = self._blocker(lines, row.channel, reservations.held(row))
         if reason:
+            if row.data is not stored:
+                with self.storage.transaction():
+                    self.storage.set_data(row, row.data)
             self._block(row, reason)
             return
         entity = magento_entity(row.data["order"], lines, self.settings, store_id)
@@ -362,6 +388,10 @@ class StoreSync:
             if not managed:
                 continue
             salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
+            if salable < qty and self.magento.salable_remembered(sku):
+                # Counted down by this sync's own reservations: Magento may hold more (stock added, a hold
+                # released); ask it before blocking.
+                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + held.get(sku, 0)
             if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
         return None
@@ -438,12 +468,16 @@ class StoreSync:
                 self._fail(f"release {row.amazon_order_id}", err)
 
     def _items(self, row: OrderRow) -> list[dict[str, Any]]:
-        """The order's items, fetched once from Amazon and kept in the row."""
+        """The order's items, fetched once from Amazon and kept in the row (while an import defers it, in the
+        row object only: the import's next write of the row's data stores them)."""
         items = row.data.get("items") or row.data["order"].get("OrderItems")  # 2026-01-01 sends them along
         if items is None:
             items = self.amazon.order_items(row.amazon_order_id)
-            with self.storage.transaction():
-                self.storage.set_data(row, {**row.data, "items": items})
+            if not self._defer_items:
+                with self.storage.transaction():
+                    self.storage.set_data(row, {**row.data, "items": items})
+            else:
+                row.data = {**row.data, "items": items}
         return list(items)
 
     # -- shipments and completion --------------------------------------------------------------------------

@@ -12,36 +12,95 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 import responses
+from urllib3 import HTTPHeaderDict
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-from werkzeug.test import run_wsgi_app
 
 from simulators.wsgi import IN_PROCESS_KEY, TRANSPORT_FAULT_HEADER
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class _Unrecorded(responses.CallList):
+    """A call list that keeps nothing: ``responses`` would otherwise keep every request and answer."""
+
+    def add(self, request: Any, response: Any) -> None:
+        pass
+
+    def add_call(self, call: responses.Call) -> None:
+        pass
+
+
+class _AppResponse(responses.BaseResponse):
+    """Every request under one mounted base URL, answered by calling the WSGI app."""
+
+    def __init__(self, base: str, app: WSGIApp) -> None:
+        super().__init__("GET", re.compile(re.escape(base) + r"(?:[/?].*)?$"))
+        self.app = app
+        self._calls = _Unrecorded()
+
+    def matches(self, request: requests.PreparedRequest) -> tuple[bool, str]:
+        return True, ""  # the registry chose this mount by the request's origin and path
+
+    def get_response(self, request: requests.PreparedRequest) -> Any:
+        status, headers, payload = _call_wsgi(self.app, request)
+        if isinstance(payload, Exception):
+            payload.request = request  # type: ignore[attr-defined]
+            raise payload
+        return responses._form_response(BytesIO(payload), headers, status, request.method)
+
+
+class _MountRegistry(responses.registries.FirstMatchRegistry):
+    """Finds a request's mounted app by its origin and path prefix: one dictionary look-up, no per-route
+    matching (``responses`` would otherwise try every registered URL pattern on every call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mounts: dict[str, list[tuple[str, _AppResponse]]] = {}
+
+    def reset(self) -> None:
+        super().reset()
+        self.mounts = {}
+
+    def add(self, response: responses.BaseResponse) -> responses.BaseResponse:
+        if not isinstance(response, _AppResponse):
+            raise TypeError("only mounted apps are served in-process")
+        return super().add(response)
+
+    def mount(self, base: str, response: _AppResponse) -> None:
+        parts = urlsplit(base)
+        entries = self.mounts.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), [])
+        entries.append((parts.path.rstrip("/"), response))
+        entries.sort(key=lambda entry: -len(entry[0]))  # the longest path prefix first
+
+    def find(self, request: requests.PreparedRequest) -> tuple[responses.BaseResponse | None, list[str]]:
+        parts = urlsplit(request.url or "")
+        path = parts.path
+        for prefix, response in self.mounts.get(f"{parts.scheme}://{parts.netloc}".lower(), ()):
+            if not prefix or path == prefix or path.startswith(prefix + "/"):
+                return response, []
+        return None, ["no mounted app" for _ in self.registered]
 
 
 class InProcess:
     """Answers ``requests`` calls to mounted base URLs by calling WSGI apps directly (no sockets).
 
-    Requests to other URLs are passed through to the network (so a live server still works beside it).
+    ``responses`` intercepts every ``requests`` call; a registry of our own picks the mounted app by the
+    URL's origin and path prefix, and nothing is recorded per call. Requests to other URLs are passed
+    through to the network (so a live server still works beside it).
     """
 
     def __init__(self) -> None:
-        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False, registry=_MountRegistry)
+        self._mock._calls = _Unrecorded()  # type: ignore[misc]  # no log of every call (memory, time)
         self._mock.add_passthru(re.compile(r".*"))
         self._started = False
 
     def mount(self, base_url: str, app: WSGIApp) -> str:
         """Serve ``app`` at ``base_url`` (scheme and host, optionally a path prefix); returns it."""
         base = base_url.rstrip("/")
-        pattern = re.compile(re.escape(base) + r"(?:[/?].*)?$")
-
-        def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], Any]:
-            return _call_wsgi(app, request)
-
-        for method in _METHODS:
-            self._mock.add_callback(method, pattern, callback=callback)
+        response = _AppResponse(base, app)
+        self._mock.add(response)
+        self._mock.get_registry().mount(base, response)  # type: ignore[attr-defined]
         return base
 
     def start(self) -> InProcess:
@@ -122,22 +181,37 @@ def _wsgi_str(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
-def _call_wsgi(app: WSGIApp, request: requests.PreparedRequest) -> tuple[int, dict[str, str], Any]:
-    app_iter, status, headers = run_wsgi_app(app, wsgi_environ(request), buffered=True)
+def _call_wsgi(app: WSGIApp, request: requests.PreparedRequest) -> tuple[int, HTTPHeaderDict, Any]:
+    """Call the app as a WSGI server would (PEP 3333); (status code, headers, body or exception to raise)."""
+    started: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        if exc_info is not None and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started[:] = [status, headers]
+        return written.append
+
+    written: list[bytes] = []
+    app_iter = app(wsgi_environ(request), start_response)
     try:
-        payload = b"".join(app_iter)
+        payload = b"".join([*written, *app_iter])
     finally:
         close = getattr(app_iter, "close", None)
         if close:
             close()
+    status, header_list = started
+    headers = HTTPHeaderDict()
+    for name, value in header_list:
+        if name.lower() != "content-length":
+            headers.add(name, value)
     fault = headers.get(TRANSPORT_FAULT_HEADER)
     if fault == "drop":
-        return 599, {}, requests.ConnectionError("Connection aborted: the simulator dropped the connection")
+        dropped = requests.ConnectionError("Connection aborted: the simulator dropped the connection")
+        return 599, HTTPHeaderDict(), dropped
     if fault == "delay":
-        return 599, {}, requests.ReadTimeout("Read timed out: the simulator delayed past the client's timeout")
-    code = int(status.split(" ", 1)[0])
-    out = {k: v for k, v in headers.items() if k.lower() not in {"content-length"}}
-    return code, out, payload
+        late = requests.ReadTimeout("Read timed out: the simulator delayed past the client's timeout")
+        return 599, HTTPHeaderDict(), late
+    return int(status.split(" ", 1)[0]), headers, payload
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 import requests
 from werkzeug.test import Client
 
-from reference_impl.driver_server import DriverApp, SessionClock
+from reference_impl.driver_server import DriverApp, SessionClock, is_loopback, make_driver_server, server_url
 from simulators import Sandbox, SandboxRegistry
 from simulators.amazon.wire import AmazonApp
 from simulators.transport import LiveServer
@@ -123,3 +124,121 @@ def test_a_sleep_advances_the_harness_clock_through_the_clock_url() -> None:
         clock.sleep(90)
     assert sandbox.clock.now() == start + timedelta(seconds=90)
     assert clock.now() == sandbox.clock.now()
+
+
+@pytest.mark.parametrize(
+    ("settings", "text"),
+    [
+        ({"import_enabled": "false"}, "import_enabled must be true or false, got 'false'"),
+        ({"import_enabled": 0}, "import_enabled must be true or false, got 0"),
+        ({"store_view_code": 5}, "store_view_code must be a string or null"),
+        ({"reserve": "maybe"}, "reserve must be one of"),
+        ({"colour": "blue"}, "unknown order setting(s) ['colour']"),
+    ],
+)
+def test_configure_orders_type_checks_every_setting(app: DriverApp, settings: dict[str, Any], text: str) -> None:
+    client = Client(app)
+    session = _open(client)
+    _call(client, session, "integrate_store", store=STORE)
+    before = app.sessions[session].connector.settings("Main Store")
+    response = _call(client, session, "configure_orders", store="Main Store", settings=settings)
+    assert (response.status_code, response.json["error"]["kind"]) == (400, "bad_request")
+    assert text in response.json["error"]["message"]
+    assert app.sessions[session].connector.settings("Main Store") == before  # nothing changed
+
+
+def test_a_token_is_required_of_every_request_but_the_hello(tmp_path: Any) -> None:
+    driver = DriverApp(tmp_path, token="t0ken")
+    try:
+        client = Client(driver)
+        assert client.get("/").status_code == 200
+        for headers in ({}, {"X-Driver-Token": "wrong"}):
+            refused = client.post("/sessions", json={"now": NOW}, headers=headers)
+            assert (refused.status_code, refused.json["error"]["kind"]) == (403, "forbidden")
+        assert driver.sessions == {}
+        opened = client.post("/sessions", json={"now": NOW}, headers={"X-Driver-Token": "t0ken"})
+        session = opened.json["session"]
+        refused = _call(client, session, "capabilities")
+        assert refused.status_code == 403
+        token = {"X-Driver-Token": "t0ken"}
+        allowed = client.post(f"/sessions/{session}/capabilities", json={"now": NOW}, headers=token)
+        assert allowed.json == {"result": {"unsupported": {}}}
+    finally:
+        driver.close()
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("::", False)],
+)
+def test_a_server_bound_beyond_loopback_makes_and_requires_a_token(tmp_path: Any, host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+    try:
+        server = make_driver_server(host, 0, tmp_path)
+    except OSError:  # no IPv6 here
+        pytest.skip(f"cannot bind {host}")
+    try:
+        token = server.app.token
+        assert (token is None) is loopback
+        if token:
+            assert len(token) >= 24
+            assert Client(server.app).post("/sessions", json={"now": NOW}).status_code == 403
+    finally:
+        server.server_close()
+        server.app.close()
+
+
+def test_sessions_are_bounded_and_idle_ones_are_closed(tmp_path: Any) -> None:
+    ticks = [0.0]
+    driver = DriverApp(tmp_path, max_sessions=2, idle_timeout=60, monotonic=lambda: ticks[0])
+    try:
+        client = Client(driver)
+        first, second = _open(client), _open(client)
+        full = client.post("/sessions", json={"now": NOW})
+        assert (full.status_code, full.json["error"]["kind"]) == (503, "busy")
+        assert set(driver.sessions) == {first, second}
+        ticks[0] = 50.0
+        assert _call(client, second, "capabilities").status_code == 200  # second is in use: it stays
+        ticks[0] = 100.0
+        third = _open(client)  # first was idle for 100 s: closed to make room
+        assert set(driver.sessions) == {second, third}
+        assert not (tmp_path / first).exists()  # its files are gone
+        assert (_call(client, first, "sync").json["error"]["kind"]) == "no_session"
+        ticks[0] = 500.0
+        assert sorted(driver.close_idle()) == sorted([second, third])
+        assert driver.sessions == {} and list(tmp_path.iterdir()) == []
+    finally:
+        driver.close()
+
+
+def test_a_session_serving_a_request_is_never_closed_as_idle(tmp_path: Any) -> None:
+    ticks = [0.0]
+    driver = DriverApp(tmp_path, idle_timeout=60, monotonic=lambda: ticks[0])
+    try:
+        client = Client(driver)
+        session = _open(client)
+        driver.sessions[session].in_use = 1  # as while a long sync runs
+        ticks[0] = 1000.0
+        assert driver.close_idle() == []
+        driver.sessions[session].in_use = 0
+        assert driver.close_idle() == [session]
+    finally:
+        driver.close()
+
+
+def test_the_harness_sends_the_driver_token(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.http_driver import DriverClient, ProtocolError
+
+    server = make_driver_server("127.0.0.1", 0, tmp_path, token="s3cret")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = server_url(server)
+    try:
+        with pytest.raises(ProtocolError, match=r"\(forbidden\)"):
+            DriverClient(url).request("POST", "/sessions", "open_session", {"now": NOW})
+        monkeypatch.setenv("ASC_DRIVER_TOKEN", "s3cret")
+        assert DriverClient(url).request("POST", "/sessions", "open_session", {"now": NOW}).startswith("s-")
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.app.close()

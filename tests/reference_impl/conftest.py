@@ -133,9 +133,13 @@ class LiveWorld:
             text=True,
         )
 
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the process to its end; ``env`` adds variables to the environment (without the test's ASC_*)."""
+        environment = {**_env(), **(env or {})}
         return subprocess.run(
-            self.command(*args), cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout
+            self.command(*args), cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout
         )
 
     def sync(self) -> dict[str, Any]:

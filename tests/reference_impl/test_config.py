@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_variables_alone_configure_one_store(tmp_path: Path, monkeypatch: pytest
         ("colour = 'blue'", "unknown key(s) ['colour'] at top level"),
         ("[amazon]\nendpoint = 'ftp://x'\n[[stores]]\nname='A'\nrefresh_token='r'", "must be an http(s) URL"),
         ("[[stores]]\nname = 'A'\nrefresh_token = 'r'", "store 'A': amazon client_id is missing"),
-        ("[[stores]]\nrefresh_token = 'r'", "stores[0]: name is required"),
+        ("[[stores]]\nrefresh_token = 'r'", "stores[0].name is required"),
         ("[amazon]\npage_size = 500", "page_size must be an integer from 1 to 100"),
         ("[amazon]\norders_api = 'v1'", "orders_api must be one of v0, 2026-01-01"),
         ("clock_url = 'nowhere'", "clock_url must be an http(s) URL"),
@@ -134,7 +135,43 @@ def test_variables_alone_configure_one_store(tmp_path: Path, monkeypatch: pytest
         (CREDENTIALS + "[[stores]]\nname='A'\nrefresh_token='r'\n[[stores]]\nname='A'\nrefresh_token='r'", "twice"),
         ("stores = 'A'", "stores must be a list"),
         ("http_timeout = 0", "http_timeout must be more than 0"),
-        ("http_timeout = 'soon'", "http_timeout must be a number of seconds"),
+        ("http_timeout = 'soon'", "http_timeout must be a number, got a string ('soon')"),
+        ("http_timeout = true", "http_timeout must be a number, got a boolean (true)"),
+        ("http_timeout = nan", "http_timeout must be more than 0 and at most 600 seconds, got nan"),
+        ("database = 1", "database must be a string, got an integer (1)"),
+        ("clock_token = 5", "clock_token must be a string, got an integer (5)"),
+        ("clock_url = ['http://x']", "clock_url must be a string, got a list"),
+        ("amazon = 'x'", "amazon must be a table, got a string ('x')"),
+        ("magento = 1", "magento must be a table, got an integer (1)"),
+        ("[amazon]\ncolour = 'x'", "unknown key(s) ['colour'] at [amazon]"),
+        ("[magento]\nport = 1", "unknown key(s) ['port'] at [magento]"),
+        ("[amazon]\npage_size = '50'", "amazon.page_size must be an integer, got a string ('50')"),
+        ("[amazon]\npage_size = true", "amazon.page_size must be an integer, got a boolean (true)"),
+        ("[amazon]\npage_size = 1.5", "amazon.page_size must be an integer, got a number (1.5)"),
+        ("[amazon]\nclient_id = 7", "amazon.client_id must be a string, got an integer (7)"),
+        ("[amazon]\norders_api = 0", "amazon.orders_api must be a string"),
+        ("[magento]\npassword = 1234", "magento.password must be a string, got an integer (1234)"),
+        ("stores = [1]", "stores[0] must be a table, got an integer (1)"),
+        ("[[stores]]\nname = 5", "stores[0].name must be a string, got an integer (5)"),
+        ("[[stores]]\nname = 'A'\nmarketplace_id = 123", "stores[0].marketplace_id must be a string, got an integer"),
+        ("[[stores]]\nname = 'A'\nrefresh_token = 1", "stores[0].refresh_token must be a string"),
+        ("[[stores]]\nname = 'A'\nwebsite_code = false", "stores[0].website_code must be a string, got a boolean"),
+        ("[[stores]]\nname = 'A'\nseller_id = 1", "stores[0].seller_id must be a string"),
+        ("[[stores]]\nname = 'A'\nmagento_url = 1", "stores[0].magento_url must be a string"),
+        ("[[stores]]\nname = 'A'\nintegrated_at = 2026-01-05", "integrated_at must be a string or a date-time"),
+        ("[[stores]]\nname = 'A'\norders = 'x'", "stores[0].orders must be a table, got a string ('x')"),
+        ("[[stores]]\nname = 'A'\ncolour = 'x'", "unknown key(s) ['colour'] at stores[0]"),
+        ("[[stores]]\nname='A'\n[stores.orders]\nimport_enabled='false'", "must be true or false, got 'false'"),
+        ("[[stores]]\nname='A'\n[stores.orders]\nimport_enabled=0", "import_enabled must be true or false, got 0"),
+        ("[[stores]]\nname='A'\n[stores.orders]\nstore_view_code=5", "store_view_code must be a string or null, got 5"),
+        ("[[stores]]\nname='A'\n[stores.orders]\nreserve=true", "reserve must be a string, got True"),
+        ("[[stores]]\nname='" + "A" * 241 + "'", "stores[0].name must be at most 200 characters, got 241"),
+        ("[[stores]]\nname=' A'", "stores[0].name must not start or end with spaces"),
+        ("[[stores]]\nname='   '", "stores[0].name is required"),
+        ('[[stores]]\nname="A\\tB"', "stores[0].name must be printable characters only"),
+        ("", "stores: no store is configured"),
+        (CREDENTIALS, "stores: no store is configured"),
+        ("stores = []", "stores: no store is configured"),
     ],
 )
 def test_a_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -142,6 +179,79 @@ def test_a_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, messa
         load_config(_write(tmp_path, text), env={})
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"stores": [{"name": "A", "orders": {"import_enabled": "false"}}]}, "import_enabled must be true or false"),
+        ({"amazon": {"page_size": 50.0}}, "amazon.page_size must be an integer, got a number (50.0)"),
+        ({"stores": [{"name": None}]}, "stores[0].name must be a string, got null"),
+        ({"stores": {"name": "A"}}, "stores must be a list, got a table"),
+        ({}, "stores: no store is configured"),
+    ],
+)
+def test_a_bad_json_configuration_is_one_clear_error(tmp_path: Path, data: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, json.dumps(data), "c.json"), env={})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_null_is_a_value_of_the_optional_order_settings(tmp_path: Path) -> None:
+    data = json.loads(json.dumps({"stores": [{"name": "A", "refresh_token": "r"}]}))
+    data["stores"][0]["orders"] = {"store_view_code": None, "order_status": None, "import_enabled": False}
+    text = CREDENTIALS.replace("'", '"')
+    path = _write(tmp_path, text + '[[stores]]\nname = "A"\nrefresh_token = "r"\n', "c.toml")
+    assert load_config(path, env={}).store("A").orders == {}
+    path = _write(tmp_path, json.dumps({**_json_credentials(), **data}), "c.json")
+    assert load_config(path, env={}).store("A").orders == data["stores"][0]["orders"]
+
+
+def _json_credentials() -> dict[str, object]:
+    return {
+        "amazon": {"client_id": "c", "client_secret": "s"},
+        "magento": {"url": "http://m.test", "username": "u", "password": "p"},
+    }
+
+
+ENV_STORE = {
+    "ASC_LWA_CLIENT_ID": "c",
+    "ASC_LWA_CLIENT_SECRET": "s",
+    "ASC_MAGENTO_URL": "http://m.test",
+    "ASC_MAGENTO_USERNAME": "u",
+    "ASC_MAGENTO_PASSWORD": "p",
+    "ASC_STORE_NAME": "Main",
+    "ASC_REFRESH_TOKEN": "r",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ASC_AMAZON_PAGE_SIZE": "ten"}, "ASC_AMAZON_PAGE_SIZE must be an integer, got 'ten'"),
+        ({"ASC_AMAZON_PAGE_SIZE": "2.5"}, "ASC_AMAZON_PAGE_SIZE must be an integer, got '2.5'"),
+        ({"ASC_AMAZON_PAGE_SIZE": "0"}, "page_size must be an integer from 1 to 100, got 0"),
+        ({"ASC_HTTP_TIMEOUT": "soon"}, "ASC_HTTP_TIMEOUT must be a number, got 'soon'"),
+        ({"ASC_HTTP_TIMEOUT": "inf"}, "http_timeout must be more than 0 and at most 600 seconds, got inf"),
+        ({"ASC_ORDERS_API": "v9"}, "orders_api must be one of v0, 2026-01-01, got 'v9'"),
+        ({"ASC_STORE_NAME": "S" * 300}, "stores[0].name must be at most 200 characters, got 300"),
+        ({"ASC_STORE_NAME": "Main\x00"}, "stores[0].name must be printable characters only"),
+        ({"ASC_INTEGRATED_AT": "yesterday"}, "store 'Main': integrated_at must be an ISO 8601 instant"),
+        ({"ASC_CLOCK_URL": "nowhere"}, "clock_url must be an http(s) URL"),
+        ({"ASC_STORE_NAME": "", "ASC_REFRESH_TOKEN": ""}, "stores: no store is configured"),
+    ],
+)
+def test_a_bad_variable_is_one_clear_error(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env={**ENV_STORE, **env})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_variable_over_a_file_that_is_not_a_table(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^amazon must be a table \(\[amazon\]\), got a string"):
+        load_config(_write(tmp_path, "amazon = 'x'"), env={"ASC_LWA_CLIENT_ID": "c"})
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
@@ -154,6 +264,38 @@ def test_the_command_line_reports_a_bad_config_in_one_line(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert err.startswith("python -m reference_impl: configuration error: unknown key(s) ['colour']")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[stores]]\nname='" + "A" * 300 + "'\nrefresh_token='r'",
+        "[[stores]]\nname='A'\nrefresh_token='r'\n[stores.orders]\nimport_enabled='false'",
+        "[amazon]\npage_size='50'",
+        "",
+    ],
+)
+def test_every_configuration_error_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    assert main(["--config", str(_write(tmp_path, CREDENTIALS + text)), "sync"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m reference_impl: configuration error: ")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "asc-connector.sqlite3").exists()  # nothing was started
+
+
+def test_long_store_names_integrate_and_sync(tmp_path: Path, live_sims) -> None:  # type: ignore[no-untyped-def]
+    name = "Ä" * 200  # the longest name the configuration takes
+    path = _live_config(tmp_path, live_sims).read_text().replace('name = "Main"', f'name = "{name}"')
+    connector = open_connector(load_config(_write(tmp_path, path), env={}))
+    try:
+        longer = "B" * 300  # the driver protocol takes any name: its lock file still has a usable name
+        connector.integrate_store(replace(connector.store_config(name), name=longer))
+        results = connector.sync()
+        assert [results[n].get("errors") for n in (name, longer)] == [[], []]
+    finally:
+        connector.close()
 
 
 def test_an_unreachable_clock_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,10 +3,11 @@
 The connector runs as ``python -m reference_impl sync`` against live simulators. Each kill point holds one
 request at the simulator (before it is served, or after the simulator committed it but before the answer
 reaches the connector: for ``orderCreate`` that is the window between creating the Magento order and
-recording it in SQLite) and kills the process while it waits; a few points kill after a delay instead,
-wherever the process is (often inside a SQLite transaction). New orders keep arriving between runs.
+recording it in SQLite) and kills the process while it waits. New orders keep arriving between runs.
 After the last kill, two plain syncs must leave every importable order with exactly one Magento order
-and every row of the Amazon orders table correct.
+and every row of the Amazon orders table correct. Kills at the N-th HTTP call and the N-th SQLite commit
+of the process itself are in ``test_kill_points.py``. ``ASC_CRASH_FULL=1`` runs the full point set here
+(50 points) instead of the CI set (36).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import time
 from collections import Counter
 from decimal import Decimal
 
@@ -26,18 +26,19 @@ PHASES = ("before", "after")
 ONCE_PER_SYNC = ("lwaToken", "adminToken", "storeViews", "websites", "storeGroups")
 # orderSearch runs only for an order whose create was sent but not recorded: it follows orderCreate kills.
 PER_ORDER = ("getOrderItems", "productGet", "salableQty", "orderCreate", "orderSearch")
-TIMER_DELAYS = (0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.32)
 INITIAL_ORDERS = 40
 MIN_PENDING = 6
-MIN_PENDING_TIMED = 25  # enough work that a kill after a delay lands mid-sync
+#: Points a sync may not pass through: the store view list (only with a store view set), a second or third
+#: look-up of an unrecorded create (only when as many creates went unrecorded), the message's removal.
+OPTIONAL = ("storeViews", "orderSearch#2", "orderSearch#3", "messageDelete")
 
 
-def _kill_plan() -> list[tuple[str, int, str] | float]:
-    """(operation, nth call of the run, before/after) to hold and kill at; a float is a delay in seconds."""
-    plan: list[tuple[str, int, str] | float] = [("getOrders", n, p) for n in (1, 2, 3, 4) for p in PHASES]
+def _kill_plan() -> list[tuple[str, int, str]]:
+    """(operation, nth call of the run, before/after) to hold and kill at."""
+    full = bool(os.environ.get("ASC_CRASH_FULL"))
+    plan = [("getOrders", n, p) for n in ((1, 2, 3, 4) if full else (1, 3)) for p in PHASES]
     plan += [(op, 1, p) for op in ONCE_PER_SYNC for p in PHASES]
-    plan += [(op, n, p) for n in (1, 2, 3) for op in PER_ORDER for p in PHASES]
-    plan += list(TIMER_DELAYS)
+    plan += [(op, n, p) for n in ((1, 2, 3) if full else (1, 3)) for op in PER_ORDER for p in PHASES]
     plan += [("messageDelete", 1, p) for p in PHASES]
     return plan
 
@@ -57,7 +58,7 @@ def _pending(sandbox) -> int:  # type: ignore[no-untyped-def]
     return sum(1 for oid in sandbox.amazon.orders if not sandbox.magento.orders_for_amazon_id(oid))
 
 
-def test_sigkill_at_fifty_plus_points_loses_and_doubles_nothing(live_world) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_at_held_requests_loses_and_doubles_nothing(live_world) -> None:  # type: ignore[no-untyped-def]
     world = live_world
     sandbox = world.sandbox
     for sku in SKUS:
@@ -71,23 +72,9 @@ def test_sigkill_at_fifty_plus_points_loses_and_doubles_nothing(live_world) -> N
     killed: list[str] = []
     not_reached: list[str] = []
     for point in _kill_plan():
-        wanted = MIN_PENDING_TIMED if isinstance(point, float) else MIN_PENDING
-        missing = wanted - _pending(sandbox)
+        missing = MIN_PENDING - _pending(sandbox)
         if missing > 0:
             _place_orders(sandbox, missing, serial)
-        if isinstance(point, float):
-            before = len(sandbox.journal.entries())
-            process = world.start("sync")
-            time.sleep(point)
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(10)
-                entries = sandbox.journal.entries()
-                last = entries[-1].operation if len(entries) > before else "start-up"
-                killed.append(f"timer {int(point * 1000)} ms (after {last})")
-            else:
-                not_reached.append(f"timer {point}")
-            continue
         label = "{}#{}/{}".format(*point)
         gate = world.hold(*point)
         process = world.start("sync")
@@ -104,7 +91,7 @@ def test_sigkill_at_fifty_plus_points_loses_and_doubles_nothing(live_world) -> N
         gate.disarm()
 
     print(f"\n{len(killed)} kill points: {killed}\nnot reached: {not_reached}")
-    assert len(killed) >= 50, (killed, not_reached)
+    assert [p for p in not_reached if not p.startswith(OPTIONAL)] == [], not_reached
     assert "orderCreate#1/after" in killed and "orderCreate#3/after" in killed
 
     first = world.sync()

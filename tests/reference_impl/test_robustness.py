@@ -76,28 +76,35 @@ def world(sims, tmp_path: Path) -> Iterator[World]:  # type: ignore[no-untyped-d
     w.connector.close()
 
 
-def test_throttled_calls_wait_one_token_at_the_advertised_rate_then_resume(world: World) -> None:
+@pytest.mark.parametrize("rate", [0.25, 0.5, 2.0])
+def test_throttled_calls_wait_one_token_at_the_advertised_rate_then_resume(world: World, rate: float) -> None:
     limits = getattr(world.sandbox.amazon, "rate_limits", None)
     if limits is None:
         pytest.skip("this simulator version has no usage plans")
-    limits.set_plan("getOrderItems", 0.25, 2)  # x-amzn-RateLimit-Limit: 0.25 -> a token every 4 s
+    limits.set_plan("getOrderItems", rate, 2)  # x-amzn-RateLimit-Limit: rate -> a token every 1/rate s
     limits.enable()
     ids = world.orders(6)
     report = world.sync()
     assert report["errors"] == []
     world.assert_each_imported_once(ids)
-    throttled = [e for e in world.sandbox.journal.entries("amazon", "getOrderItems") if e.status == 429]
+    calls = world.sandbox.journal.entries("amazon", "getOrderItems")
+    throttled = [i for i, e in enumerate(calls) if e.status == 429]
     assert throttled, "the usage plan should have throttled getOrderItems"
-    assert len(world.sleeps) == len(throttled)
-    assert all(s >= 4.0 and (s / 4.0).is_integer() for s in world.sleeps), world.sleeps
+    token = 1.0 / rate
+    # Exactly one token's wait after each 429, never a multiple of it: the retry then finds the token.
+    assert world.sleeps == [token] * len(throttled)
+    for index in throttled:
+        retry = calls[index + 1]
+        assert (retry.at - calls[index].at).total_seconds() == token
+        assert retry.status == 200 and retry.path == calls[index].path
 
 
 def test_429_without_end_gives_up_after_bounded_retries_and_loses_nothing(world: World) -> None:
     ids = world.orders(4)
     world.sandbox.faults.inject("amazon", "getOrders", Fault("status", times=100, status=429))
     report = world.sync()
-    assert len(world.sleeps) == MAX_RETRIES
-    assert world.sleeps == sorted(world.sleeps)  # backing off, never hammering
+    # No advertised rate on these answers: one second, doubled per attempt, MAX_RETRIES times.
+    assert world.sleeps == [2.0**attempt for attempt in range(MAX_RETRIES)]
     assert any("getOrders" in e and "429" in e for e in report["errors"]), report
     assert world.connector.amazon_orders("Main") == []
     world.sandbox.faults.clear()
