@@ -259,7 +259,7 @@ class DriverApp:
 
     def close(self) -> None:
         with self._lock:
-            sessions, self.sessions = list(self.sessions.values()), {}
+            sessions, self.sessions = [s for s in self.sessions.values() if s is not None], {}
         for session in sessions:
             session.close()
         self._http.close()
@@ -322,7 +322,9 @@ class DriverApp:
         now = self._monotonic()
         with self._lock:
             idle = [
-                s for s in self.sessions.values() if not s.in_use and now - s.used_at >= self.idle_timeout
+                s
+                for s in self.sessions.values()
+                if s is not None and not s.in_use and now - s.used_at >= self.idle_timeout  # None: being made
             ]
             for session in idle:
                 del self.sessions[session.id]

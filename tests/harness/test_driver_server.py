@@ -226,6 +226,22 @@ def test_a_session_serving_a_request_is_never_closed_as_idle(tmp_path: Any) -> N
         driver.close()
 
 
+def test_a_session_still_being_opened_is_passed_over_by_the_idle_sweep(tmp_path: Any) -> None:
+    """Another worker opening a session at the same moment holds its place with no session yet."""
+    ticks = [0.0]
+    driver = DriverApp(tmp_path, idle_timeout=60, monotonic=lambda: ticks[0])
+    try:
+        client = Client(driver)
+        idle = _open(client)
+        driver.sessions["s-being-made"] = None  # type: ignore[assignment]  # as _open does while it builds one
+        ticks[0] = 100.0
+        assert driver.close_idle() == [idle]
+        assert list(driver.sessions) == ["s-being-made"]
+        assert _open(client) in driver.sessions  # opening another runs the sweep too
+    finally:
+        driver.close()
+
+
 def test_the_harness_sends_the_driver_token(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from harness.http_driver import DriverClient, ProtocolError
 

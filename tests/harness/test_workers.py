@@ -28,7 +28,7 @@ def test_run_takes_auto_and_refuses_other_words(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as refused:
         main(["run", "-n", "many"])
     assert refused.value.code == 2
-    assert "must be a number of workers or auto, got 'many'" in capsys.readouterr().err
+    assert "expected a number of workers or 'auto', got 'many'" in capsys.readouterr().err
 
 
 def test_the_suite_runs_without_the_plugins_it_never_uses() -> None:

@@ -300,7 +300,8 @@ def test_throttling_follows_the_usage_plan_on_the_simulated_clock(api: Any, erro
 
 
 def test_get_orders_cost_does_not_follow_orders_outside_the_window(api: Any) -> None:
-    """Paging with NextToken returns each order once even when orders change between pages."""
+    """Paging with NextToken skips no order when orders change between pages: an order that changes after its
+    page was sent comes again, after the others, with its new LastUpdateDate; no other order repeats."""
     ids = place(api, 5)
     first = api.orders(MaxResultsPerPage=2).json()["payload"]
     api.model.set_status(ids[0], "Unshipped")  # already sent: moves after the others
