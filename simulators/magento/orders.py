@@ -387,7 +387,8 @@ class OrderBook:
             raise bad_request(e.STATE_NOT_INITIAL, [state])
         if not status:
             status = self.statuses.default(state) if state in self.statuses.assigned else ""
-        self.statuses.check(status, state)
+        # No check that the status is assigned to the state: the repository's save (``Handler\State``)
+        # adjusts states, it validates neither; a status the admin has no label for is saved as given.
         return state, status
 
     def _lines(self, items: list[Any]) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
@@ -470,8 +471,6 @@ class OrderBook:
         status = entity.get("status")
         if status is not None and not isinstance(status, str):
             raise invalid_type(status, "string")
-        if status is not None:
-            self.statuses.check(status, order["state"])
         self._unindex_order(order)
         if given not in (None, ""):
             order["increment_id"] = str(given)
