@@ -12,6 +12,17 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 
 
+def _step(seconds: float, **delta: float) -> timedelta:
+    """A forward move of ``seconds`` plus any ``timedelta`` keywords; ValueError for one backwards or too far."""
+    try:
+        step = timedelta(seconds=seconds, **delta)
+    except OverflowError as err:
+        raise ValueError(f"the clock cannot move past {LATEST.isoformat()}") from err
+    if step < timedelta(0):
+        raise ValueError("the simulated clock never moves backwards")
+    return step
+
+
 class SimClock:
     """A thread-safe clock that stands still until advanced.
 
@@ -30,12 +41,7 @@ class SimClock:
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
         """Move time forward by ``seconds`` plus any ``timedelta`` keywords; never backwards."""
-        try:
-            step = timedelta(seconds=seconds, **delta)
-        except OverflowError as err:
-            raise ValueError(f"the clock cannot move past {LATEST.isoformat()}") from err
-        if step < timedelta(0):
-            raise ValueError("the simulated clock never moves backwards")
+        step = _step(seconds, **delta)
         with self._lock:
             if step > LATEST - self._now:
                 raise ValueError(f"the clock cannot move past {LATEST.isoformat()}")
@@ -67,12 +73,7 @@ class WallClock(SimClock):
             return datetime.now(UTC) + self._offset
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
-        try:
-            step = timedelta(seconds=seconds, **delta)
-        except OverflowError as err:
-            raise ValueError(f"the clock cannot move past {LATEST.isoformat()}") from err
-        if step < timedelta(0):
-            raise ValueError("the simulated clock never moves backwards")
+        step = _step(seconds, **delta)
         with self._lock:
             now = datetime.now(UTC) + self._offset
             if step > LATEST - now:

@@ -1,48 +1,12 @@
-"""Deliberately broken connectors, to prove scenarios fail when a rule is broken."""
+"""A broken connector in a module of its own, reached as ``--impl mutants:imports_while_pending``
+(the ``module:factory`` form an integrator uses); it is the catalogued mutant of the same name."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from harness.adapter import ConnectorEnvironment
-from harness.reference_adapter import ReferenceAdapter
-from reference_impl import Connector
-from reference_impl.storage import OrderRow
-from reference_impl.sync import StoreSync
+from harness.adapter import ConnectorAdapter, ConnectorEnvironment
+from harness.mutants import MUTANTS
 
 
-class _PendingImportingSync(StoreSync):
-    due_statuses = frozenset({*StoreSync.due_statuses, "Pending"})
-
-    def is_due(self, row: OrderRow) -> bool:
-        return row.status in self.due_statuses
-
-    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
-        # A Pending order's items come without prices; this connector does not wait for them.
-        return [{"ItemPrice": {"Amount": "0.00"}, **item} for item in super()._items(row)]
-
-    def _record(self, order: dict[str, Any]) -> None:
-        # Amazon shows no shipping address while an order is Pending; this connector makes one up.
-        placeholder = {
-            "Name": "Amazon Buyer",
-            "AddressLine1": "-",
-            "City": "-",
-            "PostalCode": "00000",
-            "CountryCode": "US",
-        }
-        order.setdefault("ShippingAddress", placeholder)
-        super()._record(order)
-
-
-class _PendingImportingConnector(Connector):
-    sync_class = _PendingImportingSync
-
-
-class ImportsWhilePending(ReferenceAdapter):
+def imports_while_pending(env: ConnectorEnvironment) -> ConnectorAdapter:
     """Breaks IMP-02: creates the Magento order while the Amazon order is still Pending."""
-
-    connector_class = _PendingImportingConnector
-
-
-def imports_while_pending(env: ConnectorEnvironment) -> ImportsWhilePending:
-    return ImportsWhilePending(env)
+    return MUTANTS["imports_while_pending"].factory(env)
