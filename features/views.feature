@@ -71,3 +71,48 @@ Feature: Recent Orders and All Orders
     And All Orders of "Main Store" filtered by the order number of "B" show exactly the orders "B"
     And All Orders of "Main Store" filtered by a total from 50.00 to 100.00 show exactly the orders "B"
     And All Orders of "Main Store" filtered by the purchase dates of "B" to "C" show exactly the orders "B, C"
+
+  @VIEW-04 @DEC-31
+  Scenario: All Orders filters narrow one another, in any order, and a blank field filters nothing
+    When an Unshipped Amazon order "A" for 1 x "SKU-1" at 70.00 bought by "Jane Roe" <jane.roe@example.com>
+    And 2 minutes pass
+    And an Unshipped Amazon order "B" for 1 x "SKU-1" at 70.00 bought by "Jane Roe" <jane.roe@example.com>
+    And an Unshipped Amazon order "C" for 1 x "SKU-1" at 70.00 bought by "John Doe" <john.doe@example.com>
+    And an Unshipped Amazon order "D" for 1 x "SKU-1" at 20.00 bought by "Jane Roe" <jane.roe@example.com>
+    And an Unshipped Amazon order "E" for 1 x "SKU-1" at 120.00 bought by "Jane Roe" <jane.roe@example.com>
+    And an Amazon order "F" for 1 x "SKU-1" at 70.00 bought by "Jane Roe" <jane.roe@example.com> in status "Shipped"
+    And an Unshipped Amazon order "H" for 1 x "SKU-1" at 70.00 bought by "Jane Roe" <jane.roe@example.com>
+    And 2 minutes pass
+    And an Unshipped Amazon order "G" for 1 x "SKU-1" at 70.00 bought by "Jane Roe" <jane.roe@example.com>
+    And the connector syncs
+    Then All Orders of "Main Store" filtered by these fields at once show exactly the orders "B, H"
+      | field              | value     |
+      | purchase date from | B         |
+      | purchase date to   | H         |
+      | order number       |           |
+      | buyer's name       | roe       |
+      | total from         | 50.00     |
+      | total to           | 100.00    |
+      | status             | Unshipped |
+    And All Orders of "Main Store" filtered by these fields at once show exactly the orders "H"
+      | field              | value     |
+      | purchase date from |           |
+      | purchase date to   | H         |
+      | order number       | H         |
+      | buyer's name       | ROE       |
+      | total from         | 50.00     |
+      | total to           |           |
+      | status             | Unshipped |
+
+  @VIEW-04 @DEC-31
+  Scenario Outline: The buyer's name filter takes its text as typed: <what>
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "<name>" <buyer@example.com>
+    And an Unshipped Amazon order "B" for 1 x "SKU-1" bought by "<other>" <other@example.com>
+    When the connector syncs
+    Then All Orders of "Main Store" filtered by buyer's name "<text>" show exactly the orders "A"
+
+    Examples:
+      | what           | name       | other    | text  |
+      | an underscore  | Ann_Lee    | AnnoLee  | n_L   |
+      | a percent sign | Ann 100%   | Ann 1000 | 100%  |
+      | a backslash    | Ann\\Lee   | AnnLee   | n\\L  |

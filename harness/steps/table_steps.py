@@ -268,3 +268,46 @@ def all_orders_dates(world: World, store: str, first: str, last: str, aliases: s
     start = world.amazon.get(world.order_id(first)).purchase_date.isoformat()
     end = world.amazon.get(world.order_id(last)).purchase_date.isoformat()
     _filtered(world, store, {"purchase_date_from": start, "purchase_date_to": end}, aliases)
+
+
+#: The All Orders fields as the merchant's filter form names them, and how a value written in the scenario
+#: becomes the filter's value: an order's alias for its purchase date or number, or the text as written.
+FILTER_FIELDS: dict[str, str] = {
+    "purchase date from": "purchase_date_from",
+    "purchase date to": "purchase_date_to",
+    "order number": "order_number",
+    "buyer's name": "buyer_name",
+    "total from": "total_min",
+    "total to": "total_max",
+    "status": "status",
+}
+
+
+def _filter_value(world: World, key: str, text: str) -> str:
+    if key in ("purchase_date_from", "purchase_date_to"):
+        return world.amazon.get(world.order_id(text)).purchase_date.isoformat()
+    return world.order_id(text) if key == "order_number" else text
+
+
+@then(parsers.parse('All Orders of "{store}" filtered by these fields at once show exactly the orders "{aliases}"'))
+@checks("VIEW-04", "DEC-31")
+def all_orders_combined(world: World, store: str, aliases: str, datatable: list[list[str]]) -> None:
+    """Every filled field of the table at once, in a drawn order; each blank field is sent blank (empty text),
+    at a drawn place before the last filled one, where a connector that stopped at it would drop a filter."""
+    header, *rows = datatable
+    if [h.strip().lower() for h in header] != ["field", "value"]:
+        raise ValueError("the filter table has the columns | field | value |")
+    unknown = [f for f, _ in rows if f.strip() not in FILTER_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown All Orders field(s) {unknown}; known: {sorted(FILTER_FIELDS)}")
+    filled = [(FILTER_FIELDS[f.strip()], v.strip()) for f, v in rows if v.strip()]
+    blank = [FILTER_FIELDS[f.strip()] for f, v in rows if not v.strip()]
+    if not filled:
+        raise ValueError("fill at least one field of the filter table")
+    ordered: list[tuple[str, str]] = []
+    for key, text in filled:
+        ordered.insert(world.draws.position(f"All Orders: place of the {key} filter", len(ordered) + 1), (key, text))
+    for key in blank:
+        at = world.draws.position(f"All Orders: place of the blank {key} field", len(ordered))
+        ordered.insert(at, (key, ""))
+    _filtered(world, store, {k: _filter_value(world, k, t) if t else "" for k, t in ordered}, aliases)
