@@ -261,3 +261,33 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then order "B" has no Magento order
     And the salable quantity of "SKU-1" is 5
+
+  @SET-04 @DEC-30
+  Scenario: Build New Customer Account uses the buyer's account on the store's own website, as it is
+    Given Magento has the store view "outlet_en" named "Outlet English" in the website "outlet"
+    And Magento has the customer "Jane Roe" with the email "jane.roe@example.com"
+    And Magento has the customer "Jane Roe" with the email "Jane.Roe@Example.com" in the group "Wholesale" on the website "outlet"
+    And the Amazon store "Outlet Store" is integrated into the Magento website "outlet"
+    And the merchant sets the order settings of "Outlet Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then the Magento order for "A" belongs to the store view "outlet_en"
+    And the Magento order for "A" belongs to the account of "jane.roe@example.com" on the website "outlet", with that account's email and customer group
+    And Magento has exactly one customer with the email "jane.roe@example.com" on the website "outlet"
+    And Magento has exactly one customer with the email "jane.roe@example.com" on the website "base"
+
+  @SET-04 @DEC-30
+  Scenario: Build New Customer Account creates the buyer's account on the store's website when only another website has one
+    Given Magento has the store view "outlet_en" named "Outlet English" in the website "outlet"
+    And Magento has the customer "Jane Roe" with the email "jane.roe@example.com" in the group "Retailer" on the website "base"
+    And the Amazon store "Outlet Store" is integrated into the Magento website "outlet"
+    And the merchant sets the order settings of "Outlet Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    When the connector syncs
+    Then Magento has exactly one customer with the email "jane.roe@example.com" on the website "outlet"
+    And Magento has exactly one customer with the email "jane.roe@example.com" on the website "base"
+    And the Magento order for "A" belongs to the account of "jane.roe@example.com" on the website "outlet", with that account's email and customer group

@@ -75,3 +75,19 @@ def order_status(world: World, status: str, state: str) -> None:
 def customer(world: World, name: str, email: str) -> None:
     first, _, last = name.partition(" ")
     world.magento.create_customer(email=email, firstname=first, lastname=last or "-")
+
+
+#: Magento's default customer groups (Customers > Customer Groups of a fresh install).
+CUSTOMER_GROUPS = {"General": 1, "Wholesale": 2, "Retailer": 3}
+
+
+@given(
+    parsers.parse('Magento has the customer "{name}" with the email "{email}" in the group "{group}" on the website "{website}"')
+)
+def customer_in_group(world: World, name: str, email: str, group: str, website: str) -> None:
+    if group not in CUSTOMER_GROUPS:
+        raise ValueError(f"unknown customer group {group!r}; known: {sorted(CUSTOMER_GROUPS)}")
+    first, _, last = name.partition(" ")
+    created = world.magento.create_customer(email=email, firstname=first, lastname=last or "-", website_code=website)
+    with world.magento.lock:  # the merchant moves the new account to its group, as the admin's customer form does
+        created["group_id"] = CUSTOMER_GROUPS[group]

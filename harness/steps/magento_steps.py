@@ -671,3 +671,48 @@ def amazon_confirmation_items(world: World, alias: str, tracking: str, lines: st
         f"{[(c.tracking_number, f) for c, f in zip(confirmations, found, strict=True)]})",
         order=world.order_id(alias),
     )
+
+
+# -- customers of one website (DEC-30) -------------------------------------------------------------------
+def _customer_of(world: World, email: str, website: str) -> dict[str, Any] | None:
+    return world.magento.customer_by_email(email, website)
+
+
+@then(parsers.parse('Magento has exactly one customer with the email "{email}" on the website "{website}"'))
+@checks("SET-04", "DEC-30")
+def one_customer_on(world: World, email: str, website: str) -> None:
+    site = world.magento.tree.website(website).id
+    found = [c for c in _customers(world, email) if int(c["website_id"]) == site]
+    expect(len(found) == 1, world, f"exactly one Magento customer {email} on the website {website} (found {found})")
+
+
+@then(
+    parsers.parse(
+        'the Magento order for "{alias}" belongs to the account of "{email}" on the website "{website}", '
+        "with that account's email and customer group"
+    )
+)
+@checks("SET-04", "DEC-30")
+def order_of_account(world: World, alias: str, email: str, website: str) -> None:
+    order = the_order(world, alias) or {}
+    account = _customer_of(world, email, website) or {}
+    wanted = {
+        "customer_id": account.get("id"),
+        "customer_is_guest": 0,
+        "customer_email": account.get("email"),
+        "customer_group_id": account.get("group_id"),
+    }
+    found = {k: order.get(k) for k in wanted}
+    if found["customer_id"] is not None:
+        found["customer_id"] = int(found["customer_id"])
+    if found["customer_group_id"] is not None:
+        found["customer_group_id"] = int(found["customer_group_id"])
+    found["customer_is_guest"] = int(bool(found["customer_is_guest"]))
+    expect(
+        bool(account) and found == wanted,
+        world,
+        f"the order belongs to the account of {email} on the website {website}, with its email and group",
+        order=world.order_id(alias),
+        wanted=wanted,
+        found=found,
+    )

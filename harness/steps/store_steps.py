@@ -110,3 +110,11 @@ def changing_calls_in_read_only(world: World) -> list[str]:
 def nothing_sent_in_read_only(world: World) -> None:
     sent = changing_calls_in_read_only(world)
     expect(not sent, world, f"no call of {', '.join(sorted(CHANGING_CALLS))} (Amazon received {sent})")
+
+
+@given(parsers.parse('the Amazon store "{name}" is integrated into the Magento website "{website}"'))
+def store_integrated_into(world: World, name: str, website: str) -> None:
+    world.clock.advance(world.draws.seconds(f"seconds before {name} is integrated", INTEGRATION_GAP))
+    spec = world.store_spec(name, website_code=website)
+    world.adapter.integrate_store(spec)
+    world.stores[name] = spec
