@@ -86,3 +86,21 @@ Feature: Sync robustness
     Then exactly one of the orders "A, B, C" has no Magento order
     When the connector syncs
     Then each of the orders "A, B, C" has exactly one Magento order
+
+  @SYN-03
+  Scenario: Every page is read when Amazon's pages hold only a few orders
+    Given Amazon answers order searches with a few orders a page
+    And 4 to 9 Unshipped Amazon orders "S*" for 1 x "SKU-1" each
+    When the connector syncs
+    Then the Amazon orders table shows each of the orders "S*" with status "Unshipped"
+    And each of the orders "S*" has exactly one Magento order
+
+  @SYN-03
+  Scenario: An order search that fails at a later page loses no order
+    Given Amazon answers order searches with a few orders a page
+    And 4 to 9 Unshipped Amazon orders "S*" for 1 x "SKU-1" each
+    And Amazon answers HTTP 503 to the second page of the next order search
+    When the connector syncs
+    And the connector syncs
+    Then the Amazon orders table shows each of the orders "S*" with status "Unshipped"
+    And each of the orders "S*" has exactly one Magento order

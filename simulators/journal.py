@@ -103,13 +103,16 @@ class Fault:
     the call is served and the client gets a read timeout), ``malformed`` (a body that is not JSON),
     ``drop`` (close the connection without an answer), ``after_commit`` (perform the write, then
     answer ``status``), ``lost`` (perform the call, then close the connection without an answer: the
-    client cannot tell whether it happened, on either transport).
+    client cannot tell whether it happened, on either transport). ``skip``: the first ``skip`` calls of
+    the operation are served as usual before the fault applies (a failure at the n-th call, e.g. a
+    search's second page).
     """
 
     kind: str
     times: int = 1
     status: int = 500
     seconds: float = 30.0
+    skip: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -120,6 +123,8 @@ class Fault:
             raise ValueError(f"a fault status must be an HTTP status code, got {self.status}")
         if not math.isfinite(self.seconds) or self.seconds < 0:
             raise ValueError("a delay must be a finite, non-negative number of seconds")
+        if self.skip < 0:
+            raise ValueError("a fault cannot skip a negative number of calls")
 
 
 @dataclass
@@ -142,6 +147,9 @@ class FaultPlan:
                 if not queue:
                     continue
                 fault = queue[0]
+                if fault.skip:  # a call before the one the fault aims at: served as usual
+                    fault.skip -= 1
+                    return None
                 fault.times -= 1
                 if fault.times == 0:
                     queue.pop(0)

@@ -277,3 +277,23 @@ def hours_pass(world: World, hours: int) -> None:
 @when(parsers.parse("{minutes:d} minutes pass"))
 def minutes_pass(world: World, minutes: int) -> None:
     world.clock.advance(minutes * 60)
+
+
+#: Amazon's order search in each Orders API version (the connector reads through one of them).
+ORDER_SEARCHES = ("getOrders", "searchOrders")
+
+
+@given("Amazon answers order searches with a few orders a page")
+def few_orders_a_page(world: World) -> None:
+    """SP-API's MaxResultsPerPage is a maximum: a page may hold fewer orders, with a NextToken for the rest."""
+    world.amazon.orders_page_size = world.draws.integer("orders a page of Amazon's order search holds", 1, 3)
+
+
+@given(
+    parsers.re(r"^Amazon answers HTTP (?P<status>\d{3}) to the (?P<nth>second|third) page of the next order search$")
+)
+def search_fails_at_page(world: World, status: str, nth: str) -> None:
+    """The search's first pages are served, then one page fails: a read that stops midway."""
+    skip = {"second": 1, "third": 2}[nth]
+    for operation in ORDER_SEARCHES:
+        world.sandbox.faults.inject("amazon", operation, Fault("status", status=int(status), skip=skip))

@@ -82,7 +82,9 @@ CUSTOMER_GROUPS = {"General": 1, "Wholesale": 2, "Retailer": 3}
 
 
 @given(
-    parsers.parse('Magento has the customer "{name}" with the email "{email}" in the group "{group}" on the website "{website}"')
+    parsers.parse(
+        'Magento has the customer "{name}" with the email "{email}" in the group "{group}" on the website "{website}"'
+    )
 )
 def customer_in_group(world: World, name: str, email: str, group: str, website: str) -> None:
     if group not in CUSTOMER_GROUPS:

@@ -332,6 +332,9 @@ class AmazonModel:
         self._stale: list[tuple[str, dict[str, Any]]] = []  # (seller, v0 snapshot)
         self.rate_limits = RateLimiter(clock)
         self.order_items_page_size = 100
+        # At most this many orders a page of an order search holds, whatever MaxResultsPerPage asks (SP-API's
+        # MaxResultsPerPage is a maximum: a page may hold fewer, with a NextToken for the rest).
+        self.orders_page_size = 100
         self.token_key = self._faker.sha256(raw_output=True)
         from simulators.amazon.feeds import FeedStore  # feeds builds on this module
 

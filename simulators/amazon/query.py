@@ -111,10 +111,11 @@ class OrdersQuery:
             buyer_email=self.buyer_email,
             seller_order_id=self.seller_order_id,
             after=after,
-            limit=self.page_size + 1,
+            limit=min(self.page_size, model.orders_page_size) + 1,
             seller_id=seller_id,
         )
-        return found[: self.page_size], len(found) > self.page_size
+        size = min(self.page_size, model.orders_page_size)
+        return found[:size], len(found) > size
 
 
 def _at(text: str | None) -> datetime | None:

@@ -96,3 +96,14 @@ def test_an_injected_fault_object_is_not_used_up_for_its_next_injection() -> Non
         assert plan.take("magento", "orderCreate") is not None
         assert plan.take("magento", "orderCreate") is None
     assert fault.times == 1
+
+
+def test_a_fault_with_skip_serves_that_many_calls_before_it_applies() -> None:
+    from simulators.journal import Fault, FaultPlan
+
+    plan = FaultPlan()
+    plan.inject("amazon", "getOrders", Fault("status", times=1, status=503, skip=2))
+    taken = [plan.take("amazon", "getOrders") for _ in range(4)]
+    assert [f.status if f else None for f in taken] == [None, None, 503, None]
+    with pytest.raises(ValueError, match="negative"):
+        Fault("status", skip=-1)

@@ -344,3 +344,21 @@ def test_created_after_alone_leaves_out_orders_created_after_the_reported_create
     clock.advance(120)
     later = api.orders(**{**created_after, "MaxResultsPerPage": 100}).json()["payload"]["Orders"]
     assert [o["AmazonOrderId"] for o in later] == [old.amazon_order_id, recent.amazon_order_id]
+
+
+def test_a_page_holds_no_more_orders_than_amazon_serves_a_page(api: Any) -> None:
+    """MaxResultsPerPage is a maximum: with the model's page size lower, every page has a NextToken until the
+    last, and the pages together hold every order once."""
+    ids = place(api, 5)
+    api.model.orders_page_size = 2
+    sizes, seen = [], []
+    response = api.orders(MaxResultsPerPage=100)
+    while True:
+        payload = response.json()["payload"]
+        sizes.append(len(payload["Orders"]))
+        seen += [o["AmazonOrderId"] for o in payload["Orders"]]
+        if not payload.get("NextToken"):
+            break
+        response = api.get(ORDERS, {"MarketplaceIds": US, "NextToken": payload["NextToken"]})
+    assert sizes == [2, 2, 1]
+    assert seen == ids
