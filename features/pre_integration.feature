@@ -4,7 +4,7 @@ Feature: Orders placed before the store was integrated
   store integration do not import.
 
   Background:
-    Given the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+    Given the Magento catalog has the product "SKU-1" priced 25.00 with some stock
 
   @PRE-01
   Scenario Outline: An order placed before integration gets no Magento order (import <setting>)

@@ -5,7 +5,7 @@ Feature: Recent Orders and All Orders
 
   Background:
     Given the Amazon store "Main Store" is integrated
-    And the Magento catalog has the product "SKU-1" priced 25.00 with 10 in stock
+    And the Magento catalog has the product "SKU-1" priced 25.00 with some stock
 
   @VIEW-01
   Scenario Outline: Received orders are visible with import <setting>

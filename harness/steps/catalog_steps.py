@@ -93,3 +93,15 @@ def customer_in_group(world: World, name: str, email: str, group: str, website: 
     created = world.magento.create_customer(email=email, firstname=first, lastname=last or "-", website_code=website)
     with world.magento.lock:  # the merchant moves the new account to its group, as the admin's customer form does
         created["group_id"] = CUSTOMER_GROUPS[group]
+
+
+STOCK = "stock"  # World.notes key: SKU -> the stock drawn for it
+#: A product's stock when the scenario leaves it open: at least what any scenario's orders take of it.
+SOME_STOCK = (10, 500)
+
+
+@given(parsers.parse('the Magento catalog has the product "{sku}" priced {price} with some stock'))
+def product_with_some_stock(world: World, sku: str, price: str) -> None:
+    qty = world.draws.integer(f'stock of "{sku}"', *SOME_STOCK)
+    world.notes.setdefault(STOCK, {})[sku] = qty
+    world.magento.create_product(sku, price=price, qty=qty)

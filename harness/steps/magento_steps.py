@@ -716,3 +716,22 @@ def order_of_account(world: World, alias: str, email: str, website: str) -> None
         wanted=wanted,
         found=found,
     )
+
+
+def _drawn_stock(world: World, sku: str) -> int:
+    stock = world.notes.get("stock", {})
+    if sku not in stock:
+        raise ValueError(f'the stock of "{sku}" was not drawn in this scenario (write "with some stock")')
+    return int(stock[sku])
+
+
+@then(parsers.parse('the salable quantity of "{sku}" is its stock'))
+@checks("IMP-11", "SET-07", "SET-08", "BLK-08", "CAN-03", "DIS-02")
+def salable_is_stock(world: World, sku: str) -> None:
+    salable_quantity(world, sku, _drawn_stock(world, sku))
+
+
+@then(parsers.parse('the salable quantity of "{sku}" is its stock less what order "{alias}" holds of it'))
+@checks("SET-07", "DEC-05")
+def salable_stock_less_order(world: World, sku: str, alias: str) -> None:
+    salable_less_order(world, sku, _drawn_stock(world, sku), alias)
