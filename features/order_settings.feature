@@ -291,3 +291,16 @@ Feature: Order settings of an Amazon store
     Then Magento has exactly one customer with the email "jane.roe@example.com" on the website "outlet"
     And Magento has exactly one customer with the email "jane.roe@example.com" on the website "base"
     And the Magento order for "A" belongs to the account of "jane.roe@example.com" on the website "outlet", with that account's email and customer group
+
+  @SET-04
+  Scenario: Build New Customer Account takes the account another process created just before it
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting           | value                      |
+      | Customer Creation | Build New Customer Account |
+    And an Unshipped Amazon order "A" for 1 x "SKU-1" bought by "Jane Roe" <jane.roe@example.com>
+    And another process creates the buyer's Magento account just before the connector does
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And Magento has exactly one customer with the email "jane.roe@example.com"
+    And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"

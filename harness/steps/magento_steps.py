@@ -735,3 +735,10 @@ def salable_is_stock(world: World, sku: str) -> None:
 @checks("SET-07", "DEC-05")
 def salable_stock_less_order(world: World, sku: str, alias: str) -> None:
     salable_less_order(world, sku, _drawn_stock(world, sku), alias)
+
+
+@given("another process creates the buyer's Magento account just before the connector does")
+def account_created_meanwhile(world: World) -> None:
+    """The account appears between the connector's search and its create: Magento saves the create it is sent
+    and answers 400, as it refuses a second account for an e-mail, while the account exists."""
+    world.sandbox.faults.inject("magento", "customerCreate", Fault("after_commit", status=400))
