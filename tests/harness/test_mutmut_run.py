@@ -99,3 +99,26 @@ def test_a_baseline_of_other_code_is_refused(tmp_path: Path) -> None:
     assert mutmut_run.read_baseline(baseline, ["views"]) == entry["statuses"]
     with pytest.raises(ValueError, match="no results for customers"):
         mutmut_run.read_baseline(baseline, ["customers"])
+
+
+def test_under_mutmut_a_factory_that_raises_fails_the_scenarios_instead_of_stopping_the_session(
+    tmp_path: Path,
+) -> None:
+    """mutmut's start-up check forces every mutant to fail and needs a failed test (exit 1), not a stopped
+    session; outside mutmut the same factory stops the run before any scenario (exit 4)."""
+    import subprocess
+    import sys
+
+    from conftest import child_env
+
+    features = mutmut_run.ROOT / "features"
+    argv = [sys.executable, "-m", "pytest", str(features), "-p", "no:cacheprovider", "-c", str(features / "pytest.ini"),
+            "--rootdir", str(features), "-q", "-x", "-p", "no:xdist", "--asc-impl", "sample_adapters:raising_factory",
+            "-k", "Pending_order_has_no_Magento_order or pending_order_has_no_magento_order"]
+    for marker, status in (("a mutant", 1), (None, 4)):
+        env = child_env()
+        env.pop("MUTANT_UNDER_TEST", None)
+        if marker:
+            env["MUTANT_UNDER_TEST"] = marker
+        result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+        assert result.returncode == status, (marker, result.stdout[-2000:] + result.stderr[-2000:])
