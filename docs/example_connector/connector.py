@@ -160,7 +160,10 @@ class Session:
         params: dict[str, Any] = {"MarketplaceIds": spec["marketplace_id"], "LastUpdatedAfter": amazon_time(since)}
         token = self.restricted_token(store)  # one per listing, for every page
         while True:
-            payload = self.amazon(store, "/orders/v0/orders", params, token)
+            try:
+                payload = self.amazon(store, "/orders/v0/orders", params, token)
+            except requests.RequestException:
+                return  # Amazon failed midway: the cursor stays, the next sync reads these orders again
             for order in payload.get("Orders") or []:
                 self.record(name, store, order)
                 since = max(since, parse_time(order["LastUpdateDate"]))

@@ -150,7 +150,12 @@ class Session {
     let params = { MarketplaceIds: spec.marketplace_id, LastUpdatedAfter: amazonTime(since) };
     const token = await this.restrictedToken(store); // one per listing, for every page
     for (;;) {
-      const payload = await this.amazon(store, "/orders/v0/orders", params, token);
+      let payload;
+      try {
+        payload = await this.amazon(store, "/orders/v0/orders", params, token);
+      } catch {
+        return; // Amazon failed midway: the cursor stays, the next sync reads these orders again
+      }
       for (const order of payload.Orders ?? []) {
         this.record(name, store, order);
         const updated = parseTime(order.LastUpdateDate);
