@@ -42,8 +42,36 @@ def test_a_control_call_waits_while_a_request_is_served(service: str) -> None:
     assert len(done) == 1
 
 
-def test_a_reset_keeps_the_single_lock() -> None:
+@pytest.mark.parametrize("service", ["amazon", "magento"])
+def test_after_a_reset_control_calls_still_wait_for_a_request(service: str) -> None:
     sandbox = Sandbox("lock", seed=1)
     sandbox.reset(seed=2)
-    assert sandbox.amazon._lock is sandbox.lock
-    assert sandbox.magento.lock is sandbox.lock
+    done: list[Any] = []
+    during: list[Any] = []
+    call = threading.Thread(target=lambda: done.append(_control_calls(sandbox)[service]()))
+
+    def request() -> None:  # the rebuilt services answer to the same lock
+        with sandbox.lock:
+            call.start()
+            call.join(0.3)
+            during.extend(done)
+
+    server = threading.Thread(target=request)
+    server.start()
+    server.join(10)
+    call.join(10)
+    assert during == [], "the control call ran in the middle of a request"
+    assert len(done) == 1
+
+
+def test_models_hold_no_lock_of_their_own() -> None:
+    sandbox = Sandbox("lock", seed=1)
+    for model in sandbox.models.values():
+        assert not any(isinstance(v, type(sandbox.lock)) for v in vars(model).values()), model
+
+
+def test_several_steps_under_one_hold_of_the_lock() -> None:
+    sandbox = Sandbox("lock", seed=1)
+    with sandbox.locked() as models:
+        models["magento"].catalog.create_product("SKU-1", qty=2)
+        assert sandbox.magento.salable_qty("SKU-1") == 2  # the lock is reentrant for its holder
