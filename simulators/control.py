@@ -2,7 +2,7 @@
 namespace's clock, its request journal, its faults, and reset.
 
 Each handler takes the one handler shape, ``handler(call) -> body`` (:class:`~simulators.wsgi.Call`);
-a service's own control routes are its ``control.py``'s table.
+a service's control table is its ``control.py``'s own routes :func:`with_common` these.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from simulators.wsgi import Call, ControlRoutes
 
 def routes(call: Call) -> dict[str, Any]:
     """Every route of this service and of its control plane (this listing)."""
-    from simulators.routes import listing  # the listing reads the route tables, this one included
+    from simulators.routes import listing  # on first use: ``python -m simulators.routes`` runs it as a script
 
     return listing(call.app)
 
@@ -71,3 +71,8 @@ COMMON_ROUTES: ControlRoutes = {
     ("DELETE", "/faults"): faults_clear,
     ("POST", "/reset"): reset,
 }
+
+
+def with_common(own: ControlRoutes) -> ControlRoutes:
+    """A service's control table: its own routes first, then the shared ones it does not answer itself."""
+    return {**own, **{key: handler for key, handler in COMMON_ROUTES.items() if key not in own}}

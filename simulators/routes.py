@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from simulators.control import COMMON_ROUTES
 from simulators.sandbox import SandboxRegistry, services
 from simulators.wsgi import CONTROL_PREFIX, ServiceApp
 
@@ -51,9 +50,8 @@ def service_routes(app: ServiceApp) -> list[dict[str, str]]:
 
 def control_routes(app: ServiceApp) -> list[dict[str, Any]]:
     """The control plane's routes (method, path under ``/_sim``, summary), the service's own first."""
-    table = {**app.control, **{k: v for k, v in COMMON_ROUTES.items() if k not in app.control}}
     out = []
-    for (method, path), handler in table.items():
+    for (method, path), handler in app.control.items():
         entry: dict[str, Any] = {"method": method, "path": CONTROL_PREFIX + path}
         summary = _summary(handler)
         if summary:

@@ -114,8 +114,9 @@ class ServiceApp:
 
     A service declares its routes (``url_map``, endpoints are operation names served by
     ``op_<operation>(call, **route_args)``), its control routes (``control``, a table of handlers
-    ``handler(call)``) and its generic error answer (:meth:`error_response`); it may check a request
-    before its handler runs (:meth:`admit`) and encode a handler's body (:meth:`answer`). The dispatcher
+    ``handler(call)`` that holds the routes every service shares: :func:`simulators.control.with_common`)
+    and its generic error answer (:meth:`error_response`); it may check a request before its handler
+    runs (:meth:`admit`) and encode a handler's body (:meth:`answer`). The dispatcher
     takes the namespace lock once per request and answers a :class:`~simulators.errors.ServiceError`
     in the service's envelope.
     """
@@ -247,18 +248,12 @@ class ServiceApp:
         )
 
     # -- control plane over HTTP ------------------------------------------------------------------
-    def control_handler(self, method: str, path: str) -> Handler | None:
-        """The handler of a control route: the service's own, else the routes every service shares."""
-        from simulators.control import COMMON_ROUTES  # the common routes read this module's app
-
-        return self.control.get((method, path)) or COMMON_ROUTES.get((method, path))
-
     def _control(self, sandbox: Sandbox, request: Request, path: str) -> Response:
         if self.control_token is not None:
             supplied = request.headers.get("X-Sim-Control-Token", "")
             if not secrets.compare_digest(supplied.encode(), self.control_token.encode()):
                 return json_response({"error": "control plane requires X-Sim-Control-Token"}, 403)
-        handler = self.control_handler(request.method, path)
+        handler = self.control.get((request.method, path))
         if handler is None:
             return json_response({"error": f"no control route {request.method} {path}"}, 404)
         try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from simulators.amazon.model import AmazonModel, Order, iso_z
 from simulators.clock import parse_iso
+from simulators.control import with_common
 from simulators.errors import ControlNotFound
 from simulators.wsgi import Call, ControlRoutes
 
@@ -180,18 +181,20 @@ def _control_view(order: Order) -> dict[str, Any]:
     }
 
 
-CONTROL_ROUTES: ControlRoutes = {
-    ("POST", "/orders"): create_order,
-    ("GET", "/orders"): get_order,
-    ("POST", "/orders/status"): set_status,
-    ("POST", "/orders/cancel"): cancel,
-    ("GET", "/orders/shipments"): shipments,
-    ("GET", "/rate-limits"): rate_limits,
-    ("POST", "/rate-limits"): rate_limits,
-    ("POST", "/order-items/page-size"): items_page_size,
-    ("GET", "/sellers"): sellers,
-    ("POST", "/sellers"): add_seller,
-    ("POST", "/apps"): register_app,
-    ("POST", "/authorizations"): authorize,
-    ("POST", "/authorizations/revoke"): revoke,
-}
+CONTROL_ROUTES: ControlRoutes = with_common(
+    {
+        ("POST", "/orders"): create_order,
+        ("GET", "/orders"): get_order,
+        ("POST", "/orders/status"): set_status,
+        ("POST", "/orders/cancel"): cancel,
+        ("GET", "/orders/shipments"): shipments,
+        ("GET", "/rate-limits"): rate_limits,
+        ("POST", "/rate-limits"): rate_limits,
+        ("POST", "/order-items/page-size"): items_page_size,
+        ("GET", "/sellers"): sellers,
+        ("POST", "/sellers"): add_seller,
+        ("POST", "/apps"): register_app,
+        ("POST", "/authorizations"): authorize,
+        ("POST", "/authorizations/revoke"): revoke,
+    }
+)

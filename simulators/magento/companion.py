@@ -31,15 +31,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulators import wsgi
 from simulators.magento.catalog import Reservation
 from simulators.magento.errors import bad_request, invalid_type, required
 from simulators.magento.model import SEVERITIES, MagentoModel
 from simulators.magento.search import apply, parse_criteria
+from simulators.wsgi import Call as WireCall
 
 
 @dataclass
-class Call(wsgi.Call):
+class Call(WireCall):
     """One REST call: the app, the namespace, the model, the request, its decoded body and the store view
     it addresses."""
 

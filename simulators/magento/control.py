@@ -39,6 +39,7 @@ import dataclasses
 from datetime import timedelta
 from typing import Any
 
+from simulators.control import with_common
 from simulators.magento.catalog import Product
 from simulators.magento.model import MagentoModel
 from simulators.wsgi import Call, ControlRoutes
@@ -247,28 +248,30 @@ def message_clear(call: Call) -> dict[str, Any]:
     return {"cleared": call.model.clear_message(str(call.request.args["identity"]))}
 
 
-CONTROL_ROUTES: ControlRoutes = {
-    ("POST", "/products"): product_create,
-    ("POST", "/products/status"): product_status,
-    ("POST", "/products/delete"): product_delete,
-    ("POST", "/stock"): stock_set,
-    ("GET", "/stock"): stock_get,
-    ("POST", "/stores"): store_add,
-    ("POST", "/statuses"): status_add,
-    ("POST", "/customers"): customer_add,
-    ("GET", "/orders"): orders,
-    ("GET", "/orders/grid"): orders_grid,
-    ("POST", "/orders/ship"): order_ship,
-    ("POST", "/orders/invoice"): order_invoice,
-    ("POST", "/orders/refund"): order_refund,
-    ("POST", "/orders/cancel"): order_cancel,
-    ("POST", "/orders/hold"): order_hold,
-    ("POST", "/orders/unhold"): order_unhold,
-    ("POST", "/orders/comment"): order_comment,
-    ("POST", "/admins"): admin_add,
-    ("POST", "/auth/lifetime"): token_lifetime,
-    ("POST", "/auth/revoke"): tokens_revoke,
-    ("GET", "/messages"): messages,
-    ("POST", "/messages"): message_raise,
-    ("DELETE", "/messages"): message_clear,
-}
+CONTROL_ROUTES: ControlRoutes = with_common(
+    {
+        ("POST", "/products"): product_create,
+        ("POST", "/products/status"): product_status,
+        ("POST", "/products/delete"): product_delete,
+        ("POST", "/stock"): stock_set,
+        ("GET", "/stock"): stock_get,
+        ("POST", "/stores"): store_add,
+        ("POST", "/statuses"): status_add,
+        ("POST", "/customers"): customer_add,
+        ("GET", "/orders"): orders,
+        ("GET", "/orders/grid"): orders_grid,
+        ("POST", "/orders/ship"): order_ship,
+        ("POST", "/orders/invoice"): order_invoice,
+        ("POST", "/orders/refund"): order_refund,
+        ("POST", "/orders/cancel"): order_cancel,
+        ("POST", "/orders/hold"): order_hold,
+        ("POST", "/orders/unhold"): order_unhold,
+        ("POST", "/orders/comment"): order_comment,
+        ("POST", "/admins"): admin_add,
+        ("POST", "/auth/lifetime"): token_lifetime,
+        ("POST", "/auth/revoke"): tokens_revoke,
+        ("GET", "/messages"): messages,
+        ("POST", "/messages"): message_raise,
+        ("DELETE", "/messages"): message_clear,
+    }
+)
