@@ -40,7 +40,6 @@ _NAMESPACE_NAME = re.compile(r"^(?=.*[A-Za-z0-9_-])[A-Za-z0-9_.-]{1,64}$")
 _NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
 
 
-
 @dataclass
 class Call:
     """One request as a handler sees it: the app serving it, the namespace, this service's model (the
@@ -126,6 +125,8 @@ class ServiceApp:
     control: ClassVar[ControlRoutes] = {}
     #: Exceptions out of a handler the service answers itself (:meth:`internal_error`) instead of failing.
     internal_errors: ClassVar[tuple[type[Exception], ...]] = ()
+    #: What the service's handlers receive (a subclass adds what its routes share).
+    call_type: ClassVar[type[Call]] = Call
 
     def __init__(self, registry: SandboxRegistry, *, control_token: str | None = None) -> None:
         self.registry = registry
@@ -141,7 +142,7 @@ class ServiceApp:
 
     def call(self, sandbox: Sandbox, request: Request, operation: str) -> Call:
         """The call handed to the operation's handler (the lock is held)."""
-        return Call(self, sandbox, sandbox.models[self.service], request)
+        return self.call_type(self, sandbox, sandbox.models[self.service], request)
 
     def admit(self, call: Call, operation: str, args: dict[str, Any]) -> None:
         """Check the request before its handler runs (authentication, limits ...); raise a ServiceError to refuse."""

@@ -534,9 +534,7 @@ class AmazonModel:
             raise IllegalTransition(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
         if status not in TRANSITIONS.get(order.status, frozenset()):
             allowed = sorted(TRANSITIONS.get(order.status, frozenset())) or "none"
-            raise IllegalTransition(
-                f"Amazon never moves an order from {order.status} to {status} (allowed: {allowed})"
-            )
+            raise IllegalTransition(f"Amazon never moves an order from {order.status} to {status} (allowed: {allowed})")
         self._ship_for_status(order, status)
         self._touch(order, status)
         return order

@@ -336,6 +336,7 @@ class AmazonApp(ServiceApp):
         url = self._document_url(call, document.document_id)
         return json_response({"feedDocumentId": document.document_id, "url": url})
 
+
 # -- request parsing and views ----------------------------------------------------------------------
 def _authorised(authenticate: Any, request: Request) -> Grant:
     """The grant of the call's token; 403 unless it is a seller's live access token, or a live RDT that

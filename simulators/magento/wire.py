@@ -27,7 +27,6 @@ from simulators.magento.companion import Call, CompanionRoutes
 from simulators.magento.control import CONTROL_ROUTES
 from simulators.magento.errors import MagentoError, bad_request, invalid_type, required
 from simulators.magento.search import SearchCriteria, apply, narrow, parse_criteria
-from simulators.sandbox import Sandbox
 from simulators.wsgi import Call as WireCall
 from simulators.wsgi import ServiceApp, json_response, read_json
 
@@ -158,15 +157,13 @@ class MagentoApp(CompanionRoutes, ServiceApp):
     control = CONTROL_ROUTES
     #: Magento's answer to its own bugs: a 500 with a report ID (and the traceback in its log).
     internal_errors = (TypeError, ValueError, KeyError, AttributeError, ArithmeticError)
+    call_type = Call
 
     def error_response(self, status: int, message: str) -> Response:
         return json_response(MagentoError(status, message).envelope(), status)
 
     def not_found(self) -> Response:
         return self.error_response(404, errors.NO_ROUTE)
-
-    def call(self, sandbox: Sandbox, request: Request, operation: str) -> Call:
-        return Call(self, sandbox, sandbox.models[self.service], request)
 
     def admit(self, call: WireCall, operation: str, args: dict[str, Any]) -> None:
         """The store view the path names (an unknown code is no route), the admin token, the decoded body."""
