@@ -75,3 +75,38 @@ def test_several_steps_under_one_hold_of_the_lock() -> None:
     with sandbox.locked() as models:
         models["magento"].catalog.create_product("SKU-1", qty=2)
         assert sandbox.magento.salable_qty("SKU-1") == 2  # the lock is reentrant for its holder
+
+
+class _Counter:
+    """A model with one part: ``tally`` is a control call its ledger answers."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.ledger = _Ledger()
+
+
+class _Ledger:
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+
+    def add(self, entry: str) -> int:
+        self.entries.append(entry)
+        return len(self.entries)
+
+
+def test_a_registered_service_is_part_of_every_new_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulators import sandbox as sandboxes
+
+    service = sandboxes.Service(
+        "counter", lambda clock, seed: _Counter(seed), app=object, calls={"tally": "ledger.add"}
+    )
+    monkeypatch.setitem(sandboxes._SERVICES, "counter", service)
+    sandbox = Sandbox("registry", seed=4)
+    assert [s.name for s in sandboxes.services()][-1] == "counter"
+    assert sandbox.models["counter"].seed == 4
+    assert sandbox.counter.tally("one") == 1  # the call the service names goes to that part of its model
+    assert sandbox.models["counter"].ledger.entries == ["one"]
+    sandbox.reset(seed=5)
+    assert sandbox.models["counter"].seed == 5 and sandbox.counter.ledger.entries == []
+    with pytest.raises(AttributeError, match="no such service"):
+        _ = sandbox.nothing
