@@ -91,7 +91,7 @@ def customer_in_group(world: World, name: str, email: str, group: str, website: 
         raise ValueError(f"unknown customer group {group!r}; known: {sorted(CUSTOMER_GROUPS)}")
     first, _, last = name.partition(" ")
     created = world.magento.create_customer(email=email, firstname=first, lastname=last or "-", website_code=website)
-    with world.magento.lock:  # the merchant moves the new account to its group, as the admin's customer form does
+    with world.sandbox.lock:  # the merchant moves the new account to its group, as the admin's customer form does
         created["group_id"] = CUSTOMER_GROUPS[group]
 
 
