@@ -33,11 +33,13 @@ Environment variables override the file: ``ASC_CONFIG`` (the file), ``ASC_DATABA
 ``ASC_CLOCK_TOKEN``, ``ASC_HTTP_TIMEOUT``, ``ASC_AMAZON_ENDPOINT``, ``ASC_LWA_ENDPOINT``, ``ASC_LWA_CLIENT_ID``,
 ``ASC_LWA_CLIENT_SECRET``, ``ASC_AMAZON_PAGE_SIZE``, ``ASC_MAGENTO_URL``, ``ASC_MAGENTO_USERNAME``,
 ``ASC_MAGENTO_PASSWORD``; and one store without a file: ``ASC_STORE_NAME``, ``ASC_MARKETPLACE_ID``,
-``ASC_REFRESH_TOKEN``, ``ASC_INTEGRATED_AT``, ``ASC_WEBSITE_CODE``.
+``ASC_REFRESH_TOKEN``, ``ASC_INTEGRATED_AT``, ``ASC_WEBSITE_CODE``. Any other ``ASC_*`` variable is refused
+(a misspelt setting would otherwise be ignored), but for those the kit reads elsewhere (:data:`OTHER_VARIABLES`).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
@@ -129,6 +131,14 @@ _ENV_STORE = {
     "ASC_WEBSITE_CODE": "website_code",
 }
 
+#: ``ASC_*`` variables that are not settings but are read elsewhere in the kit, so they may share the environment:
+#: the configuration file's name, the crash points, the driver server's token, and the project's test switches.
+OTHER_VARIABLES = frozenset(
+    {"ASC_CONFIG", "ASC_KILL_AT", "ASC_DRIVER_TOKEN", "ASC_CRASH_FULL", "ASC_CHROMIUM", "ASC_VENDOR_DIR"}
+)
+#: Every ``ASC_*`` variable the configuration takes.
+VARIABLES = frozenset({*_ENV_TOP, *_ENV_AMAZON, *_ENV_MAGENTO, *_ENV_STORE})
+
 
 class ConfigError(ValueError):
     """A configuration that cannot be used; the message is one line naming the culprit."""
@@ -181,6 +191,7 @@ class ProcessConfig:
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> ProcessConfig:
     """Read ``path`` (or ``$ASC_CONFIG``) if given, then apply ``ASC_*`` variables; raises ConfigError."""
     env = os.environ if env is None else env
+    _check_variables(env)
     file = path if path is not None else env.get("ASC_CONFIG")
     raw: dict[str, Any] = _read_file(Path(file)) if file else {}
     base = Path(file).resolve().parent if file else Path.cwd()
@@ -201,6 +212,17 @@ def _read_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold an object/table at the top level")
     return data
+
+
+def _check_variables(env: Mapping[str, str]) -> None:
+    """Refuse an ``ASC_*`` variable the configuration does not know, naming it (and the nearest known one)."""
+    known = VARIABLES | OTHER_VARIABLES
+    unknown = sorted(var for var in env if var.startswith("ASC_") and var not in known)
+    if unknown:
+        longer = [var for var in sorted(VARIABLES) if var.startswith(unknown[0])]  # a name cut short
+        close = longer or difflib.get_close_matches(unknown[0], sorted(VARIABLES), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"{unknown[0]}: unknown ASC_* environment variable{hint}")
 
 
 def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:

@@ -249,6 +249,39 @@ def test_a_bad_variable_is_one_clear_error(env: dict[str, str], message: str) ->
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ASC_DATABSE": "x.db"}, "ASC_DATABSE: unknown ASC_* environment variable (did you mean ASC_DATABASE?)"),
+        ({"ASC_COLOUR": "blue"}, "ASC_COLOUR: unknown ASC_* environment variable"),
+        ({"ASC_PAGE_SIZE": "10"}, "(did you mean ASC_AMAZON_PAGE_SIZE?)"),
+    ],
+)
+def test_an_unknown_asc_variable_is_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env={**ENV_STORE, **env})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_kits_other_variables_may_share_the_environment() -> None:
+    others = {"ASC_KILL_AT": "", "ASC_DRIVER_TOKEN": "t", "ASC_CRASH_FULL": "1", "ASC_VENDOR_DIR": "/v"}
+    assert load_config(None, env={**ENV_STORE, **others}).store("Main").refresh_token == "r"
+
+
+def test_an_unknown_variable_exits_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for var, value in {**ENV_STORE, "ASC_MAGENTO_USER": "u"}.items():
+        monkeypatch.setenv(var, value)
+    assert main(["sync"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "python -m reference_impl: configuration error: ASC_MAGENTO_USER: unknown ASC_* environment variable"
+        " (did you mean ASC_MAGENTO_USERNAME?)\n"
+    )
+
+
 def test_a_variable_over_a_file_that_is_not_a_table(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^amazon must be a table \(\[amazon\]\), got a string"):
         load_config(_write(tmp_path, "amazon = 'x'"), env={"ASC_LWA_CLIENT_ID": "c"})
