@@ -44,7 +44,7 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,43 +145,20 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class StoreEntry:
-    """One Amazon store as configured: where to reach Amazon and Magento, credentials, settings."""
-
-    name: str
-    marketplace_id: str
-    amazon_endpoint: str
-    lwa_endpoint: str
-    lwa_client_id: str
-    lwa_client_secret: str
-    refresh_token: str
-    magento_url: str
-    magento_username: str
-    magento_password: str
-    integrated_at: datetime | None = None
-    website_code: str = "base"
-    seller_id: str = ""
-    orders: dict[str, Any] = field(default_factory=dict)
-
-    def store_config(self, integrated_at: datetime) -> StoreConfig:
-        """The connector's view of this store, integrated at ``integrated_at``."""
-        shared = {f.name: getattr(self, f.name) for f in fields(StoreConfig) if f.name != "integrated_at"}
-        return StoreConfig(**shared, integrated_at=integrated_at)
-
-
-@dataclass(frozen=True)
 class ProcessConfig:
     """Everything a connector process needs."""
 
     database: Path
-    stores: tuple[StoreEntry, ...]
+    stores: tuple[StoreConfig, ...]
+    #: Store name -> the order settings the configuration gives it (applied on every run).
+    orders: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     clock_url: str | None = None
     clock_token: str | None = None
     page_size: int = DEFAULT_PAGE_SIZE
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
     orders_api: str = "v0"
 
-    def store(self, name: str) -> StoreEntry:
+    def store(self, name: str) -> StoreConfig:
         for entry in self.stores:
             if entry.name == name:
                 return entry
@@ -301,11 +278,13 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
     _check_types(amazon, _AMAZON_TYPES, "[amazon]")
     _check_types(magento, _MAGENTO_TYPES, "[magento]")
     stores_raw = data.get("stores", [])
-    stores: list[StoreEntry] = []
+    stores: list[StoreConfig] = []
+    orders: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(stores_raw):
         if not isinstance(entry, dict):
             raise ConfigError(f"stores[{index}] must be a table, got {_kind(entry)}")
         stores.append(_store(entry, index, amazon, magento))
+        orders[stores[-1].name] = dict(entry.get("orders") or {})
     names = [s.name for s in stores]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -319,6 +298,7 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
     config = ProcessConfig(
         database=database,
         stores=tuple(stores),
+        orders=orders,
         clock_url=clock_url,
         clock_token=data.get("clock_token") or None,
         page_size=_page_size(amazon.get("page_size", DEFAULT_PAGE_SIZE)),
@@ -336,7 +316,7 @@ def _orders_api(value: Any) -> str:
     return str(value)
 
 
-def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreEntry:
+def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreConfig:
     where = f"stores[{index}]"
     _check_types(entry, _STORE_TYPES, where)
     name = _store_name(entry.get("name"), where)
@@ -355,7 +335,7 @@ def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: d
         OrderSettings().updated(orders)
     except (ValueError, TypeError) as err:
         raise ConfigError(f"{where}: bad order settings: {err}") from err
-    return StoreEntry(
+    return StoreConfig(
         name=name,
         marketplace_id=entry.get("marketplace_id") or DEFAULT_MARKETPLACE,
         amazon_endpoint=_url(pick("endpoint", amazon, "amazon", DEFAULT_AMAZON_ENDPOINT), f"{where} amazon endpoint"),
@@ -369,7 +349,6 @@ def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: d
         integrated_at=_instant(integrated, f"{where}: integrated_at") if integrated else None,
         website_code=entry.get("website_code") or "base",
         seller_id=entry.get("seller_id") or "",
-        orders=dict(orders),
     )
 
 
@@ -434,4 +413,4 @@ def _instant(value: Any, what: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-__all__ = ["ConfigError", "ProcessConfig", "StoreEntry", "load_config"]
+__all__ = ["ConfigError", "ProcessConfig", "load_config"]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,20 +67,19 @@ class Connector:
 
     # -- set-up -------------------------------------------------------------------------------------
     def integrate_store(self, store: StoreConfig) -> None:
-        """Record the store and its integration instant; import is Enabled by default (SET-01)."""
-        with self.storage.transaction() as db:
-            db.execute(
-                "INSERT INTO stores (name, config, settings, cursor) VALUES (?, ?, ?, ?)",
-                (
-                    store.name,
-                    json.dumps(store.as_dict()),
-                    json.dumps(OrderSettings().as_dict()),
-                    store.integrated_at.isoformat(),
-                ),
-            )
+        """Record the store and its integration instant (now, when it names none); import is Enabled by
+        default (SET-01). The Amazon cursor starts at the integration instant."""
+        if store.integrated_at is None:
+            store = replace(store, integrated_at=self.now())
+        self.storage.add_store(store.name, store.as_dict(), OrderSettings().as_dict())
 
     def store_config(self, name: str) -> StoreConfig:
         return StoreConfig.from_dict(json.loads(self.storage.store(name)["config"]))
+
+    def update_store_config(self, store: StoreConfig) -> None:
+        """Replace the endpoints and credentials of a recorded store (its integration instant is kept)."""
+        kept = replace(store, integrated_at=self.store_config(store.name).integrated)
+        self.storage.set_store_config(store.name, kept.as_dict())
 
     def settings(self, name: str) -> OrderSettings:
         return OrderSettings(**json.loads(self.storage.store(name)["settings"]))
@@ -87,19 +87,16 @@ class Connector:
     def configure_orders(self, name: str, **changes: Any) -> OrderSettings:
         """Change order settings of one store; they apply from the next sync on (SET-02)."""
         settings = self.settings(name).updated(changes)
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET settings = ? WHERE name = ?", (json.dumps(settings.as_dict()), name))
+        self.storage.set_store_settings(name, settings.as_dict())
         return settings
 
     def set_store_active(self, name: str, active: bool) -> None:
         self.storage.store(name)
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET active = ? WHERE name = ?", (int(active), name))
+        self.storage.set_store_active(name, active)
 
     def set_read_only(self, on: bool) -> None:
         """Read-Only Mode: nothing that changes state is sent to Amazon while on (STO-02)."""
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET read_only = ?", (int(on),))
+        self.storage.set_read_only(on)
 
     # -- triggers -----------------------------------------------------------------------------------
     def sync(self, name: str | None = None) -> dict[str, Any]:

@@ -178,6 +178,41 @@ class Storage:
     def store_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM stores ORDER BY name")]
 
+    def add_store(self, name: str, config: dict[str, Any], settings: dict[str, Any]) -> None:
+        """Record an integrated store (no cursor yet: reading starts at its integration instant)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO stores (name, config, settings) VALUES (?, ?, ?)",
+                (name, json.dumps(config), json.dumps(settings)),
+            )
+
+    def set_store_config(self, name: str, config: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET config = ? WHERE name = ?", (json.dumps(config), name))
+
+    def set_store_settings(self, name: str, settings: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET settings = ? WHERE name = ?", (json.dumps(settings), name))
+
+    def set_store_active(self, name: str, active: bool) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET active = ? WHERE name = ?", (int(active), name))
+
+    def set_read_only(self, on: bool) -> None:
+        """Read-Only Mode, for every store."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET read_only = ?", (int(on),))
+
+    def set_cursor(self, name: str, cursor: str) -> None:
+        """Where the next read of Amazon's order changes starts (ISO 8601)."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor, name))
+
+    def set_shipment_cursor(self, name: str, cursor: str) -> None:
+        """Where the next read of Magento's shipments starts (Magento's ``Y-m-d H:i:s``)."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (cursor, name))
+
     # -- admin messages -------------------------------------------------------------------------------
     def admin_message_known(self, magento: str, text: str | None) -> bool:
         """Whether ``text`` (None: no message) is known to be what the Magento ``magento`` shows."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
 CREATE_GRACE = 60.0  # seconds to wait after a create that got no answer before creating again
+IMPORT_BATCH = 100  # orders whose stock is reserved in one call before their creates are sent
 RECORD_BATCH = 100  # Amazon orders recorded per transaction while reading (a crash re-reads them: no cursor moved)
 CURSOR_LAG = 120.0  # seconds the Amazon cursor stays behind a sync's start (Amazon's data can lag by minutes)
 
@@ -108,6 +110,8 @@ class StoreSync:
         self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
         self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
         self._defer_items = False  # while an import runs: fetched items are stored with its next write
+        self._ready: list[tuple[OrderRow, dict[str, Any], list[dict[str, Any]], dict[str, int]]] = []
+        self._planned: Counter[str] = Counter()  # stock of the ready orders, not reserved yet
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
@@ -139,7 +143,7 @@ class StoreSync:
     # -- reading Amazon ---------------------------------------------------------------------------------
     def _read_amazon(self) -> None:
         cursor = self.storage.store(self.name)["cursor"]
-        since = parse_time(cursor) if cursor else self.store.integrated_at
+        since = parse_time(cursor) if cursor else self.store.integrated
         started = self.now()
         newest = since
         batch: list[dict[str, Any]] = []
@@ -158,8 +162,7 @@ class StoreSync:
         # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read,
         # and it stays CURSOR_LAG behind the sync's start: an update Amazon shows late is still read.
         cursor_at = max(since, min(newest, started - timedelta(seconds=CURSOR_LAG)))
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor_at.isoformat(), self.name))
+        self.storage.set_cursor(self.name, cursor_at.isoformat())
 
     def _record_all(self, orders: list[dict[str, Any]], newest: datetime) -> datetime:
         """Record a batch of Amazon's orders in one transaction; the newest LastUpdateDate seen so far."""
@@ -186,7 +189,7 @@ class StoreSync:
         """Upsert one Amazon order into the table (PRE-01..03, IMP-01, IMP-14, SYN-05)."""
         amazon_id = str(order["AmazonOrderId"])
         purchased = parse_time(str(order["PurchaseDate"]))
-        if purchased < self.store.integrated_at:
+        if purchased < self.store.integrated:
             return  # existed before integration: never in the table, never imported
         status = str(order["OrderStatus"])
         stamp = str(order["LastUpdateDate"])
@@ -259,6 +262,9 @@ class StoreSync:
                 self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
             except BadAmazonData as err:
                 self._block(row, f"Cannot create sales order: {err}.")
+            if len(self._ready) >= IMPORT_BATCH:
+                self._create_ready()
+        self._create_ready()
 
     def is_due(self, row: OrderRow) -> bool:
         """Whether the row's order should have a Magento order now (FBA only once Shipped, IMP-10)."""
@@ -319,12 +325,40 @@ class StoreSync:
                 store_id=store_id,
             )
             entity = assign(entity, customer)
-        with self.storage.transaction():
-            self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
         # Magento's order repository save places no MSI reservation: the order's stock is held by the
         # connector's own reservation, settled before the create and kept for as long as the order exists
         # (Magento's shipment, cancellation and credit memo place the compensating reservations).
-        reservations.settle(self.storage, self.magento, row, self._order_stock(lines, row.channel))
+        stock = self._order_stock(lines, row.channel)
+        for sku, qty in stock.items():  # taken from what later orders of this batch may have
+            self._planned[sku] += qty - reservations.held(row).get(sku, 0)
+        self._ready.append((row, entity, lines, stock))
+
+    def _create_ready(self) -> None:
+        """Create the Magento orders of the orders made ready since the last call: their create marks (with
+        their items) in one transaction, the stock of all of them in one reservation call, then the creates."""
+        ready, self._ready = self._ready, []
+        self._planned.clear()  # counted by the append below (or not taken, when it fails)
+        if not ready:
+            return
+        stamp = self._stamp()
+        for row, _entity, _lines, _stock in ready:
+            row.data = {**row.data, "create_attempted": stamp}
+        try:
+            reservations.settle_all(
+                self.storage, self.magento, [(row, stock) for row, _entity, _lines, stock in ready], store_all=True
+            )
+        except RemoteError as err:
+            for row, _entity, _lines, _stock in ready:
+                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+            return
+        for row, entity, lines, _stock in ready:
+            try:
+                self._create(row, entity, lines)
+            except RemoteError as err:
+                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+
+    def _create(self, row: OrderRow, entity: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+        """Send the create of an order whose mark and reservation are stored; record what Magento answered."""
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
@@ -387,11 +421,13 @@ class StoreSync:
             managed = stock.get("manage_stock", True)
             if not managed:
                 continue
-            salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
+            # Less the stock of orders ready to be created before this one (not reserved yet).
+            mine = held.get(sku, 0) - self._planned.get(sku, 0)
+            salable = Decimal(str(self.magento.salable_qty(sku))) + mine
             if salable < qty and self.magento.salable_remembered(sku):
                 # Counted down by this sync's own reservations: Magento may hold more (stock added, a hold
                 # released); ask it before blocking.
-                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + held.get(sku, 0)
+                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + mine
             if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
         return None
@@ -492,7 +528,7 @@ class StoreSync:
             # is, so a later read covers this time too.
             return
         stored = self.storage.store(self.name)["shipment_cursor"]
-        cursor = stored or self.store.integrated_at.strftime("%Y-%m-%d %H:%M:%S")
+        cursor = stored or self.store.integrated.strftime("%Y-%m-%d %H:%M:%S")
         newest, page = cursor, 1
         try:
             while True:
@@ -506,8 +542,7 @@ class StoreSync:
         except RemoteError as err:
             self._fail("shipments", err)
             return
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (newest, self.name))
+        self.storage.set_shipment_cursor(self.name, newest)
 
     def _awaits_shipment(self) -> bool:
         """Whether an MFN order of this store has, or may have, a Magento order that is not shipped yet."""

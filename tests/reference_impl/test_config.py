@@ -70,7 +70,7 @@ def test_a_toml_file_with_defaults_and_per_store_overrides(tmp_path: Path) -> No
     assert de.integrated_at is None
     assert de.amazon_endpoint == "https://sellingpartnerapi-eu.amazon.com"
     assert de.magento_url == "https://de.example.com"
-    assert de.orders == {"import_enabled": False, "customer_mode": "create"}
+    assert config.orders["DE"] == {"import_enabled": False, "customer_mode": "create"}
 
 
 def test_a_json_file_and_variables_that_override_it(tmp_path: Path) -> None:
@@ -203,9 +203,9 @@ def test_null_is_a_value_of_the_optional_order_settings(tmp_path: Path) -> None:
     data["stores"][0]["orders"] = {"store_view_code": None, "order_status": None, "import_enabled": False}
     text = CREDENTIALS.replace("'", '"')
     path = _write(tmp_path, text + '[[stores]]\nname = "A"\nrefresh_token = "r"\n', "c.toml")
-    assert load_config(path, env={}).store("A").orders == {}
+    assert load_config(path, env={}).orders["A"] == {}
     path = _write(tmp_path, json.dumps({**_json_credentials(), **data}), "c.json")
-    assert load_config(path, env={}).store("A").orders == data["stores"][0]["orders"]
+    assert load_config(path, env={}).orders["A"] == data["stores"][0]["orders"]
 
 
 def _json_credentials() -> dict[str, object]:
