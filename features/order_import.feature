@@ -272,3 +272,16 @@ Feature: Import lifecycle with order import enabled
     And the cron job runs
     Then order "A" has exactly one Magento order with status "complete" in state "complete"
     And order "B" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-05 @DEC-08
+  Scenario: An order shipped part by part reaches Amazon part by part
+    Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2"
+    And the connector syncs
+    When the merchant ships 3 x "SKU-2" of the Magento order for "A" with carrier "usps" and tracking number "9400111899223033005282"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "PartiallyShipped"
+    When the merchant ships 2 x "SKU-1" of the Magento order for "A" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with tracking number "1Z999AA10123456784" for exactly 2 x "SKU-1"
+    And the Amazon orders table shows order "A" with status "Shipped"

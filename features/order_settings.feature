@@ -261,3 +261,16 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then order "B" has no Magento order
     And the salable quantity of "SKU-1" is 5
+
+  @SET-07 @DEC-05
+  Scenario: A hold Magento refused is placed on the next sync
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And Magento answers HTTP 503 to the next reservation change
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has no Magento order
+    And the salable quantity of "SKU-1" is 7

@@ -277,3 +277,18 @@ def hours_pass(world: World, hours: int) -> None:
 @when(parsers.parse("{minutes:d} minutes pass"))
 def minutes_pass(world: World, minutes: int) -> None:
     world.clock.advance(minutes * 60)
+
+
+@given(parsers.re(r"^Amazon takes (?P<count>\d+) (?P<unit>minutes|hours) to process a feed$"))
+def amazon_feed_processing_time(world: World, count: str, unit: str) -> None:
+    """Amazon processes a feed (a seller's cancellation) this long after it was created; until then the feed
+    is IN_QUEUE and the order unchanged."""
+    world.amazon.feeds.processing_seconds = int(count) * (3600.0 if unit == "hours" else 60.0)
+
+
+@given(parsers.re(r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next cancellation request$"))
+def amazon_fails_next_cancellation(world: World, kind: str) -> None:
+    """The next cancellation request (the feed document it starts with) fails before Amazon does anything
+    (503), or is served and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("amazon", "createFeedDocument", fault)
