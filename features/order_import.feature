@@ -285,3 +285,31 @@ Feature: Import lifecycle with order import enabled
     And the connector syncs
     Then Amazon has received a shipment confirmation for "A" with tracking number "1Z999AA10123456784" for exactly 2 x "SKU-1"
     And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-05 @DEC-08 @DEC-23
+  Scenario Outline: An order shipped in <parcels> parcels confirms each of its <units> units once
+    Given an Unshipped Amazon order "A" for <units> x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" in <parcels> parcels
+    And the connector syncs
+    Then Amazon has received the carrier and tracking number of every parcel of "A"
+    And Amazon has received each unit of "A" in exactly one parcel
+
+    Examples:
+      | units | parcels |
+      | 3     | two     |
+      | 4     | three   |
+
+  @IMP-06 @DEC-22
+  Scenario: A Magento failure completing one shipped order does not hold back the others
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    And Magento answers HTTP 503 to the next invoice
+    And the cron job runs
+    Then order "B" has exactly one Magento order with status "complete" in state "complete"
+    When the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"

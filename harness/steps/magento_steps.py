@@ -721,3 +721,29 @@ def magento_comment_reason(world: World, alias: str) -> None:
         f"a comment of the Magento order names the reason {reason} (comments {comments})",
         order=world.order_id(alias),
     )
+
+
+@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next invoice$"))
+def magento_fails_next_invoice(world: World, kind: str) -> None:
+    """The next invoice of an order fails before Magento does anything (503), or is made and its answer never
+    comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "orderInvoice", fault)
+
+
+@then(parsers.parse('Amazon has received each unit of "{alias}" in exactly one parcel'))
+@checks("DEC-23", "IMP-05")
+def amazon_each_unit_once(world: World, alias: str) -> None:
+    """The packages confirmed for the order together name each of its units once: none left out, none twice."""
+    order = world.amazon.get(world.order_id(alias))
+    ordered = {i.order_item_id: i.quantity_ordered for i in order.items}
+    confirmed: Counter[str] = Counter()
+    for confirmation in world.amazon.shipment_confirmations(world.order_id(alias)):
+        for item, qty in confirmation.items:
+            confirmed[item] += int(qty)
+    expect(
+        dict(confirmed) == ordered,
+        world,
+        f"each unit confirmed once: {ordered} (Amazon received {dict(confirmed)})",
+        order=world.order_id(alias),
+    )
