@@ -313,3 +313,18 @@ Feature: Import lifecycle with order import enabled
     Then order "B" has exactly one Magento order with status "complete" in state "complete"
     When the cron job runs
     Then order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-05 @DEC-24
+  Scenario: A shipment confirmation Amazon failed is sent again, one Amazon refused is not
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And Amazon cancels order "B"
+    And Amazon answers HTTP 503 to the next shipment confirmation
+    And the connector syncs
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with the carrier code "USPS" and tracking number "9400110200881234567890"
+    And Amazon was asked once to confirm the shipment of "B"

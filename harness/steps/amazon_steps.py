@@ -292,3 +292,29 @@ def amazon_fails_next_cancellation(world: World, kind: str) -> None:
     (503), or is served and its answer never comes."""
     fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
     world.sandbox.faults.inject("amazon", "createFeedDocument", fault)
+
+
+@step(parsers.re(r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next shipment confirmation$"))
+def amazon_fails_next_confirmation(world: World, kind: str) -> None:
+    """The next confirmShipment fails before Amazon does anything (503), or is served and its answer never
+    comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("amazon", "confirmShipment", fault)
+
+
+@then(parsers.parse('Amazon was asked once to confirm the shipment of "{alias}"'))
+@checks("DEC-24", "IMP-05")
+def amazon_asked_once_to_confirm(world: World, alias: str) -> None:
+    """A shipment confirmation Amazon refused is not sent again (DEC-24): one confirmShipment call for the
+    order, whatever Amazon answered."""
+    amazon_id = world.order_id(alias)
+    calls = [
+        e for e in world.sandbox.journal.entries("amazon", "confirmShipment") if f"/orders/{amazon_id}/" in e.path
+    ]
+    expect(
+        len(calls) == 1,
+        world,
+        f"one shipment confirmation request for the order (Amazon was asked {len(calls)} times: "
+        f"{[e.status for e in calls]})",
+        order=amazon_id,
+    )
