@@ -211,3 +211,35 @@ Feature: Cancellations and store state
     Then Amazon has canceled order "A" with the merchant's reason
     And order "A" has exactly one Magento order with status "complete"
     And the Magento order for "A" names the merchant's reason in its comments
+
+  @CAN-01 @CAN-02 @STO-02 @DEC-20
+  Scenario: A cancellation Amazon refuses is sent once, by the merchant or after Read-Only Mode
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And the connector syncs
+    When the merchant turns Read-Only Mode on
+    And the merchant cancels order "B" from Magento with a reason
+    And Amazon moves order "A" to "Shipped"
+    And Amazon moves order "B" to "Shipped"
+    And the merchant turns Read-Only Mode off
+    And the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    And the connector syncs
+    Then the cancellation is refused
+    And Amazon has received exactly one cancellation of order "A"
+    And Amazon has received exactly one cancellation of order "B"
+    And the Amazon orders table shows order "B" with status "Shipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    And order "B" has exactly one Magento order with status "processing" in state "processing"
+
+  @CAN-01 @CAN-02 @DEC-20 @DEC-21
+  Scenario: A cancellation Magento failed to record is finished by the next sync
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    And Magento answers HTTP 503 to the next order comment
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" names the merchant's reason in its comments

@@ -747,3 +747,11 @@ def amazon_each_unit_once(world: World, alias: str) -> None:
         f"each unit confirmed once: {ordered} (Amazon received {dict(confirmed)})",
         order=world.order_id(alias),
     )
+
+
+@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next order comment$"))
+def magento_fails_next_comment(world: World, kind: str) -> None:
+    """The next comment added to an order (with the status it sets) fails before Magento does anything (503),
+    or is added and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "orderCommentAdd", fault)
