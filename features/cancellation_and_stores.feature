@@ -200,11 +200,12 @@ Feature: Cancellations and store state
     And the Magento order for "A" names the merchant's reason in its comments
 
   @CAN-02 @SYN-04 @DEC-21
-  Scenario: An order canceled from Magento before its unanswered creation was found keeps the reason and stays complete
+  Scenario: An order canceled from Magento before its unanswered creation was found ends complete with the reason, Magento failing once
     Given an Unshipped Amazon order "A" for 1 x "SKU-1"
     And Magento gives no answer to the next order creation
     And the connector syncs
     When the merchant cancels order "A" from Magento with a reason
+    And Magento answers HTTP 503 to the next order comment
     And the connector syncs
     And the connector syncs
     And the cron job runs
