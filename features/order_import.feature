@@ -328,3 +328,18 @@ Feature: Import lifecycle with order import enabled
     And the connector syncs
     Then Amazon has received a shipment confirmation for "A" with the carrier code "USPS" and tracking number "9400110200881234567890"
     And Amazon was asked once to confirm the shipment of "B"
+
+  @IMP-05 @DEC-24
+  Scenario Outline: A shipment confirmation Amazon answers with HTTP <status> is not sent again
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And Amazon answers HTTP <status> to the next shipment confirmation
+    And the connector syncs
+    And the connector syncs
+    Then Amazon was asked once to confirm the shipment of "A"
+
+    Examples:
+      | status |
+      | 400    |
+      | 404    |

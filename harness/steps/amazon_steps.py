@@ -294,11 +294,15 @@ def amazon_fails_next_cancellation(world: World, kind: str) -> None:
     world.sandbox.faults.inject("amazon", "createFeedDocument", fault)
 
 
-@step(parsers.re(r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next shipment confirmation$"))
-def amazon_fails_next_confirmation(world: World, kind: str) -> None:
-    """The next confirmShipment fails before Amazon does anything (503), or is served and its answer never
-    comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+@step(
+    parsers.re(
+        r"^Amazon (?P<kind>answers HTTP (?P<status>\d{3}) to|gives no answer to) the next shipment confirmation$"
+    )
+)
+def amazon_fails_next_confirmation(world: World, kind: str, status: str | None) -> None:
+    """The next confirmShipment is answered with an error status before Amazon does anything (503: it failed;
+    400 or 404: it refuses it), or is served and its answer never comes."""
+    fault = Fault("status", status=int(status)) if status else Fault("lost")
     world.sandbox.faults.inject("amazon", "confirmShipment", fault)
 
 

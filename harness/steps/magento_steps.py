@@ -757,7 +757,11 @@ def magento_fails_next_comment(world: World, kind: str) -> None:
     world.sandbox.faults.inject("magento", "orderCommentAdd", fault)
 
 
-@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next look-up of an order by Amazon order ID$"))
+@step(
+    parsers.re(
+        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next look-up of an order by Amazon order ID$"
+    )
+)
 def magento_fails_next_order_search(world: World, kind: str) -> None:
     """The next search of Magento's orders (the look-up by Amazon order ID) fails before Magento answers (503),
     or is served and its answer never comes."""
