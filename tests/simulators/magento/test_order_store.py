@@ -222,6 +222,7 @@ def test_search_by_ext_order_id_finds_each_order_and_follows_changes(api: Any) -
     api.post("/orders", {"entity": {"entity_id": second, "ext_order_id": "113-0000000-0000000"}})
     assert _search(api, "ext_order_id", "113-0000000-0000000") == [first, second]  # two orders, one Amazon ID
     assert _search(api, "ext_order_id", "113-0000001-0000000") == []
+    assert api.model.find("ext_order_id", "113-0000001-0000000") == []  # the index itself, not only the filter
     api.post("/orders", {"entity": {"entity_id": first, "ext_order_id": None}})
     assert _search(api, "ext_order_id", "113-0000000-0000000") == [second]
     assert _search(api, "po_number", "111-0000000-0000001") == sorted(ids.values())  # the payment's, unchanged
