@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from simulators.clock import SimClock
-from simulators.magento import credit_memos, entities
+from simulators.magento import credit_memos, documents, entities
 from simulators.magento import errors as e
 from simulators.magento.catalog import ZERO, Catalog
 from simulators.magento.customers import CustomerBook
@@ -319,6 +319,11 @@ class OrderBook:
     ) -> dict[str, Any]:
         """Create and capture an invoice; returns it. Refused as ``InvoiceOrder`` refuses."""
         order = self.order(entity_id)
+        quantities = self._invoice_quantities(order, items)
+        return self._write_invoice(order, quantities, comment=comment, api=api)
+
+    def _invoice_quantities(self, order: dict[str, Any], items: Any) -> dict[int, Decimal]:
+        """What to invoice per item, or ``InvoiceOrder``'s refusal listing each validator message once."""
         if order["state"] in {"payment_review", "holded", "canceled", "complete", "closed"}:
             raise document_errors(e.INVOICE_ERRORS, [e.render(e.INVOICE_STATUS, [order["status"]])])
         if not self.can_invoice(order):
@@ -329,57 +334,39 @@ class OrderBook:
         if not quantities:
             problems.append(e.INVOICE_NO_ITEMS)
         if problems:
-            raise document_errors(e.INVOICE_ERRORS, list(dict.fromkeys(problems)))  # each message once
+            raise document_errors(e.INVOICE_ERRORS, list(dict.fromkeys(problems)))
+        return quantities
+
+    def _write_invoice(
+        self, order: dict[str, Any], quantities: dict[int, Decimal], *, comment: str | None, api: bool
+    ) -> dict[str, Any]:
+        first = not self.documents("invoice", order["entity_id"])
         by_id = {i["item_id"]: i for i in order["items"]}
-        first = not self.documents("invoice", entity_id)
         lines, subtotal, tax = [], ZERO, ZERO
         for item_id, qty in quantities.items():
-            item = by_id[item_id]
-            done = to_invoice(item) == qty
-            item_tax = (
-                d(item["tax_amount"]) - d(item["tax_invoiced"])
-                if done
-                else money(d(item["tax_amount"]) * qty / d(item["qty_ordered"]))
-            )
-            row = money(d(item["price"]) * qty)
-            item["qty_invoiced"] = float(d(item["qty_invoiced"]) + qty)
-            item["tax_invoiced"] = float(d(item["tax_invoiced"]) + item_tax)
-            item["row_invoiced"] = float(d(item["row_invoiced"]) + row)
+            line, row, item_tax = self._invoice_item(by_id[item_id], qty)
             subtotal, tax = subtotal + row, tax + item_tax
-            lines.append(entities.document_line(item, qty, row, item_tax))
+            lines.append(line)
         shipping = d(order["shipping_amount"]) if first else ZERO
         amount = subtotal + tax + shipping
         if not self.can_invoice(order):  # this invoice completes the order: it takes what is left of the total
             amount = d(order["grand_total"]) - d(order["total_invoiced"])
         invoice_id = self._next("invoice")
-        now = self._stamp()
-        document = {
-            "entity_id": invoice_id,
-            "increment_id": self._increment("invoice", order["store_id"]),
-            "order_id": order["entity_id"],
-            "store_id": order["store_id"],
-            "state": 2,
-            "billing_address_id": order.get("billing_address_id"),
-            "order_currency_code": order["order_currency_code"],
-            "base_currency_code": order["base_currency_code"],
-            "subtotal": float(subtotal),
-            "base_subtotal": float(subtotal),
-            "tax_amount": float(tax),
-            "base_tax_amount": float(tax),
-            "shipping_amount": float(shipping),
-            "base_shipping_amount": float(shipping),
-            "grand_total": float(amount),
-            "base_grand_total": float(amount),
-            "total_qty": float(sum(quantities.values(), ZERO)),
-            "can_void_flag": 0,
-            "email_sent": 0,
-            "items": [{**line, "entity_id": self._next("invoice_item"), "parent_id": invoice_id} for line in lines],
-            "comments": [],
-            "created_at": now,
-            "updated_at": now,
-        }
-        if comment:
-            document["comments"].append(entities.document_comment(invoice_id, comment, now))
+        document = documents.invoice_document(
+            order,
+            invoice_id=invoice_id,
+            increment_id=self._increment("invoice", order["store_id"]),
+            lines=[{**line, "entity_id": self._next("invoice_item"), "parent_id": invoice_id} for line in lines],
+            amounts={
+                "subtotal": subtotal,
+                "tax": tax,
+                "shipping": shipping,
+                "grand_total": amount,
+                "total_qty": sum(quantities.values(), ZERO),
+            },
+            comment=comment,
+            now=self._stamp(),
+        )
         self._attach("invoice", document)
         for key in ("total_invoiced", "base_total_invoiced", "total_paid", "base_total_paid"):
             order[key] = float(d(order.get(key)) + amount)
@@ -389,11 +376,31 @@ class OrderBook:
         self._save(order)
         return document
 
+    @staticmethod
+    def _invoice_item(item: dict[str, Any], qty: Decimal) -> tuple[dict[str, Any], Decimal, Decimal]:
+        """Invoice ``qty`` of an item (the last of it takes the tax left); the invoice's line, its row and tax."""
+        if to_invoice(item) == qty:
+            tax = d(item["tax_amount"]) - d(item["tax_invoiced"])
+        else:
+            tax = money(d(item["tax_amount"]) * qty / d(item["qty_ordered"]))
+        row = money(d(item["price"]) * qty)
+        item["qty_invoiced"] = float(d(item["qty_invoiced"]) + qty)
+        item["tax_invoiced"] = float(d(item["tax_invoiced"]) + tax)
+        item["row_invoiced"] = float(d(item["row_invoiced"]) + row)
+        return entities.document_line(item, qty, row, tax), row, tax
+
     def ship(
         self, entity_id: int, items: Any = None, tracks: Any = None, *, comment: str | None = None, api: bool = True
     ) -> dict[str, Any]:
         """Create a shipment (deducting source stock); returns it. Refused as ``ShipOrder`` refuses."""
         order = self.order(entity_id)
+        quantities = self._ship_quantities(order, items)
+        track_rows = entities.tracks(tracks)
+        self._take_shipped_stock(order, quantities)
+        return self._write_shipment(order, quantities, track_rows, comment=comment, api=api)
+
+    def _ship_quantities(self, order: dict[str, Any], items: Any) -> dict[int, Decimal]:
+        """What to ship per item (more than is open: what is open), or ``ShipOrder``'s refusal."""
         if order["state"] in {"payment_review", "holded", "canceled"}:
             raise document_errors(e.SHIP_ERRORS, [e.render(e.SHIP_STATUS, [order["status"]])])
         if not self.can_ship(order):
@@ -405,55 +412,57 @@ class OrderBook:
             problems.append(e.SHIP_NO_ITEMS)
         if problems:
             raise document_errors(e.SHIP_ERRORS, problems)
-        track_rows = entities.tracks(tracks)
+        return quantities
+
+    def _take_shipped_stock(self, order: dict[str, Any], quantities: dict[int, Decimal]) -> None:
+        """Deduct the shipped quantities from their sources (refused, writing nothing, when one would go
+        negative) and compensate the order's reservation; an FBA order touches no stock."""
+        if self.is_afn(order):
+            return
         by_id = {i["item_id"]: i for i in order["items"]}
         deductions: dict[str, Decimal] = {}
-        if not self.is_afn(order):
-            for item_id, qty in quantities.items():
-                sku = by_id[item_id]["sku"]
-                deductions[sku] = deductions.get(sku, ZERO) + qty
-        self.catalog.deduct(deductions)  # refuses (writing nothing) when the source would go negative
+        for item_id, qty in quantities.items():
+            sku = by_id[item_id]["sku"]
+            deductions[sku] = deductions.get(sku, ZERO) + qty
+        self.catalog.deduct(deductions)
         for sku, qty in deductions.items():
-            item = self.catalog.stock.get(sku)
-            if item is not None and item.manage_stock:
+            stock = self.catalog.stock.get(sku)
+            if stock is not None and stock.manage_stock:
                 self.catalog.reserve(sku, qty, entities.reservation_meta("shipment_created", order))
+
+    def _write_shipment(
+        self,
+        order: dict[str, Any],
+        quantities: dict[int, Decimal],
+        track_rows: list[dict[str, Any]],
+        *,
+        comment: str | None,
+        api: bool,
+    ) -> dict[str, Any]:
         shipment_id = self._next("shipment")
         now = self._stamp()
+        by_id = {i["item_id"]: i for i in order["items"]}
         lines = []
         for item_id, qty in quantities.items():
             item = by_id[item_id]
             item["qty_shipped"] = float(d(item["qty_shipped"]) + qty)
             line = entities.document_line(item, qty, money(d(item["price"]) * qty), ZERO)
             lines.append({**line, "entity_id": self._next("shipment_item"), "parent_id": shipment_id})
-        document = {
-            "entity_id": shipment_id,
-            "increment_id": self._increment("shipment", order["store_id"]),
-            "order_id": order["entity_id"],
-            "store_id": order["store_id"],
-            "customer_id": order.get("customer_id"),
-            "billing_address_id": order.get("billing_address_id"),
-            "shipping_address_id": (entities.shipping_address(order) or {}).get("entity_id"),
-            "email_sent": 0,
-            "total_qty": float(sum(quantities.values(), ZERO)),
-            "packages": [],
-            "items": lines,
-            "tracks": [
-                {
-                    **t,
-                    "entity_id": self._next("track"),
-                    "order_id": order["entity_id"],
-                    "parent_id": shipment_id,
-                    "weight": None,
-                    "qty": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for t in track_rows
+        document = documents.shipment_document(
+            order,
+            shipment_id=shipment_id,
+            increment_id=self._increment("shipment", order["store_id"]),
+            lines=lines,
+            tracks=[
+                documents.track(
+                    row, track_id=self._next("track"), order_id=order["entity_id"], shipment_id=shipment_id, now=now
+                )
+                for row in track_rows
             ],
-            "comments": [entities.document_comment(shipment_id, comment, now)] if comment else [],
-            "created_at": now,
-            "updated_at": now,
-        }
+            total_qty=sum(quantities.values(), ZERO),
+            comment=comment,
+            now=now,
+        )
         self._attach("shipment", document)
         self._settle(order, api=api)
         self._save(order)
