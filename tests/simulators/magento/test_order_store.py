@@ -204,6 +204,18 @@ def test_a_refused_operation_leaves_the_stored_order_as_it_was(api: Any) -> None
     assert api.get(f"/orders/{order_id}").content == before
 
 
+def test_a_payloads_own_errors_come_before_what_the_stored_orders_refuse(api: Any) -> None:
+    """Magento's input processor reads the payload before the save meets the stored state."""
+    api.place(increment_id="USED")
+    refused = api.post("/orders", {"entity": api.entity(increment_id="USED", store_id=99, grand_total="x")})
+    assert api.error(refused, 400).startswith('The "x" value\'s type is invalid. The "float" type was expected.')
+    refused = api.post("/orders", {"entity": api.entity(increment_id="USED", store_id=99)})
+    assert api.error(refused, 400) == "The store that was requested wasn't found. Verify the store and try again."
+    refused = api.post("/orders", {"entity": api.entity(increment_id="USED", customer_id=999)})
+    assert api.error(refused, 400) == 'The order number "USED" is already in use.'
+    assert len(api.model.orders) == 1
+
+
 def test_reading_an_order_gives_a_copy(api: Any) -> None:
     order_id = api.place()["entity_id"]
     read = api.model.order(order_id)
