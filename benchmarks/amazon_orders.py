@@ -112,6 +112,9 @@ def _pair(base: str, hello_base: str, params: dict[str, str], seconds: float, se
     return rate(page, seconds), rate(bare, seconds)
 
 
+Calls = dict[str, tuple[Callable[[int], str], dict[str, str], int]]
+
+
 def scaling(size: int, repeats: int) -> dict[str, float]:
     """Store ``size`` orders in this process and print what it measures; returns each call's ratio to the floor."""
     gc.collect()
@@ -123,11 +126,19 @@ def scaling(size: int, repeats: int) -> dict[str, float]:
     grown = resident_bytes() - before
     client = Client(AmazonApp(sandbox.registry))  # type: ignore[attr-defined]
     token = client.post("/auth/o2/token", data=DEFAULT_GRANT).get_json()["access_token"]
-    headers = {"x-amz-access-token": token}
+    timings = best_times(client, {"x-amz-access-token": token}, calls(sandbox), repeats)
+    print(f"   {size:>7} orders built in {built:.1f} s; memory {grown / size:,.0f} bytes/order", flush=True)
+    for name, seconds in timings.items():
+        print(f"      {name:<26} {seconds * 1e3:>8.2f} ms   x{seconds / timings[FLOOR]:.2f} floor", flush=True)
+    return {name: seconds / timings[FLOOR] for name, seconds in timings.items()}
+
+
+def calls(sandbox: Sandbox) -> Calls:
+    """Each call: its path as a function of the round, its query, the status it answers."""
     recent = (sandbox.clock.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
     stored = sorted(sandbox.amazon.orders)
     listing = "/orders/v0/orders"
-    calls: dict[str, tuple[Callable[[int], str], dict[str, str], int]] = {
+    return {
         FLOOR: (lambda i: f"{listing}/999-{i:07d}-0000000", {}, 404),
         "getOrder": (lambda i: f"{listing}/{stored[(i * 7919) % len(stored)]}", {}, 200),
         "LastUpdatedAfter": (lambda i: listing, {"LastUpdatedAfter": recent}, 200),
@@ -135,25 +146,23 @@ def scaling(size: int, repeats: int) -> dict[str, float]:
         "OrderStatuses": (lambda i: listing, {"LastUpdatedAfter": LONG_AGO, "OrderStatuses": "Unshipped"}, 200),
         "match-all page": (lambda i: listing, {"CreatedAfter": LONG_AGO}, 200),
     }
-    samples: dict[str, list[float]] = {name: [] for name in calls}
-    for i in range(repeats + 1):  # the calls take turns, so a change in the machine's load hits them all
-        for name, (path, query, status) in calls.items():
+
+
+def best_times(client: Client, headers: dict[str, str], named: Calls, repeats: int) -> dict[str, float]:
+    """Best of ``repeats`` seconds per call (the least disturbed by other load); the calls take turns, so a
+    change in the machine's load hits them all, after a round that warms up."""
+    samples: dict[str, list[float]] = {name: [] for name in named}
+    for i in range(repeats + 1):
+        for name, (path, query, status) in named.items():
             params = {"MarketplaceIds": "ATVPDKIKX0DER", **query} if query else None
-            t0 = time.perf_counter()
+            started = time.perf_counter()
             body = client.get(path(i), query_string=params, headers=headers)
-            if i:  # the first round warms up
-                samples[name].append(time.perf_counter() - t0)
+            if i:
+                samples[name].append(time.perf_counter() - started)
             assert body.status_code == status, (name, body.status_code)
             if query and name != "match-all page":
                 assert len(body.get_json()["payload"]["Orders"]) == 100, name
-    timings = {name: min(values) for name, values in samples.items()}  # best of N: the least disturbed
-    print(
-        f"   {size:>7} orders built in {built:.1f} s; memory {grown / size:,.0f} bytes/order",
-        flush=True,
-    )
-    for name, seconds in timings.items():
-        print(f"      {name:<26} {seconds * 1e3:>8.2f} ms   x{seconds / timings[FLOOR]:.2f} floor", flush=True)
-    return {name: seconds / timings[FLOOR] for name, seconds in timings.items()}
+    return {name: min(values) for name, values in samples.items()}
 
 
 def resident_bytes() -> int:
