@@ -13,6 +13,7 @@ Not run by pytest::
 
     .venv/bin/python benchmarks/connector_sync.py                 # 1k, 10k, 100k
     .venv/bin/python benchmarks/connector_sync.py --sizes 1000 5000 --profile
+    .venv/bin/python benchmarks/connector_sync.py --orders-api 2026-01-01   # items come with the orders
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def _by_operation(counts: Counter[tuple[str, str, int]]) -> dict[str, int]:
     return dict(sorted(calls.items()))
 
 
-def run_one(size: int, *, profile: bool, trace: bool, idle_sync: bool = True) -> dict[str, object]:
+def run_one(
+    size: int, *, profile: bool, trace: bool, idle_sync: bool = True, orders_api: str = "v0"
+) -> dict[str, object]:
     """One size in this process: set up, sync once, measure."""
     registry = SandboxRegistry(seed=3)
     sandbox = registry.add(Sandbox("default", seed=3))
@@ -109,7 +112,7 @@ def run_one(size: int, *, profile: bool, trace: bool, idle_sync: bool = True) ->
         sandbox.magento.create_product(sku, price="9.99", qty=10 * size + 100)
     clock = sandbox.clock
     workdir = Path(tempfile.mkdtemp(prefix="asc-bench-"))
-    connector = Connector(workdir / "c.db", now=clock.now, sleep=lambda s: clock.advance(s))
+    connector = Connector(workdir / "c.db", now=clock.now, sleep=lambda s: clock.advance(s), orders_api=orders_api)
     connector.integrate_store(
         StoreConfig(
             name="Main",
@@ -169,6 +172,7 @@ def run_one(size: int, *, profile: bool, trace: bool, idle_sync: bool = True) ->
     total_calls = sum(calls.values())
     result: dict[str, object] = {
         "orders": size,
+        "orders_api": orders_api,
         "imported": imported,
         "errors": len(report.get("errors") or []),
         "setup_s": round(setup_s, 2),
@@ -201,17 +205,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile of each sync")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     parser.add_argument("--no-idle-sync", action="store_true", help="skip the second sync with nothing new")
+    parser.add_argument(
+        "--orders-api", choices=("v0", "2026-01-01"), default="v0", help="the Orders API the connector reads"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        result = run_one(args.one, profile=args.profile, trace=args.tracemalloc, idle_sync=not args.no_idle_sync)
+        result = run_one(
+            args.one,
+            profile=args.profile,
+            trace=args.tracemalloc,
+            idle_sync=not args.no_idle_sync,
+            orders_api=args.orders_api,
+        )
         print(json.dumps(result), flush=True)
         return 0
     results: dict[int, dict[str, object]] = {}
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size)]
         command += ["--profile"] * args.profile + ["--tracemalloc"] * args.tracemalloc
-        command += ["--no-idle-sync"] * args.no_idle_sync
+        command += ["--no-idle-sync"] * args.no_idle_sync + ["--orders-api", args.orders_api]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, check=False)
         except subprocess.TimeoutExpired:

@@ -162,3 +162,85 @@ Feature: Cancellations and store state
     And the connector syncs
     Then Amazon has canceled order "A" with the reason "ShippingAddressUndeliverable"
     And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-01 @CAN-02 @STO-02 @DEC-20 @DEC-21
+  Scenario: A cancellation Amazon takes hours to process reaches Amazon once and leaves the order complete
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And Amazon takes 3 hours to process a feed
+    And the connector syncs
+    When the merchant turns Read-Only Mode on
+    And the merchant cancels order "B" from Magento with a reason
+    And the merchant turns Read-Only Mode off
+    And the merchant cancels order "A" from Magento with a reason
+    And the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    And the connector syncs a minute later
+    And 6 hours pass
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has canceled order "B" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And Amazon has received exactly one cancellation of order "B"
+    And order "A" has exactly one Magento order with status "complete"
+    And order "B" has exactly one Magento order with status "complete"
+    And the Magento order for "A" names the merchant's reason in its comments
+    And the Magento order for "B" names the merchant's reason in its comments
+
+  @CAN-01 @CAN-02 @DEC-20 @DEC-21
+  Scenario: The merchant cancels again an order whose cancellation Amazon did not take
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    And Amazon answers HTTP 503 to the next cancellation request
+    When the merchant cancels order "A" from Magento with a reason
+    And the merchant cancels order "A" from Magento with a reason
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" names the merchant's reason in its comments
+
+  @CAN-02 @SYN-04 @DEC-21
+  Scenario: An order canceled from Magento before its unanswered creation was found ends complete with the reason, Magento failing once
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento gives no answer to the next order creation
+    And the connector syncs
+    When the merchant cancels order "A" from Magento with a reason
+    And Magento answers HTTP 503 to the next order comment
+    And the connector syncs
+    And the connector syncs
+    And the cron job runs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" names the merchant's reason in its comments
+
+  @CAN-01 @CAN-02 @STO-02 @DEC-20
+  Scenario: A cancellation Amazon refuses is sent once, by the merchant or after Read-Only Mode
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And an Unshipped Amazon order "B" for some "SKU-1"
+    And the connector syncs
+    When the merchant turns Read-Only Mode on
+    And the merchant cancels order "B" from Magento with a reason
+    And Amazon moves order "A" to "Shipped"
+    And Amazon moves order "B" to "Shipped"
+    And the merchant turns Read-Only Mode off
+    And the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    And the connector syncs
+    Then the cancellation is refused
+    And Amazon has received exactly one cancellation of order "A"
+    And Amazon has received exactly one cancellation of order "B"
+    And the Amazon orders table shows order "B" with status "Shipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    And order "B" has exactly one Magento order with status "processing" in state "processing"
+
+  @CAN-01 @CAN-02 @DEC-20 @DEC-21
+  Scenario: A cancellation Magento failed to record is finished by the next sync
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And the connector syncs
+    And Magento answers HTTP 503 to the next order comment
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" names the merchant's reason in its comments

@@ -111,3 +111,14 @@ Feature: Order import disabled
     And the cron job runs
     Then Amazon has received a shipment confirmation for "A" with carrier "UPS" and tracking number "1Z999AA10123456784"
     And order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @DIS-03 @DEC-04
+  Scenario: An order imported before import was disabled leads to Seller Central while import is disabled
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    When the merchant sets Import Amazon Orders to "Enabled" for "Main Store"
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    When the merchant sets Import Amazon Orders to "Disabled" for "Main Store"
+    And the connector syncs
+    Then the order number of "A" in the Amazon orders table leads to Amazon Seller Central
+    And the row of order "A" carries no Magento order

@@ -272,3 +272,74 @@ Feature: Import lifecycle with order import enabled
     And the cron job runs
     Then order "A" has exactly one Magento order with status "complete" in state "complete"
     And order "B" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-05 @DEC-08
+  Scenario: An order shipped part by part reaches Amazon part by part
+    Given the Magento catalog has the product "SKU-2" priced 10.00 with 10 in stock
+    And an Unshipped Amazon order "A" for 2 x "SKU-1" and 3 x "SKU-2"
+    And the connector syncs
+    When the merchant ships 3 x "SKU-2" of the Magento order for "A" with carrier "usps" and tracking number "9400111899223033005282"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "PartiallyShipped"
+    When the merchant ships 2 x "SKU-1" of the Magento order for "A" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with tracking number "1Z999AA10123456784" for exactly 2 x "SKU-1"
+    And the Amazon orders table shows order "A" with status "Shipped"
+
+  @IMP-05 @DEC-08 @DEC-23
+  Scenario Outline: An order shipped in <parcels> parcels confirms each of its <units> units once
+    Given an Unshipped Amazon order "A" for <units> x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" in <parcels> parcels
+    And the connector syncs
+    Then Amazon has received the carrier and tracking number of every parcel of "A"
+    And Amazon has received each unit of "A" in exactly one parcel
+
+    Examples:
+      | units | parcels |
+      | 3     | two     |
+      | 4     | three   |
+
+  @IMP-06 @DEC-22
+  Scenario: A Magento failure completing one shipped order does not hold back the others
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And the connector syncs
+    And Magento answers HTTP 503 to the next invoice
+    And the cron job runs
+    Then order "B" has exactly one Magento order with status "complete" in state "complete"
+    When the cron job runs
+    Then order "A" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-05 @DEC-24
+  Scenario: A shipment confirmation Amazon failed is sent again, one Amazon refused is not
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And an Unshipped Amazon order "B" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And the merchant ships the Magento order for "B" with carrier "ups" and tracking number "1Z999AA10123456784"
+    And Amazon cancels order "B"
+    And Amazon answers HTTP 503 to the next shipment confirmation
+    And the connector syncs
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has received a shipment confirmation for "A" with the carrier code "USPS" and tracking number "9400110200881234567890"
+    And Amazon was asked once to confirm the shipment of "B"
+
+  @IMP-05 @DEC-24
+  Scenario Outline: A shipment confirmation Amazon answers with HTTP <status> is not sent again
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And the connector syncs
+    When the merchant ships the Magento order for "A" with carrier "usps" and tracking number "9400110200881234567890"
+    And Amazon answers HTTP <status> to the next shipment confirmation
+    And the connector syncs
+    And the connector syncs
+    Then Amazon was asked once to confirm the shipment of "A"
+
+    Examples:
+      | status |
+      | 400    |
+      | 404    |

@@ -261,3 +261,30 @@ Feature: Order settings of an Amazon store
     And the connector syncs
     Then order "B" has no Magento order
     And the salable quantity of "SKU-1" is 5
+
+  @SET-07 @DEC-05
+  Scenario: A hold Magento refused is placed on the next sync
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 3 x "SKU-1" on Amazon as order "A"
+    And Magento answers HTTP 503 to the next reservation change
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has no Magento order
+    And the salable quantity of "SKU-1" is 7
+
+  @SET-07 @DEC-05 @IMP-13
+  Scenario: An order with two lines of the same product holds back and takes the quantity of both
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders 2 x "SKU-1" and 3 x "SKU-1" on Amazon as order "A"
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 5
+    When Amazon moves order "A" to "Unshipped"
+    And the connector syncs
+    Then the Magento order for "A" holds exactly 2 x "SKU-1" and 3 x "SKU-1"
+    And the salable quantity of "SKU-1" is 5

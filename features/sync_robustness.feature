@@ -86,3 +86,14 @@ Feature: Sync robustness
     Then exactly one of the orders "A, B, C" has no Magento order
     When the connector syncs
     Then each of the orders "A, B, C" has exactly one Magento order
+
+  @IMP-07 @SYN-04
+  Scenario: An unanswered order creation whose first look-up fails is found by a later look-up, not made again
+    Given an Unshipped Amazon order "A" for 1 x "SKU-1"
+    And Magento gives no answer to the next order creation
+    And the connector syncs
+    And Magento answers HTTP 503 to the next look-up of an order by Amazon order ID
+    When the connector syncs
+    And the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the row of order "A" carries its Magento order

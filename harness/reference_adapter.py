@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from harness.adapter import ActionRefused, Capabilities, ConnectorEnvironment, OrderRow, StoreSpec
 from reference_impl import Connector, StoreConfig
+
+
+def store_config(store: StoreSpec) -> StoreConfig:
+    """The harness's description of a store as the reference connector's: the one conversion, field for field."""
+    return StoreConfig(**{item.name: getattr(store, item.name) for item in fields(StoreSpec)})
 
 
 class ReferenceAdapter:
@@ -24,7 +30,7 @@ class ReferenceAdapter:
         )
 
     def integrate_store(self, store: StoreSpec) -> None:
-        self.connector.integrate_store(StoreConfig.from_dict(store.as_json()))
+        self.connector.integrate_store(store_config(store))
 
     def configure_orders(self, store: str, settings: Mapping[str, Any]) -> None:
         self.connector.configure_orders(store, **dict(settings))

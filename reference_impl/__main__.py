@@ -17,6 +17,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from reference_impl.amazon_api import AmazonClient
@@ -24,7 +25,6 @@ from reference_impl.clock import ClockError, HttpClock, SystemClock
 from reference_impl.config import ConfigError, ProcessConfig, load_config
 from reference_impl.connector import Connector
 from reference_impl.magento_api import MagentoClient
-from reference_impl.settings import StoreConfig
 
 PROG = "python -m reference_impl"
 
@@ -69,25 +69,20 @@ def apply_stores(connector: Connector, config: ProcessConfig) -> list[str]:
     """
     integrated: list[str] = []
     known = set(connector.storage.store_names())
-    for entry in config.stores:
-        if entry.name not in known:
+    for store in config.stores:
+        if store.name not in known:
             try:
-                connector.integrate_store(entry.store_config(entry.integrated_at or connector.now()))
-                integrated.append(entry.name)
+                connector.integrate_store(store)
+                integrated.append(store.name)
             except sqlite3.IntegrityError:
                 pass  # another process integrated it a moment ago
-        stored = connector.store_config(entry.name)
-        wanted = entry.store_config(stored.integrated_at)
-        if wanted != stored:
-            _save_store_config(connector, wanted)
-        if entry.orders and connector.settings(entry.name).updated(entry.orders) != connector.settings(entry.name):
-            connector.configure_orders(entry.name, **entry.orders)
+        stored = connector.store_config(store.name)
+        if replace(store, integrated_at=stored.integrated_at) != stored:
+            connector.update_store_config(store)
+        orders = dict(config.orders.get(store.name) or {})
+        if orders and connector.settings(store.name).updated(orders) != connector.settings(store.name):
+            connector.configure_orders(store.name, **orders)
     return integrated
-
-
-def _save_store_config(connector: Connector, store: StoreConfig) -> None:
-    with connector.storage.transaction() as db:
-        db.execute("UPDATE stores SET config = ? WHERE name = ?", (json.dumps(store.as_dict()), store.name))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
@@ -150,12 +149,8 @@ def record_cancellation(storage: Any, magento: Any, store: str, amazon_order_id:
     if row.magento_entity_id is not None:
         complete_canceled(magento, row.magento_entity_id, reason)
         done["magento_completed"] = True
-    with storage.transaction() as db:
-        db.execute(
-            "UPDATE orders SET status = 'Canceled', blocked_reason = NULL, data = ? "
-            "WHERE store = ? AND amazon_order_id = ?",
-            (json.dumps({**row.data, **done}), store, amazon_order_id),
-        )
+    with storage.transaction():
+        storage.set_canceled(row, {**row.data, **done})
         storage.add_note(store, amazon_order_id, stamp, f"Canceled from Magento: {reason}.")
 
 
@@ -180,12 +175,3 @@ def _commented(magento: Any, entity_id: int, comment: str) -> bool:
     then stopped). A status the merchant set since is theirs: the comment alone says the work was done."""
     order = magento.order(entity_id)
     return any(h.get("comment") == comment for h in order.get("status_histories") or [])
-
-
-def remember_feed(storage: Any, entry_id: int, feed_id: str) -> None:
-    """Keep the feed sent for an outbox cancellation, so a later attempt waits for it instead of sending again."""
-    with storage.transaction() as db:
-        row = db.execute("SELECT payload FROM outbox WHERE id = ?", (entry_id,)).fetchone()
-        if row is not None:
-            payload = {**json.loads(row[0]), "feed_id": feed_id}
-            db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (json.dumps(payload), entry_id))

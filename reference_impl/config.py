@@ -33,16 +33,18 @@ Environment variables override the file: ``ASC_CONFIG`` (the file), ``ASC_DATABA
 ``ASC_CLOCK_TOKEN``, ``ASC_HTTP_TIMEOUT``, ``ASC_AMAZON_ENDPOINT``, ``ASC_LWA_ENDPOINT``, ``ASC_LWA_CLIENT_ID``,
 ``ASC_LWA_CLIENT_SECRET``, ``ASC_AMAZON_PAGE_SIZE``, ``ASC_MAGENTO_URL``, ``ASC_MAGENTO_USERNAME``,
 ``ASC_MAGENTO_PASSWORD``; and one store without a file: ``ASC_STORE_NAME``, ``ASC_MARKETPLACE_ID``,
-``ASC_REFRESH_TOKEN``, ``ASC_INTEGRATED_AT``, ``ASC_WEBSITE_CODE``.
+``ASC_REFRESH_TOKEN``, ``ASC_INTEGRATED_AT``, ``ASC_WEBSITE_CODE``. Any other ``ASC_*`` variable is refused
+(a misspelt setting would otherwise be ignored), but for those the kit reads elsewhere (:data:`OTHER_VARIABLES`).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,34 +131,17 @@ _ENV_STORE = {
     "ASC_WEBSITE_CODE": "website_code",
 }
 
+#: ``ASC_*`` variables that are not settings but are read elsewhere in the kit, so they may share the environment:
+#: the configuration file's name, the crash points, the driver server's token, and the project's test switches.
+OTHER_VARIABLES = frozenset(
+    {"ASC_CONFIG", "ASC_KILL_AT", "ASC_DRIVER_TOKEN", "ASC_CRASH_FULL", "ASC_CHROMIUM", "ASC_VENDOR_DIR"}
+)
+#: Every ``ASC_*`` variable the configuration takes.
+VARIABLES = frozenset({*_ENV_TOP, *_ENV_AMAZON, *_ENV_MAGENTO, *_ENV_STORE})
+
 
 class ConfigError(ValueError):
     """A configuration that cannot be used; the message is one line naming the culprit."""
-
-
-@dataclass(frozen=True)
-class StoreEntry:
-    """One Amazon store as configured: where to reach Amazon and Magento, credentials, settings."""
-
-    name: str
-    marketplace_id: str
-    amazon_endpoint: str
-    lwa_endpoint: str
-    lwa_client_id: str
-    lwa_client_secret: str
-    refresh_token: str
-    magento_url: str
-    magento_username: str
-    magento_password: str
-    integrated_at: datetime | None = None
-    website_code: str = "base"
-    seller_id: str = ""
-    orders: dict[str, Any] = field(default_factory=dict)
-
-    def store_config(self, integrated_at: datetime) -> StoreConfig:
-        """The connector's view of this store, integrated at ``integrated_at``."""
-        shared = {f.name: getattr(self, f.name) for f in fields(StoreConfig) if f.name != "integrated_at"}
-        return StoreConfig(**shared, integrated_at=integrated_at)
 
 
 @dataclass(frozen=True)
@@ -164,14 +149,16 @@ class ProcessConfig:
     """Everything a connector process needs."""
 
     database: Path
-    stores: tuple[StoreEntry, ...]
+    stores: tuple[StoreConfig, ...]
+    #: Store name -> the order settings the configuration gives it (applied on every run).
+    orders: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     clock_url: str | None = None
     clock_token: str | None = None
     page_size: int = DEFAULT_PAGE_SIZE
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
     orders_api: str = "v0"
 
-    def store(self, name: str) -> StoreEntry:
+    def store(self, name: str) -> StoreConfig:
         for entry in self.stores:
             if entry.name == name:
                 return entry
@@ -181,6 +168,7 @@ class ProcessConfig:
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> ProcessConfig:
     """Read ``path`` (or ``$ASC_CONFIG``) if given, then apply ``ASC_*`` variables; raises ConfigError."""
     env = os.environ if env is None else env
+    _check_variables(env)
     file = path if path is not None else env.get("ASC_CONFIG")
     raw: dict[str, Any] = _read_file(Path(file)) if file else {}
     base = Path(file).resolve().parent if file else Path.cwd()
@@ -201,6 +189,17 @@ def _read_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold an object/table at the top level")
     return data
+
+
+def _check_variables(env: Mapping[str, str]) -> None:
+    """Refuse an ``ASC_*`` variable the configuration does not know, naming it (and the nearest known one)."""
+    known = VARIABLES | OTHER_VARIABLES
+    unknown = sorted(var for var in env if var.startswith("ASC_") and var not in known)
+    if unknown:
+        longer = [var for var in sorted(VARIABLES) if var.startswith(unknown[0])]  # a name cut short
+        close = longer or difflib.get_close_matches(unknown[0], sorted(VARIABLES), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"{unknown[0]}: unknown ASC_* environment variable{hint}")
 
 
 def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
@@ -279,11 +278,13 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
     _check_types(amazon, _AMAZON_TYPES, "[amazon]")
     _check_types(magento, _MAGENTO_TYPES, "[magento]")
     stores_raw = data.get("stores", [])
-    stores: list[StoreEntry] = []
+    stores: list[StoreConfig] = []
+    orders: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(stores_raw):
         if not isinstance(entry, dict):
             raise ConfigError(f"stores[{index}] must be a table, got {_kind(entry)}")
         stores.append(_store(entry, index, amazon, magento))
+        orders[stores[-1].name] = dict(entry.get("orders") or {})
     names = [s.name for s in stores]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -297,6 +298,7 @@ def _build(data: dict[str, Any], base: Path) -> ProcessConfig:
     config = ProcessConfig(
         database=database,
         stores=tuple(stores),
+        orders=orders,
         clock_url=clock_url,
         clock_token=data.get("clock_token") or None,
         page_size=_page_size(amazon.get("page_size", DEFAULT_PAGE_SIZE)),
@@ -314,7 +316,7 @@ def _orders_api(value: Any) -> str:
     return str(value)
 
 
-def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreEntry:
+def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: dict[str, Any]) -> StoreConfig:
     where = f"stores[{index}]"
     _check_types(entry, _STORE_TYPES, where)
     name = _store_name(entry.get("name"), where)
@@ -333,7 +335,7 @@ def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: d
         OrderSettings().updated(orders)
     except (ValueError, TypeError) as err:
         raise ConfigError(f"{where}: bad order settings: {err}") from err
-    return StoreEntry(
+    return StoreConfig(
         name=name,
         marketplace_id=entry.get("marketplace_id") or DEFAULT_MARKETPLACE,
         amazon_endpoint=_url(pick("endpoint", amazon, "amazon", DEFAULT_AMAZON_ENDPOINT), f"{where} amazon endpoint"),
@@ -347,7 +349,6 @@ def _store(entry: dict[str, Any], index: int, amazon: dict[str, Any], magento: d
         integrated_at=_instant(integrated, f"{where}: integrated_at") if integrated else None,
         website_code=entry.get("website_code") or "base",
         seller_id=entry.get("seller_id") or "",
-        orders=dict(orders),
     )
 
 
@@ -412,4 +413,4 @@ def _instant(value: Any, what: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-__all__ = ["ConfigError", "ProcessConfig", "StoreEntry", "load_config"]
+__all__ = ["ConfigError", "ProcessConfig", "load_config"]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,13 @@ import requests
 from filelock import FileLock, Timeout
 
 from reference_impl.amazon_api import AmazonClient
-from reference_impl.cancellation import cancel_on_amazon, record_cancellation, refused, remember_feed
+from reference_impl.cancellation import cancel_on_amazon, record_cancellation, refused
 from reference_impl.http_errors import RemoteError
 from reference_impl.http_session import ConnectorSession
 from reference_impl.magento_api import MagentoClient
 from reference_impl.orders import is_due
 from reference_impl.settings import OrderSettings, StoreConfig
-from reference_impl.storage import OrderRow, Storage
+from reference_impl.storage import Storage
 from reference_impl.sync import StoreSync, blocked_message
 from reference_impl.views import filter_sql
 
@@ -66,20 +67,19 @@ class Connector:
 
     # -- set-up -------------------------------------------------------------------------------------
     def integrate_store(self, store: StoreConfig) -> None:
-        """Record the store and its integration instant; import is Enabled by default (SET-01)."""
-        with self.storage.transaction() as db:
-            db.execute(
-                "INSERT INTO stores (name, config, settings, cursor) VALUES (?, ?, ?, ?)",
-                (
-                    store.name,
-                    json.dumps(store.as_dict()),
-                    json.dumps(OrderSettings().as_dict()),
-                    store.integrated_at.isoformat(),
-                ),
-            )
+        """Record the store and its integration instant (now, when it names none); import is Enabled by
+        default (SET-01). The Amazon cursor starts at the integration instant."""
+        if store.integrated_at is None:
+            store = replace(store, integrated_at=self.now())
+        self.storage.add_store(store.name, store.as_dict(), OrderSettings().as_dict())
 
     def store_config(self, name: str) -> StoreConfig:
         return StoreConfig.from_dict(json.loads(self.storage.store(name)["config"]))
+
+    def update_store_config(self, store: StoreConfig) -> None:
+        """Replace the endpoints and credentials of a recorded store (its integration instant is kept)."""
+        kept = replace(store, integrated_at=self.store_config(store.name).integrated)
+        self.storage.set_store_config(store.name, kept.as_dict())
 
     def settings(self, name: str) -> OrderSettings:
         return OrderSettings(**json.loads(self.storage.store(name)["settings"]))
@@ -87,19 +87,16 @@ class Connector:
     def configure_orders(self, name: str, **changes: Any) -> OrderSettings:
         """Change order settings of one store; they apply from the next sync on (SET-02)."""
         settings = self.settings(name).updated(changes)
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET settings = ? WHERE name = ?", (json.dumps(settings.as_dict()), name))
+        self.storage.set_store_settings(name, settings.as_dict())
         return settings
 
     def set_store_active(self, name: str, active: bool) -> None:
         self.storage.store(name)
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET active = ? WHERE name = ?", (int(active), name))
+        self.storage.set_store_active(name, active)
 
     def set_read_only(self, on: bool) -> None:
         """Read-Only Mode: nothing that changes state is sent to Amazon while on (STO-02)."""
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET read_only = ?", (int(on),))
+        self.storage.set_read_only(on)
 
     # -- triggers -----------------------------------------------------------------------------------
     def sync(self, name: str | None = None) -> dict[str, Any]:
@@ -198,12 +195,7 @@ class Connector:
         }
 
     def _has_blocked(self, name: str) -> bool:
-        row = self.storage.db.execute(
-            "SELECT 1 FROM orders WHERE store = ? AND blocked_reason IS NOT NULL AND magento_entity_id IS NULL "
-            f"AND status IN ({', '.join('?' * len(self.sync_class.due_statuses))}) LIMIT 1",
-            (name, *sorted(self.sync_class.due_statuses)),
-        ).fetchone()
-        return row is not None
+        return self.storage.has_blocked(name, tuple(sorted(self.sync_class.due_statuses)))
 
     # -- observations -------------------------------------------------------------------------------
     def cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
@@ -229,14 +221,9 @@ class Connector:
         read_only = bool(self.storage.store(name)["read_only"])
         # The intent is stored before Amazon is asked: if the process stops before the cancellation is
         # recorded, the next sync finishes it (and Read-Only Mode keeps it until it is off, STO-02).
-        with self.storage.transaction() as db:
+        with self.storage.transaction():
             # A new intent, or one Amazon refused before made ready again; a pending one is finished as it is.
-            added = db.execute(
-                "INSERT INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (store, kind, key) DO UPDATE SET payload = excluded.payload, sent_at = NULL "
-                "WHERE sent_at IS NOT NULL",
-                (name, amazon_order_id, "cancel", amazon_order_id, json.dumps({"reason": reason})),
-            ).rowcount
+            added = self.storage.intend_cancel(name, amazon_order_id, {"reason": reason})
             if read_only:
                 kept = f"Cancellation kept until Read-Only Mode is off: {reason}."
                 self.storage.add_note(name, amazon_order_id, self.now().isoformat(), kept)
@@ -244,10 +231,8 @@ class Connector:
             return
         stamp = self.now().isoformat()
         amazon = self._amazon_client(name)
-        entry = self.storage.db.execute(
-            "SELECT id, payload FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
-            (name, amazon_order_id),
-        ).fetchone()
+        entry = self.storage.unsent_cancel(name, amazon_order_id)
+        assert entry is not None  # stored just above, and the store's lock is held
         try:
             # An earlier cancellation of this order may have reached Amazon already: never send it twice (a feed
             # of it still in Amazon's queue is waited for).
@@ -257,7 +242,7 @@ class Connector:
                     amazon_order_id,
                     reason,
                     feed_id=json.loads(entry["payload"]).get("feed_id"),
-                    remember=lambda feed_id: remember_feed(self.storage, entry["id"], feed_id),
+                    remember=lambda feed_id: self.storage.remember_feed(entry["id"], feed_id),
                 )
         except RemoteError as err:
             if not refused(err) and err.retryable:
@@ -267,11 +252,7 @@ class Connector:
                     self.storage.add_note(name, amazon_order_id, stamp, late)
                 return
             if added:  # refused: the merchant is told, and nothing is left to send
-                with self.storage.transaction() as db:
-                    db.execute(
-                        "DELETE FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
-                        (name, amazon_order_id),
-                    )
+                self.storage.drop_unsent_cancel(name, amazon_order_id)
             raise ValueError(str(err)) from err
         try:
             record_cancellation(self.storage, self._magento_client(name), name, amazon_order_id, reason, stamp)
@@ -280,23 +261,15 @@ class Connector:
                 late = f"Canceled on Amazon; the Magento order follows on the next sync ({err})."
                 self.storage.add_note(name, amazon_order_id, stamp, late)
             return
-        with self.storage.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET sent_at = ? WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
-                (stamp, name, amazon_order_id),
-            )
+        self.storage.cancel_sent(name, amazon_order_id, stamp)
 
     def amazon_orders(self, name: str, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The All Orders view of one store: Amazon's data as received, notes, where the number leads."""
         settings = self.settings(name)
         cfg = self.store_config(name)
         where, params = filter_sql(filters or {})
-        rows = self.storage.db.execute(
-            f"SELECT * FROM orders WHERE store = ?{where} ORDER BY purchase_date DESC, amazon_order_id",
-            (name, *params),
-        )
         out = []
-        for row in map(OrderRow.from_sql, rows):
+        for row in self.storage.filtered_orders(name, where, params):
             imported = row.magento_entity_id is not None
             if settings.import_enabled and imported:
                 link = f"{cfg.magento_url.rstrip('/')}/admin/sales/order/view/order_id/{row.magento_entity_id}/"

@@ -139,6 +139,8 @@ def _arg(args: dict[str, Any], name: str, kind: type | tuple[type, ...], *, opti
 def _op_integrate_store(session: Session, args: dict[str, Any]) -> None:
     store = _arg(args, "store", dict)
     try:
+        if not isinstance(store.get("integrated_at"), str):
+            raise ValueError(f"integrated_at must be an ISO 8601 instant, got {store.get('integrated_at')!r}")
         config = StoreConfig.from_dict(store)
     except (KeyError, TypeError, ValueError) as err:
         raise DriverFailure(400, "bad_request", f"argument 'store' is not a store: {err}") from err

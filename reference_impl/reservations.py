@@ -35,18 +35,42 @@ def quantities(items: list[dict[str, Any]]) -> dict[str, int]:
 
 def settle(storage: Storage, magento: MagentoClient, row: OrderRow, wanted: dict[str, int]) -> None:
     """Make Magento hold back exactly ``wanted`` for the order (empty: release everything it holds)."""
-    if "held_settled" not in row.data and not wanted:
-        return  # nothing held, nothing wanted
-    if row.data.get("held_settled") and row.data.get("held", {}) == wanted:
+    settle_all(storage, magento, [(row, wanted)])
+
+
+def settle_all(
+    storage: Storage, magento: MagentoClient, targets: list[tuple[OrderRow, dict[str, int]]], *, store_all: bool = False
+) -> None:
+    """:func:`settle` for several orders with one append: every new target is marked unsettled in one
+    transaction, the changes of all orders are appended in one call, and the targets marked settled in one
+    transaction. With ``store_all``, the first transaction also stores the data of the orders that need no
+    change (their row objects hold what to store)."""
+    changes: list[tuple[OrderRow, dict[str, int], dict[str, int]]] = []
+    unchanged: list[OrderRow] = []
+    for row, wanted in targets:
+        if ("held_settled" not in row.data and not wanted) or (
+            row.data.get("held_settled") and row.data.get("held", {}) == wanted
+        ):
+            unchanged.append(row)  # nothing held and nothing wanted, or Magento holds exactly that
+            continue
+        if row.data.get("held_settled") or "held_settled" not in row.data:
+            current = dict(row.data.get("held") or {})  # known: settled before, or never held at all
+        else:
+            current = held_in_magento(magento, row.amazon_order_id)  # an earlier change may or may not have landed
+        change = {sku: wanted.get(sku, 0) - current.get(sku, 0) for sku in sorted({*wanted, *current})}
+        changes.append((row, wanted, {sku: qty for sku, qty in change.items() if qty}))
+    if not changes and not (store_all and unchanged):
         return
-    if row.data.get("held_settled") or "held_settled" not in row.data:
-        current = dict(row.data.get("held") or {})  # known: settled before, or never held at all
-    else:
-        current = held_in_magento(magento, row.amazon_order_id)  # an earlier change may or may not have landed
-    _mark(storage, row, wanted, settled=False)
-    change = {sku: wanted.get(sku, 0) - current.get(sku, 0) for sku in sorted({*wanted, *current})}
-    _append(magento, {sku: qty for sku, qty in change.items() if qty}, row.amazon_order_id)
-    _mark(storage, row, wanted, settled=True)
+    with storage.transaction():
+        for row in unchanged if store_all else ():
+            storage.set_data(row, row.data)
+        for row, wanted, _change in changes:
+            _mark(storage, row, wanted, settled=False)
+    if changes:
+        _append(magento, [(row.amazon_order_id, change) for row, _wanted, change in changes])
+        with storage.transaction():
+            for row, wanted, _change in changes:
+                _mark(storage, row, wanted, settled=True)
 
 
 def held(row: OrderRow) -> dict[str, int]:
@@ -78,11 +102,9 @@ def _object_type(metadata: Any) -> str:
         return ""
 
 
-def _append(magento: MagentoClient, change: dict[str, int], amazon_order_id: str) -> None:
-    """One reservation per SKU: a positive change holds more back (a negative reservation), a negative one
-    gives it back."""
-    if not change:
-        return
+def _append(magento: MagentoClient, changes: list[tuple[str, dict[str, int]]]) -> None:
+    """One reservation per order and SKU, all in one call: a positive change holds more back (a negative
+    reservation), a negative one gives it back."""
     reservations = [
         {
             "sku": sku,
@@ -96,15 +118,17 @@ def _append(magento: MagentoClient, change: dict[str, int], amazon_order_id: str
                 }
             ),
         }
+        for amazon_order_id, change in changes
         for sku, qty in change.items()
     ]
-    magento.append_reservations(reservations)
+    if reservations:  # every change nil: nothing to send
+        magento.append_reservations(reservations)
 
 
 def _mark(storage: Storage, row: OrderRow, wanted: dict[str, int], *, settled: bool) -> None:
+    """Store the order's target and whether Magento holds it (call inside a transaction)."""
     data = {k: v for k, v in row.data.items() if k not in ("held", "held_settled")}
     if wanted or not settled:
         data["held"] = wanted
         data["held_settled"] = settled
-    with storage.transaction():
-        storage.set_data(row, data)
+    storage.set_data(row, data)

@@ -14,7 +14,9 @@ _OPTIONAL = frozenset({"store_view_code", "order_status"})
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """An Amazon store as integrated: where to reach Amazon and Magento, and when it was integrated."""
+    """An Amazon store: where to reach Amazon and Magento, and when it was integrated (None, in a process
+    configuration that names no instant: the moment :meth:`Connector.integrate_store` records it). The one
+    description of a store on the connector's side of the adapter contract."""
 
     name: str
     marketplace_id: str
@@ -26,17 +28,26 @@ class StoreConfig:
     magento_url: str
     magento_username: str
     magento_password: str
-    integrated_at: datetime
+    integrated_at: datetime | None
     website_code: str = "base"
     seller_id: str = ""
 
+    @property
+    def integrated(self) -> datetime:
+        """The integration instant of a store the connector has recorded."""
+        if self.integrated_at is None:
+            raise ValueError(f"store {self.name!r} is not integrated yet")
+        return self.integrated_at
+
     def as_dict(self) -> dict[str, Any]:
+        """The JSON form (the database's and the driver protocol's): the instant in ISO 8601."""
         data = asdict(self)
-        data["integrated_at"] = self.integrated_at.isoformat()
+        data["integrated_at"] = None if self.integrated_at is None else self.integrated_at.isoformat()
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoreConfig:
+        """From :meth:`as_dict`'s form; unknown keys are ignored."""
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         if isinstance(values.get("integrated_at"), str):
             values["integrated_at"] = datetime.fromisoformat(values["integrated_at"])

@@ -178,6 +178,41 @@ class Storage:
     def store_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM stores ORDER BY name")]
 
+    def add_store(self, name: str, config: dict[str, Any], settings: dict[str, Any]) -> None:
+        """Record an integrated store (no cursor yet: reading starts at its integration instant)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO stores (name, config, settings) VALUES (?, ?, ?)",
+                (name, json.dumps(config), json.dumps(settings)),
+            )
+
+    def set_store_config(self, name: str, config: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET config = ? WHERE name = ?", (json.dumps(config), name))
+
+    def set_store_settings(self, name: str, settings: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET settings = ? WHERE name = ?", (json.dumps(settings), name))
+
+    def set_store_active(self, name: str, active: bool) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET active = ? WHERE name = ?", (int(active), name))
+
+    def set_read_only(self, on: bool) -> None:
+        """Read-Only Mode, for every store."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET read_only = ?", (int(on),))
+
+    def set_cursor(self, name: str, cursor: str) -> None:
+        """Where the next read of Amazon's order changes starts (ISO 8601)."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor, name))
+
+    def set_shipment_cursor(self, name: str, cursor: str) -> None:
+        """Where the next read of Magento's shipments starts (Magento's ``Y-m-d H:i:s``)."""
+        with self.transaction() as db:
+            db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (cursor, name))
+
     # -- admin messages -------------------------------------------------------------------------------
     def admin_message_known(self, magento: str, text: str | None) -> bool:
         """Whether ``text`` (None: no message) is known to be what the Magento ``magento`` shows."""
@@ -224,3 +259,199 @@ class Storage:
             "INSERT INTO notes (store, amazon_order_id, at, text) VALUES (?, ?, ?, ?)",
             (store, amazon_order_id, at, text),
         )
+
+    def insert_order(self, store: str, amazon_order_id: str, fields: dict[str, Any], data: dict[str, Any]) -> None:
+        """A new row of the Amazon orders table (call inside a transaction); ``fields`` are its columns
+        ``purchase_date``, ``last_update``, ``status``, ``channel``, ``buyer_name``, ``buyer_email``, ``total``
+        and ``currency``."""
+        self.db.execute(
+            "INSERT INTO orders (store, amazon_order_id, purchase_date, last_update, status, channel,"
+            " buyer_name, buyer_email, total, currency, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (store, amazon_order_id, *(fields[column] for column in _REPORTED), json.dumps(data)),
+        )
+
+    def update_order(self, row: OrderRow, fields: dict[str, Any], data: dict[str, Any]) -> None:
+        """A newer report of the row's order (call inside a transaction): its date and status, and the total,
+        currency and buyer where the report has them."""
+        self.db.execute(
+            "UPDATE orders SET last_update = ?, status = ?, total = COALESCE(?, total), "
+            "currency = COALESCE(?, currency), buyer_name = COALESCE(?, buyer_name), "
+            "buyer_email = COALESCE(?, buyer_email), data = ? WHERE store = ? AND amazon_order_id = ?",
+            (
+                fields["last_update"],
+                fields["status"],
+                fields["total"],
+                fields["currency"],
+                fields["buyer_name"],
+                fields["buyer_email"],
+                json.dumps(data),
+                row.store,
+                row.amazon_order_id,
+            ),
+        )
+        row.data = data
+
+    def set_blocked(self, row: OrderRow, reason: str) -> None:
+        """Why the row's order cannot be created (call inside a transaction)."""
+        self.db.execute(
+            "UPDATE orders SET blocked_reason = ? WHERE store = ? AND amazon_order_id = ?",
+            (reason, row.store, row.amazon_order_id),
+        )
+
+    def set_imported(self, row: OrderRow, entity_id: int, increment_id: str) -> None:
+        """The row's Magento order (call inside a transaction); it is no longer blocked."""
+        self.db.execute(
+            "UPDATE orders SET magento_entity_id = ?, magento_increment_id = ?, blocked_reason = NULL "
+            "WHERE store = ? AND amazon_order_id = ?",
+            (entity_id, increment_id, row.store, row.amazon_order_id),
+        )
+
+    def set_canceled(self, row: OrderRow, data: dict[str, Any]) -> None:
+        """The row's order canceled (call inside a transaction); it is no longer blocked."""
+        self.db.execute(
+            "UPDATE orders SET status = 'Canceled', blocked_reason = NULL, data = ? "
+            "WHERE store = ? AND amazon_order_id = ?",
+            (json.dumps(data), row.store, row.amazon_order_id),
+        )
+        row.data = data
+
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[OrderRow]:
+        return [OrderRow.from_sql(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def filtered_orders(self, store: str, where: str, params: list[Any]) -> list[OrderRow]:
+        """The All Orders view: the store's rows, newest first, narrowed by ``where`` (``reference_impl.views``)."""
+        return self._rows(
+            f"SELECT * FROM orders WHERE store = ?{where} ORDER BY purchase_date DESC, amazon_order_id",
+            (store, *params),
+        )
+
+    def not_imported(self, store: str, statuses: tuple[str, ...]) -> list[OrderRow]:
+        """Rows in ``statuses`` without a Magento order, oldest purchase first."""
+        return self._rows(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
+            f"AND status IN ({', '.join('?' * len(statuses))}) ORDER BY purchase_date, amazon_order_id",
+            (store, *statuses),
+        )
+
+    def has_blocked(self, store: str, statuses: tuple[str, ...]) -> bool:
+        """Whether a row in ``statuses`` without a Magento order is blocked."""
+        row = self.db.execute(
+            "SELECT 1 FROM orders WHERE store = ? AND blocked_reason IS NOT NULL AND magento_entity_id IS NULL "
+            f"AND status IN ({', '.join('?' * len(statuses))}) LIMIT 1",
+            (store, *statuses),
+        ).fetchone()
+        return row is not None
+
+    def unrecorded_creates(self, store: str) -> list[OrderRow]:
+        """Rows whose Magento order's create was sent (or about to be) and no Magento order is recorded."""
+        return self._rows(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
+            "AND json_extract(data, '$.create_attempted') IS NOT NULL",
+            (store,),
+        )
+
+    def holding(self, store: str, statuses: tuple[str, ...]) -> list[OrderRow]:
+        """Merchant-fulfilled rows in ``statuses`` without a Magento order (what Reserve Quantity holds)."""
+        return self._rows(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL AND channel = 'MFN' "
+            f"AND status IN ({', '.join('?' * len(statuses))})",
+            (store, *statuses),
+        )
+
+    def holds_to_release(self, store: str, holding: tuple[str, ...], *, all_of_them: bool) -> list[OrderRow]:
+        """Rows with a hold, no Magento order and no create sent: those out of the ``holding`` statuses, or
+        every one of them."""
+        return self._rows(
+            "SELECT * FROM orders WHERE store = ? AND json_extract(data, '$.held_settled') IS NOT NULL "
+            "AND magento_entity_id IS NULL AND json_extract(data, '$.create_attempted') IS NULL "
+            f"AND (? OR status NOT IN ({', '.join('?' * len(holding))}))",
+            (store, all_of_them, *holding),
+        )
+
+    def awaits_shipment(self, store: str) -> bool:
+        """Whether an MFN row has, or may have, a Magento order that is not shipped yet."""
+        row = self.db.execute(
+            "SELECT 1 FROM orders WHERE store = ? AND channel = 'MFN' AND status IN ('Unshipped', 'PartiallyShipped') "
+            "AND (magento_entity_id IS NOT NULL OR json_extract(data, '$.create_attempted') IS NOT NULL) LIMIT 1",
+            (store,),
+        ).fetchone()
+        return row is not None
+
+    def mfn_order_of(self, store: str, entity_id: int) -> OrderRow | None:
+        """The MFN row whose Magento order is ``entity_id``."""
+        rows = self._rows(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id = ? AND channel = 'MFN'", (store, entity_id)
+        )
+        return rows[0] if rows else None
+
+    def imported_in_status(self, store: str, status: str, *, mfn_only: bool = False) -> list[OrderRow]:
+        """Rows with a Magento order whose Amazon status is ``status`` (merchant-fulfilled ones only)."""
+        return self._rows(
+            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = ?"
+            + (" AND channel = 'MFN'" if mfn_only else ""),
+            (store, status),
+        )
+
+    # -- outbox: messages for Amazon ------------------------------------------------------------------
+    def queue_message(self, store: str, amazon_order_id: str, kind: str, key: str, payload: dict[str, Any]) -> None:
+        """A message for Amazon, once per (kind, key) (call inside a transaction)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
+            (store, amazon_order_id, kind, key, json.dumps(payload)),
+        )
+
+    def intend_cancel(self, store: str, amazon_order_id: str, payload: dict[str, Any]) -> bool:
+        """A cancellation to send (call inside a transaction): new, or one Amazon refused before made ready
+        again; a pending one is left as it is. Whether one was added or made ready."""
+        return bool(
+            self.db.execute(
+                "INSERT INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (store, kind, key) DO UPDATE SET payload = excluded.payload, sent_at = NULL "
+                "WHERE sent_at IS NOT NULL",
+                (store, amazon_order_id, "cancel", amazon_order_id, json.dumps(payload)),
+            ).rowcount
+        )
+
+    def unsent_cancel(self, store: str, amazon_order_id: str) -> sqlite3.Row | None:
+        """The order's cancellation not sent yet (``id``, ``payload``), if any."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT id, payload FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+            (store, amazon_order_id),
+        ).fetchone()
+        return row
+
+    def drop_unsent_cancel(self, store: str, amazon_order_id: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+                (store, amazon_order_id),
+            )
+
+    def cancel_sent(self, store: str, amazon_order_id: str, stamp: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET sent_at = ? WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
+                (stamp, store, amazon_order_id),
+            )
+
+    def unsent_messages(self, store: str) -> list[sqlite3.Row]:
+        """The store's messages for Amazon not sent yet, oldest first."""
+        return self.db.execute(
+            "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (store,)
+        ).fetchall()
+
+    def message_sent(self, entry_id: int, stamp: str) -> None:
+        """Call inside a transaction."""
+        self.db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (stamp, entry_id))
+
+    def remember_feed(self, entry_id: int, feed_id: str) -> None:
+        """Keep the feed a message was sent in (its payload's ``feed_id``)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT payload FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+            if row is not None:
+                payload = {**json.loads(row[0]), "feed_id": feed_id}
+                db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (json.dumps(payload), entry_id))
+
+
+#: The columns of an order row that Amazon's report fills, in the table's order.
+_REPORTED = ("purchase_date", "last_update", "status", "channel", "buyer_name", "buyer_email", "total", "currency")

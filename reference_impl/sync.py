@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,7 +16,6 @@ from reference_impl.cancellation import (
     complete_canceled,
     record_cancellation,
     refused,
-    remember_feed,
 )
 from reference_impl.customers import assign, customer_for
 from reference_impl.http_errors import RemoteError
@@ -35,6 +35,7 @@ from reference_impl.settings import OrderSettings, StoreConfig
 from reference_impl.storage import OrderRow, Storage
 
 CREATE_GRACE = 60.0  # seconds to wait after a create that got no answer before creating again
+IMPORT_BATCH = 100  # orders whose stock is reserved in one call before their creates are sent
 RECORD_BATCH = 100  # Amazon orders recorded per transaction while reading (a crash re-reads them: no cursor moved)
 CURSOR_LAG = 120.0  # seconds the Amazon cursor stays behind a sync's start (Amazon's data can lag by minutes)
 
@@ -108,6 +109,8 @@ class StoreSync:
         self._looked_up: set[str] = set()  # Amazon order IDs looked up in Magento during this sync
         self._unresolved = False  # an unrecorded create could not be looked up: its shipment would be missed
         self._defer_items = False  # while an import runs: fetched items are stored with its next write
+        self._ready: list[tuple[OrderRow, dict[str, Any], list[dict[str, Any]], dict[str, int]]] = []
+        self._planned: Counter[str] = Counter()  # stock of the ready orders, not reserved yet
 
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
@@ -139,7 +142,7 @@ class StoreSync:
     # -- reading Amazon ---------------------------------------------------------------------------------
     def _read_amazon(self) -> None:
         cursor = self.storage.store(self.name)["cursor"]
-        since = parse_time(cursor) if cursor else self.store.integrated_at
+        since = parse_time(cursor) if cursor else self.store.integrated
         started = self.now()
         newest = since
         batch: list[dict[str, Any]] = []
@@ -158,8 +161,7 @@ class StoreSync:
         # The cursor is inclusive (LastUpdatedAfter is "after or at"), so updates sharing its second are re-read,
         # and it stays CURSOR_LAG behind the sync's start: an update Amazon shows late is still read.
         cursor_at = max(since, min(newest, started - timedelta(seconds=CURSOR_LAG)))
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET cursor = ? WHERE name = ?", (cursor_at.isoformat(), self.name))
+        self.storage.set_cursor(self.name, cursor_at.isoformat())
 
     def _record_all(self, orders: list[dict[str, Any]], newest: datetime) -> datetime:
         """Record a batch of Amazon's orders in one transaction; the newest LastUpdateDate seen so far."""
@@ -186,69 +188,48 @@ class StoreSync:
         """Upsert one Amazon order into the table (PRE-01..03, IMP-01, IMP-14, SYN-05)."""
         amazon_id = str(order["AmazonOrderId"])
         purchased = parse_time(str(order["PurchaseDate"]))
-        if purchased < self.store.integrated_at:
+        if purchased < self.store.integrated:
             return  # existed before integration: never in the table, never imported
         status = str(order["OrderStatus"])
         stamp = str(order["LastUpdateDate"])
         total = order.get("OrderTotal") or {}
         buyer = order.get("BuyerInfo") or {}
-        with self.storage.transaction() as db:
+        with self.storage.transaction():
             row = self.storage.order(self.name, amazon_id)
             if row is None:
                 self.report["received"] += 1
-                data = {"order": order}
-                db.execute(
-                    "INSERT INTO orders (store, amazon_order_id, purchase_date, last_update, status, channel,"
-                    " buyer_name, buyer_email, total, currency, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        self.name,
-                        amazon_id,
-                        purchased.isoformat(),
-                        stamp,
-                        status,
-                        order.get("FulfillmentChannel", "MFN"),
-                        buyer.get("BuyerName") or (order.get("ShippingAddress") or {}).get("Name"),
-                        buyer.get("BuyerEmail"),
-                        total.get("Amount"),
-                        total.get("CurrencyCode"),
-                        json.dumps(data),
-                    ),
-                )
+                fields = {
+                    "purchase_date": purchased.isoformat(),
+                    "last_update": stamp,
+                    "status": status,
+                    "channel": order.get("FulfillmentChannel", "MFN"),
+                    "buyer_name": buyer.get("BuyerName") or (order.get("ShippingAddress") or {}).get("Name"),
+                    "buyer_email": buyer.get("BuyerEmail"),
+                    "total": total.get("Amount"),
+                    "currency": total.get("CurrencyCode"),
+                }
+                self.storage.insert_order(self.name, amazon_id, fields, {"order": order})
                 self._note(amazon_id, f"Order received with status {status}.")
                 return
             if not newer(status, stamp, row.status, row.last_update):
                 return  # stale or repeated report: the row never moves backwards
-            data = {**row.data, "order": order}
-            db.execute(
-                "UPDATE orders SET last_update = ?, status = ?, total = COALESCE(?, total), "
-                "currency = COALESCE(?, currency), buyer_name = COALESCE(?, buyer_name), "
-                "buyer_email = COALESCE(?, buyer_email), data = ? WHERE store = ? AND amazon_order_id = ?",
-                (
-                    stamp,
-                    status,
-                    total.get("Amount"),
-                    total.get("CurrencyCode"),
-                    buyer.get("BuyerName"),
-                    buyer.get("BuyerEmail"),
-                    json.dumps(data),
-                    self.name,
-                    amazon_id,
-                ),
-            )
-            if status != row.status:
+            report = {
+                "last_update": stamp,
+                "status": status,
+                "total": total.get("Amount"),
+                "currency": total.get("CurrencyCode"),
+                "buyer_name": buyer.get("BuyerName"),
+                "buyer_email": buyer.get("BuyerEmail"),
+            }
+            previous = row.status
+            self.storage.update_order(row, report, {**row.data, "order": order})
+            if status != previous:
                 self._note(amazon_id, f"Status updated to {status}.")
 
     # -- importing ---------------------------------------------------------------------------------------
     def _import_due(self) -> None:
-        statuses = sorted(self.due_statuses)
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
-            f"AND status IN ({', '.join('?' * len(statuses))}) ORDER BY purchase_date, amazon_order_id",
-            (self.name, *statuses),
-        ).fetchall()
         store: tuple[int, int] | None = None
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
+        for row in self.storage.not_imported(self.name, tuple(sorted(self.due_statuses))):
             if not self.is_due(row):
                 continue
             try:
@@ -259,6 +240,9 @@ class StoreSync:
                 self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
             except BadAmazonData as err:
                 self._block(row, f"Cannot create sales order: {err}.")
+            if len(self._ready) >= IMPORT_BATCH:
+                self._create_ready()
+        self._create_ready()
 
     def is_due(self, row: OrderRow) -> bool:
         """Whether the row's order should have a Magento order now (FBA only once Shipped, IMP-10)."""
@@ -319,12 +303,40 @@ class StoreSync:
                 store_id=store_id,
             )
             entity = assign(entity, customer)
-        with self.storage.transaction():
-            self.storage.set_data(row, {**row.data, "create_attempted": self._stamp()})
         # Magento's order repository save places no MSI reservation: the order's stock is held by the
         # connector's own reservation, settled before the create and kept for as long as the order exists
         # (Magento's shipment, cancellation and credit memo place the compensating reservations).
-        reservations.settle(self.storage, self.magento, row, self._order_stock(lines, row.channel))
+        stock = self._order_stock(lines, row.channel)
+        for sku, qty in stock.items():  # taken from what later orders of this batch may have
+            self._planned[sku] += qty - reservations.held(row).get(sku, 0)
+        self._ready.append((row, entity, lines, stock))
+
+    def _create_ready(self) -> None:
+        """Create the Magento orders of the orders made ready since the last call: their create marks (with
+        their items) in one transaction, the stock of all of them in one reservation call, then the creates."""
+        ready, self._ready = self._ready, []
+        self._planned.clear()  # counted by the append below (or not taken, when it fails)
+        if not ready:
+            return
+        stamp = self._stamp()
+        for row, _entity, _lines, _stock in ready:
+            row.data = {**row.data, "create_attempted": stamp}
+        try:
+            reservations.settle_all(
+                self.storage, self.magento, [(row, stock) for row, _entity, _lines, stock in ready], store_all=True
+            )
+        except RemoteError as err:
+            for row, _entity, _lines, _stock in ready:
+                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+            return
+        for row, entity, lines, _stock in ready:
+            try:
+                self._create(row, entity, lines)
+            except RemoteError as err:
+                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+
+    def _create(self, row: OrderRow, entity: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+        """Send the create of an order whose mark and reservation are stored; record what Magento answered."""
         try:
             created = self.magento.create_order(entity)
         except RemoteError as err:
@@ -350,12 +362,7 @@ class StoreSync:
         """Adopt unrecorded creates before shipments are read, so a shipment of such an order is recognised,
         whatever the order's status now (one Amazon canceled meanwhile gets its Magento order canceled). An
         order no longer due whose create surely did not land (looked up after the grace period) is let go."""
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
-            "AND json_extract(data, '$.create_attempted') IS NOT NULL",
-            (self.name,),
-        ).fetchall()
-        for row in map(OrderRow.from_sql, rows):
+        for row in self.storage.unrecorded_creates(self.name):
             try:
                 found = self._adopt(row)
             except RemoteError as err:
@@ -387,11 +394,13 @@ class StoreSync:
             managed = stock.get("manage_stock", True)
             if not managed:
                 continue
-            salable = Decimal(str(self.magento.salable_qty(sku))) + held.get(sku, 0)
+            # Less the stock of orders ready to be created before this one (not reserved yet).
+            mine = held.get(sku, 0) - self._planned.get(sku, 0)
+            salable = Decimal(str(self.magento.salable_qty(sku))) + mine
             if salable < qty and self.magento.salable_remembered(sku):
                 # Counted down by this sync's own reservations: Magento may hold more (stock added, a hold
                 # released); ask it before blocking.
-                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + held.get(sku, 0)
+                salable = Decimal(str(self.magento.salable_qty(sku, fresh=True))) + mine
             if not stock.get("is_in_stock", False) or salable < qty:
                 return not_salable(sku)
         return None
@@ -408,34 +417,21 @@ class StoreSync:
 
     def _block(self, row: OrderRow, reason: str) -> None:
         self.report["blocked"] += 1
-        with self.storage.transaction() as db:
-            db.execute(
-                "UPDATE orders SET blocked_reason = ? WHERE store = ? AND amazon_order_id = ?",
-                (reason, self.name, row.amazon_order_id),
-            )
+        with self.storage.transaction():
+            self.storage.set_blocked(row, reason)
             if reason != row.blocked_reason:
                 self._note(row.amazon_order_id, reason)
 
     def _imported(self, row: OrderRow, order: dict[str, Any], *, adopted: bool) -> None:
         self.report["imported"] += 0 if adopted else 1
-        with self.storage.transaction() as db:
-            db.execute(
-                "UPDATE orders SET magento_entity_id = ?, magento_increment_id = ?, blocked_reason = NULL "
-                "WHERE store = ? AND amazon_order_id = ?",
-                (int(order["entity_id"]), str(order["increment_id"]), self.name, row.amazon_order_id),
-            )
+        with self.storage.transaction():
+            self.storage.set_imported(row, int(order["entity_id"]), str(order["increment_id"]))
             self._note(row.amazon_order_id, f"Magento order #{order['increment_id']} created.")
 
     # -- Reserve Quantity (SET-07) ----------------------------------------------------------------------
     def _hold_quantities(self) -> None:
         """Hold back the quantity of merchant-fulfilled orders that have no Magento order yet."""
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL AND channel = 'MFN' "
-            f"AND status IN ({', '.join('?' * len(reservations.HOLDING))})",
-            (self.name, *reservations.HOLDING),
-        ).fetchall()
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
+        for row in self.storage.holding(self.name, reservations.HOLDING):
             if row.data.get("held_settled") and row.data.get("held"):
                 continue  # held already (an order's items do not change)
             try:
@@ -455,13 +451,7 @@ class StoreSync:
         order is that order's reservation: Magento's own documents release it. So is the hold of an order
         whose create may have landed (sent, not yet found or given up)."""
         holding = self.settings.import_enabled and self.settings.reserve == "reserve"
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND json_extract(data, '$.held_settled') IS NOT NULL "
-            "AND magento_entity_id IS NULL AND json_extract(data, '$.create_attempted') IS NULL "
-            f"AND (? OR status NOT IN ({', '.join('?' * len(reservations.HOLDING))}))",
-            (self.name, not holding, *reservations.HOLDING),
-        ).fetchall()
-        for row in map(OrderRow.from_sql, rows):
+        for row in self.storage.holds_to_release(self.name, reservations.HOLDING, all_of_them=not holding):
             try:
                 reservations.settle(self.storage, self.magento, row, {})
             except RemoteError as err:
@@ -492,7 +482,7 @@ class StoreSync:
             # is, so a later read covers this time too.
             return
         stored = self.storage.store(self.name)["shipment_cursor"]
-        cursor = stored or self.store.integrated_at.strftime("%Y-%m-%d %H:%M:%S")
+        cursor = stored or self.store.integrated.strftime("%Y-%m-%d %H:%M:%S")
         newest, page = cursor, 1
         try:
             while True:
@@ -506,26 +496,16 @@ class StoreSync:
         except RemoteError as err:
             self._fail("shipments", err)
             return
-        with self.storage.transaction() as db:
-            db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (newest, self.name))
+        self.storage.set_shipment_cursor(self.name, newest)
 
     def _awaits_shipment(self) -> bool:
         """Whether an MFN order of this store has, or may have, a Magento order that is not shipped yet."""
-        row = self.storage.db.execute(
-            "SELECT 1 FROM orders WHERE store = ? AND channel = 'MFN' AND status IN ('Unshipped', 'PartiallyShipped') "
-            "AND (magento_entity_id IS NOT NULL OR json_extract(data, '$.create_attempted') IS NOT NULL) LIMIT 1",
-            (self.name,),
-        ).fetchone()
-        return row is not None
+        return self.storage.awaits_shipment(self.name)
 
     def _queue_shipment(self, shipment: dict[str, Any]) -> None:
-        raw = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id = ? AND channel = 'MFN'",
-            (self.name, int(shipment.get("order_id") or 0)),
-        ).fetchone()
-        if raw is None:
+        row = self.storage.mfn_order_of(self.name, int(shipment.get("order_id") or 0))
+        if row is None:
             return  # not an order of this Amazon store
-        row = OrderRow.from_sql(raw)
         if row.status not in ("Unshipped", "PartiallyShipped"):
             return  # Amazon already knows it shipped (or canceled): nothing to confirm
         by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(self._items(row))}
@@ -540,7 +520,7 @@ class StoreSync:
             if skus.get(int(i["order_item_id"])) in by_sku
         ]
         reference = str(shipment.get("increment_id") or shipment["entity_id"])
-        with self.storage.transaction() as db:
+        with self.storage.transaction():
             for index, (track, parcel) in enumerate(zip(tracks, split_units(items, len(tracks)), strict=True)):
                 code, name = carrier_code(track)
                 package = {  # one package per parcel (tracking number), the shipment's units split among them
@@ -554,23 +534,13 @@ class StoreSync:
                 if name:
                     package["carrierName"] = name
                 key = str(shipment["entity_id"]) if index == 0 else f"{shipment['entity_id']}#{index + 1}"
-                db.execute(
-                    "INSERT OR IGNORE INTO outbox (store, amazon_order_id, kind, key, payload) VALUES (?, ?, ?, ?, ?)",
-                    (self.name, row.amazon_order_id, "shipment", key, json.dumps(package)),
-                )
+                self.storage.queue_message(self.name, row.amazon_order_id, "shipment", key, package)
 
     def _cancel_pending(self, amazon_order_id: str) -> bool:
-        row = self.storage.db.execute(
-            "SELECT 1 FROM outbox WHERE store = ? AND kind = 'cancel' AND key = ? AND sent_at IS NULL",
-            (self.name, amazon_order_id),
-        ).fetchone()
-        return row is not None
+        return self.storage.unsent_cancel(self.name, amazon_order_id) is not None
 
     def _send_outbox(self) -> None:
-        rows = self.storage.db.execute(
-            "SELECT * FROM outbox WHERE store = ? AND sent_at IS NULL ORDER BY id", (self.name,)
-        ).fetchall()
-        for row in rows:
+        for row in self.storage.unsent_messages(self.name):
             payload, amazon_id = json.loads(row["payload"]), row["amazon_order_id"]
             try:
                 if row["kind"] == "shipment":
@@ -580,8 +550,8 @@ class StoreSync:
             except RemoteError as err:
                 self._fail(f"{row['kind']} {amazon_id}", err)
                 continue
-            with self.storage.transaction() as db:
-                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (self._stamp(), row["id"]))
+            with self.storage.transaction():
+                self.storage.message_sent(row["id"], self._stamp())
                 self._note(amazon_id, note)
 
     def _confirm_shipment(self, amazon_id: str, package: dict[str, Any]) -> str:
@@ -604,7 +574,7 @@ class StoreSync:
                     amazon_id,
                     reason,
                     feed_id=payload.get("feed_id"),
-                    remember=lambda feed_id: remember_feed(self.storage, entry_id, feed_id),
+                    remember=lambda feed_id: self.storage.remember_feed(entry_id, feed_id),
                 )
             except RemoteError as err:
                 if not refused(err):
@@ -616,13 +586,7 @@ class StoreSync:
 
     def _complete_shipped(self) -> None:
         """On the cron job, a shipped order's Magento order is invoiced so that it becomes Complete (IMP-06)."""
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = 'Shipped' "
-            "AND channel = 'MFN'",
-            (self.name,),
-        ).fetchall()
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
+        for row in self.storage.imported_in_status(self.name, "Shipped", mfn_only=True):
             if row.data.get("completed"):
                 continue
             try:
@@ -658,12 +622,7 @@ class StoreSync:
     def _follow_cancellations(self) -> None:
         """An order Amazon canceled after import has its Magento order canceled, or refunded when it was
         already invoiced (CAN-03); it is marked done only once Magento shows it canceled or closed."""
-        rows = self.storage.db.execute(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NOT NULL AND status = 'Canceled'",
-            (self.name,),
-        ).fetchall()
-        for raw in rows:
-            row = OrderRow.from_sql(raw)
+        for row in self.storage.imported_in_status(self.name, "Canceled"):
             if row.data.get("canceled_from_magento"):
                 if not row.data.get("magento_completed"):
                     self._complete_canceled_from_magento(row)

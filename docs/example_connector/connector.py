@@ -185,7 +185,11 @@ class Session:
             afn = order.get("FulfillmentChannel") == "AFN"
             due = order["OrderStatus"] == "Shipped" if afn else order["OrderStatus"] in IMPORTABLE
             if due and row["magento"] is None:
-                row["magento"] = self.find_magento_order(store, amazon_id) or self.create_magento_order(store, row)
+                try:
+                    found = self.find_magento_order(store, amazon_id)
+                except requests.RequestException:
+                    continue  # a failed look-up proves nothing: the next sync looks again before creating
+                row["magento"] = found or self.create_magento_order(store, row)
 
     def find_magento_order(self, store: dict[str, Any], amazon_id: str) -> dict[str, Any] | None:
         prefix = "searchCriteria[filter_groups][0][filters][0]"

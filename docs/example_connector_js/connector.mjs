@@ -176,7 +176,13 @@ class Session {
       const afn = row.order.FulfillmentChannel === "AFN";
       const due = afn ? row.order.OrderStatus === "Shipped" : IMPORTABLE.has(row.order.OrderStatus);
       if (due && row.magento === null) {
-        row.magento = (await this.findMagentoOrder(store, amazonId)) ?? (await this.createMagentoOrder(store, row));
+        let found;
+        try {
+          found = await this.findMagentoOrder(store, amazonId);
+        } catch {
+          continue; // a failed look-up proves nothing: the next sync looks again before creating
+        }
+        row.magento = found ?? (await this.createMagentoOrder(store, row));
       }
     }
   }

@@ -277,3 +277,48 @@ def hours_pass(world: World, hours: int) -> None:
 @when(parsers.parse("{minutes:d} minutes pass"))
 def minutes_pass(world: World, minutes: int) -> None:
     world.clock.advance(minutes * 60)
+
+
+@given(parsers.re(r"^Amazon takes (?P<count>\d+) (?P<unit>minutes|hours) to process a feed$"))
+def amazon_feed_processing_time(world: World, count: str, unit: str) -> None:
+    """Amazon processes a feed (a seller's cancellation) this long after it was created; until then the feed
+    is IN_QUEUE and the order unchanged."""
+    world.amazon.feeds.processing_seconds = int(count) * (3600.0 if unit == "hours" else 60.0)
+
+
+@given(parsers.re(r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next cancellation request$"))
+def amazon_fails_next_cancellation(world: World, kind: str) -> None:
+    """The next cancellation request (the feed document it starts with) fails before Amazon does anything
+    (503), or is served and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("amazon", "createFeedDocument", fault)
+
+
+@step(
+    parsers.re(
+        r"^Amazon (?P<kind>answers HTTP (?P<status>\d{3}) to|gives no answer to) the next shipment confirmation$"
+    )
+)
+def amazon_fails_next_confirmation(world: World, kind: str, status: str | None) -> None:
+    """The next confirmShipment is answered with an error status before Amazon does anything (503: it failed;
+    400 or 404: it refuses it), or is served and its answer never comes."""
+    fault = Fault("status", status=int(status)) if status else Fault("lost")
+    world.sandbox.faults.inject("amazon", "confirmShipment", fault)
+
+
+@then(parsers.parse('Amazon was asked once to confirm the shipment of "{alias}"'))
+@checks("DEC-24", "IMP-05")
+def amazon_asked_once_to_confirm(world: World, alias: str) -> None:
+    """A shipment confirmation Amazon refused is not sent again (DEC-24): one confirmShipment call for the
+    order, whatever Amazon answered."""
+    amazon_id = world.order_id(alias)
+    calls = [
+        e for e in world.sandbox.journal.entries("amazon", "confirmShipment") if f"/orders/{amazon_id}/" in e.path
+    ]
+    expect(
+        len(calls) == 1,
+        world,
+        f"one shipment confirmation request for the order (Amazon was asked {len(calls)} times: "
+        f"{[e.status for e in calls]})",
+        order=amazon_id,
+    )

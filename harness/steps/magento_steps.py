@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
 
 from pytest_bdd import given, parsers, step, then, when
 
 from harness.blame import checks
 from harness.expect import expect
 from harness.steps.amazon_steps import aliases_of, gap, parse_lines
+from harness.steps.connector_steps import REASONS
 from harness.variation import AMAZON_CARRIER_NAMES, MAGENTO_CARRIERS, Parcel
 from harness.world import World
 from simulators.journal import Fault
@@ -671,3 +673,97 @@ def amazon_confirmation_items(world: World, alias: str, tracking: str, lines: st
         f"{[(c.tracking_number, f) for c, f in zip(confirmations, found, strict=True)]})",
         order=world.order_id(alias),
     )
+
+
+def _cancellations_sent(world: World, amazon_order_id: str) -> int:
+    """The feeds Amazon was sent that cancel the order: an order acknowledgement with StatusCode Failure (any
+    namespace, any layout)."""
+    store = world.amazon.feeds
+    found = 0
+    for feed in store.feeds.values():
+        document = store.documents.get(feed.input_document_id)
+        try:
+            root = ElementTree.fromstring(document.content or b"") if document is not None else None
+        except ElementTree.ParseError:
+            continue
+        for element in root.iter() if root is not None else ():
+            if element.tag.rsplit("}", 1)[-1] != "OrderAcknowledgement":
+                continue
+            fields = {e.tag.rsplit("}", 1)[-1]: (e.text or "").strip() for e in element}
+            if fields.get("AmazonOrderID") == amazon_order_id and fields.get("StatusCode") == "Failure":
+                found += 1
+    return found
+
+
+@then(parsers.parse('Amazon has received exactly one cancellation of order "{alias}"'))
+@checks("DEC-20", "CAN-01", "STO-02")
+def amazon_one_cancellation(world: World, alias: str) -> None:
+    """However many syncs Amazon takes to process it and however often the merchant asks again meanwhile, a
+    cancellation from Magento reaches Amazon once (DEC-20)."""
+    sent = _cancellations_sent(world, world.order_id(alias))
+    expect(
+        sent == 1, world, f"one cancellation feed for the order (Amazon received {sent})", order=world.order_id(alias)
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" names the merchant\'s reason in its comments'))
+@checks("DEC-21", "CAN-02")
+def magento_comment_reason(world: World, alias: str) -> None:
+    """The reason the merchant gave when canceling from Magento is in the Magento order's comment history."""
+    reason = world.notes.get(REASONS, {}).get(alias)
+    if reason is None:
+        raise ValueError(f'the merchant gave no reason to cancel "{alias}" in this scenario')
+    order = the_order(world, alias)
+    comments = [str(h.get("comment") or "") for h in (order or {}).get("status_histories") or []]
+    expect(
+        any(reason in c for c in comments),
+        world,
+        f"a comment of the Magento order names the reason {reason} (comments {comments})",
+        order=world.order_id(alias),
+    )
+
+
+@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next invoice$"))
+def magento_fails_next_invoice(world: World, kind: str) -> None:
+    """The next invoice of an order fails before Magento does anything (503), or is made and its answer never
+    comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "orderInvoice", fault)
+
+
+@then(parsers.parse('Amazon has received each unit of "{alias}" in exactly one parcel'))
+@checks("DEC-23", "IMP-05")
+def amazon_each_unit_once(world: World, alias: str) -> None:
+    """The packages confirmed for the order together name each of its units once: none left out, none twice."""
+    order = world.amazon.get(world.order_id(alias))
+    ordered = {i.order_item_id: i.quantity_ordered for i in order.items}
+    confirmed: Counter[str] = Counter()
+    for confirmation in world.amazon.shipment_confirmations(world.order_id(alias)):
+        for item, qty in confirmation.items:
+            confirmed[item] += int(qty)
+    expect(
+        dict(confirmed) == ordered,
+        world,
+        f"each unit confirmed once: {ordered} (Amazon received {dict(confirmed)})",
+        order=world.order_id(alias),
+    )
+
+
+@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next order comment$"))
+def magento_fails_next_comment(world: World, kind: str) -> None:
+    """The next comment added to an order (with the status it sets) fails before Magento does anything (503),
+    or is added and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "orderCommentAdd", fault)
+
+
+@step(
+    parsers.re(
+        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next look-up of an order by Amazon order ID$"
+    )
+)
+def magento_fails_next_order_search(world: World, kind: str) -> None:
+    """The next search of Magento's orders (the look-up by Amazon order ID) fails before Magento answers (503),
+    or is served and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", "orderSearch", fault)

@@ -70,7 +70,7 @@ def test_a_toml_file_with_defaults_and_per_store_overrides(tmp_path: Path) -> No
     assert de.integrated_at is None
     assert de.amazon_endpoint == "https://sellingpartnerapi-eu.amazon.com"
     assert de.magento_url == "https://de.example.com"
-    assert de.orders == {"import_enabled": False, "customer_mode": "create"}
+    assert config.orders["DE"] == {"import_enabled": False, "customer_mode": "create"}
 
 
 def test_a_json_file_and_variables_that_override_it(tmp_path: Path) -> None:
@@ -203,9 +203,9 @@ def test_null_is_a_value_of_the_optional_order_settings(tmp_path: Path) -> None:
     data["stores"][0]["orders"] = {"store_view_code": None, "order_status": None, "import_enabled": False}
     text = CREDENTIALS.replace("'", '"')
     path = _write(tmp_path, text + '[[stores]]\nname = "A"\nrefresh_token = "r"\n', "c.toml")
-    assert load_config(path, env={}).store("A").orders == {}
+    assert load_config(path, env={}).orders["A"] == {}
     path = _write(tmp_path, json.dumps({**_json_credentials(), **data}), "c.json")
-    assert load_config(path, env={}).store("A").orders == data["stores"][0]["orders"]
+    assert load_config(path, env={}).orders["A"] == data["stores"][0]["orders"]
 
 
 def _json_credentials() -> dict[str, object]:
@@ -247,6 +247,39 @@ def test_a_bad_variable_is_one_clear_error(env: dict[str, str], message: str) ->
         load_config(None, env={**ENV_STORE, **env})
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ASC_DATABSE": "x.db"}, "ASC_DATABSE: unknown ASC_* environment variable (did you mean ASC_DATABASE?)"),
+        ({"ASC_COLOUR": "blue"}, "ASC_COLOUR: unknown ASC_* environment variable"),
+        ({"ASC_PAGE_SIZE": "10"}, "(did you mean ASC_AMAZON_PAGE_SIZE?)"),
+    ],
+)
+def test_an_unknown_asc_variable_is_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env={**ENV_STORE, **env})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_kits_other_variables_may_share_the_environment() -> None:
+    others = {"ASC_KILL_AT": "", "ASC_DRIVER_TOKEN": "t", "ASC_CRASH_FULL": "1", "ASC_VENDOR_DIR": "/v"}
+    assert load_config(None, env={**ENV_STORE, **others}).store("Main").refresh_token == "r"
+
+
+def test_an_unknown_variable_exits_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for var, value in {**ENV_STORE, "ASC_MAGENTO_USER": "u"}.items():
+        monkeypatch.setenv(var, value)
+    assert main(["sync"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "python -m reference_impl: configuration error: ASC_MAGENTO_USER: unknown ASC_* environment variable"
+        " (did you mean ASC_MAGENTO_USERNAME?)\n"
+    )
 
 
 def test_a_variable_over_a_file_that_is_not_a_table(tmp_path: Path) -> None:

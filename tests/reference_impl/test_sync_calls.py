@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from reference_impl import Connector
+from reference_impl.sync import IMPORT_BATCH
 from simulators.journal import Fault
 
 
@@ -140,3 +141,33 @@ def test_a_sync_does_not_fail_while_another_process_holds_the_messages_lock(
         thread.join(10)
     _sync(sims, connector)
     assert len(sims.sandbox.magento.system_messages()) == 1
+
+
+def test_the_stock_of_a_batch_of_orders_is_reserved_in_one_call(sims, connector: Connector) -> None:  # type: ignore[no-untyped-def]
+    """Two HTTP calls an imported order (its items, its create); each order keeps a reservation of its own, and
+    stock one order takes is not there for the next one of the same batch."""
+    sims.sandbox.magento.create_product("SKU-1", qty=2 * (IMPORT_BATCH + 5) + 1)
+    sims.sandbox.magento.create_product("SKU-2", qty=3)
+    ids = [
+        sims.sandbox.amazon.create_order(items=[{"sku": "SKU-1", "quantity": 2}], status="Unshipped").amazon_order_id
+        for _ in range(IMPORT_BATCH + 5)
+    ]
+    scarce = [
+        sims.sandbox.amazon.create_order(items=[{"sku": "SKU-2", "quantity": 2}], status="Unshipped").amazon_order_id
+        for _ in range(2)
+    ]
+    sims.sandbox.clock.advance(300)
+    report = connector.sync()["Main"]
+    assert report["imported"] == IMPORT_BATCH + 6 and report["blocked"] == 1, report
+    assert _calls(sims, "reservationsAppend") == 2  # a full batch, then the rest
+    assert _calls(sims, "orderCreate") == IMPORT_BATCH + 6
+    held = {r.metadata: r.quantity for r in sims.sandbox.magento.reservations}
+
+    def holds(amazon_id: str) -> list[object]:
+        return [q for m, q in held.items() if f'"object_id": "{amazon_id}"' in m]
+
+    assert all(holds(amazon_id) == [-2] for amazon_id in ids)
+    imported = [i for i in scarce if sims.sandbox.magento.orders_for_amazon_id(i)]
+    assert len(imported) == 1 and holds(imported[0]) == [-2]  # 1 of SKU-2 left for the other
+    assert [holds(i) for i in scarce if i not in imported] == [[]]
+    assert sims.sandbox.magento.salable_qty("SKU-1") == 1
