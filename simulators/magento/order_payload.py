@@ -138,6 +138,12 @@ def initial_state(entity: dict[str, Any], statuses: StatusConfig) -> tuple[str, 
     return state, status
 
 
+# The widest values the sales tables' columns hold (qty decimal(12,4), amounts decimal(20,4)); the
+# database refuses more, so the order is not saved.
+MAX_QTY = Decimal("99999999.9999")
+MAX_AMOUNT = Decimal("9999999999999999.9999")
+
+
 def parse_line(raw: Any, catalog: Catalog) -> Line:
     """An order item: a SKU (it need not exist in the catalog), a positive quantity, no negative amount."""
     if not isinstance(raw, dict):
@@ -145,14 +151,14 @@ def parse_line(raw: Any, catalog: Catalog) -> Line:
     if not isinstance(raw.get("sku"), str) or not raw["sku"]:
         raise required("sku")
     qty = decimal(raw.get("qty_ordered", 1))
-    if qty <= 0:
+    if qty <= 0 or qty > MAX_QTY:
         raise bad_request(e.INVALID_FIELD_VALUE, {"value": raw.get("qty_ordered"), "fieldName": "qty_ordered"})
     product = catalog.products.get(raw["sku"])  # only for what the item leaves out
     known = product.price if product is not None else ZERO
     price = decimal(raw["price"]) if raw.get("price") is not None else known
     tax = decimal(raw.get("tax_amount") or 0)
     original = decimal(raw["original_price"]) if raw.get("original_price") is not None else known
-    if price < 0 or tax < 0:
+    if not (0 <= price <= MAX_AMOUNT and 0 <= tax <= MAX_AMOUNT and original <= MAX_AMOUNT):
         raise bad_request(e.INVALID_FIELD_VALUE, {"value": raw.get("price"), "fieldName": "price"})
     if raw.get("name") is not None and not isinstance(raw["name"], str):
         raise invalid_type(raw["name"], "string")
