@@ -162,3 +162,43 @@ Feature: Cancellations and store state
     And the connector syncs
     Then Amazon has canceled order "A" with the reason "ShippingAddressUndeliverable"
     And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-01 @CAN-02 @DEC-25
+  Scenario: A cancellation Amazon has not processed yet is waited for, never sent twice
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon takes longer than half an hour to process a feed
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    When Amazon has processed every feed it holds
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-01 @CAN-02 @DEC-25
+  Scenario Outline: A cancellation whose <call> fails reaches Amazon once, by the next sync at the latest
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon <fault> the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+    Examples:
+      | fault                 | call                       |
+      | answers HTTP 503 to   | feed document creation     |
+      | answers HTTP 503 to   | feed document upload       |
+      | answers HTTP 503 to   | feed creation              |
+      | gives no answer to    | feed creation              |
+      | answers HTTP 503 to   | feed status read           |
+      | answers HTTP 503 to   | processing report look-up  |
+      | gives no answer to    | feed status read           |
+      | gives no answer to    | processing report download |

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 from pytest_bdd import given, parsers, step, then, when
 
@@ -277,3 +278,75 @@ def hours_pass(world: World, hours: int) -> None:
 @when(parsers.parse("{minutes:d} minutes pass"))
 def minutes_pass(world: World, minutes: int) -> None:
     world.clock.advance(minutes * 60)
+
+
+#: The calls of a seller cancellation (Feeds 2021-06-30: the order acknowledgement feed) a scenario may make
+#: fail, by the words a scenario uses for them.
+FEED_CALLS = {
+    "feed document creation": "createFeedDocument",
+    "feed document upload": "uploadDocument",
+    "feed creation": "createFeed",
+    "feed status read": "getFeed",
+    "processing report look-up": "getFeedDocument",
+    "processing report download": "downloadDocument",
+}
+
+
+@given(
+    parsers.re(
+        r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next "
+        r"(?P<call>feed document creation|feed document upload|feed creation|feed status read|"
+        r"processing report look-up|processing report download)$"
+    )
+)
+def amazon_fails_next_feed_call(world: World, kind: str, call: str) -> None:
+    """One call of a cancellation feed fails before Amazon does anything (503), or is served and its answer
+    never comes (the connector cannot tell whether it happened)."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("amazon", FEED_CALLS[call], fault)
+
+
+#: Seconds Amazon may take to process a feed, drawn: always longer than the wait before a scheduled sync
+#: (half an hour at most), so the sync right after the feed finds it still in Amazon's queue.
+FEED_PROCESSING = (1801, 7200)
+
+
+@given("Amazon takes longer than half an hour to process a feed")
+def amazon_feeds_take_long(world: World) -> None:
+    seconds = world.draws.seconds("seconds Amazon takes to process a feed", FEED_PROCESSING)
+    world.amazon.feeds.processing_seconds = seconds
+
+
+@when("Amazon has processed every feed it holds")
+def amazon_feeds_processed(world: World) -> None:
+    """Time passes until every feed queued so far has been processed (the next request processes it)."""
+    world.clock.advance(int(world.amazon.feeds.processing_seconds))
+
+
+def cancellation_feeds(world: World, amazon_order_id: str) -> list[str]:
+    """The feeds Amazon received that cancel the order (a Failure acknowledgement of it), by feed ID."""
+    store = world.amazon.feeds
+    found = []
+    for feed in store.feeds.values():
+        content = store.documents[feed.input_document_id].content or b""
+        try:
+            root = ElementTree.fromstring(content)
+        except ElementTree.ParseError:
+            continue
+        for ack in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "OrderAcknowledgement"):
+            fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in ack}
+            if fields.get("AmazonOrderID") == amazon_order_id and fields.get("StatusCode") == "Failure":
+                found.append(feed.feed_id)
+    return found
+
+
+@then(parsers.parse('Amazon has received exactly one cancellation of order "{alias}"'))
+@checks("CAN-01", "DEC-25", "STO-02")
+def amazon_one_cancellation(world: World, alias: str) -> None:
+    feeds = cancellation_feeds(world, world.order_id(alias))
+    expect(
+        len(feeds) == 1,
+        world,
+        f"exactly one feed that cancels the order (Amazon received {len(feeds)}: {feeds})",
+        order=world.order_id(alias),
+    )
