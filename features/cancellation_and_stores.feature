@@ -202,3 +202,45 @@ Feature: Cancellations and store state
       | answers HTTP 503 to   | processing report look-up  |
       | gives no answer to    | feed status read           |
       | gives no answer to    | processing report download |
+
+  @CAN-01 @CAN-02 @DEC-27
+  Scenario Outline: A cancellation whose feed ends <status> leaves the order open, and the merchant can cancel it again
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon takes longer than half an hour to process a feed
+    When the merchant cancels order "A" from Magento with a reason
+    And the feeds in Amazon's queue end <status>
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    When the merchant cancels order "A" from Magento with a reason
+    And Amazon has processed every feed it holds
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+    Examples:
+      | status    |
+      | FATAL     |
+      | CANCELLED |
+
+  @CAN-02 @DEC-26
+  Scenario Outline: A Magento order whose completion after a cancellation from Magento meets a failed <call> is completed once
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Magento <fault> the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" notes the merchant's reason once, without telling the buyer
+
+    Examples:
+      | fault               | call          |
+      | answers HTTP 503 to | order comment |
+      | gives no answer to  | order comment |
+      | answers HTTP 503 to | order read    |

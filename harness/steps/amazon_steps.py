@@ -350,3 +350,19 @@ def amazon_one_cancellation(world: World, alias: str) -> None:
         f"exactly one feed that cancels the order (Amazon received {len(feeds)}: {feeds})",
         order=world.order_id(alias),
     )
+
+
+@when(parsers.re(r"^the feeds in Amazon's queue end (?P<status>FATAL|CANCELLED)$"))
+def amazon_queued_feeds_end(world: World, status: str) -> None:
+    """Every feed still in Amazon's queue ends without being applied, and the time it would have taken passes:
+    FATAL (Amazon could not read its document: the fake processes an empty document as FATAL) or CANCELLED (as
+    a cancelFeed call of another of the seller's tools leaves it)."""
+    store = world.amazon.feeds
+    for feed in store.feeds.values():
+        if feed.status != "IN_QUEUE":
+            continue
+        if status == "FATAL":
+            store.documents[feed.input_document_id].content = b""
+        else:
+            feed.status, feed.started, feed.ended = "CANCELLED", None, world.clock.now()
+    world.clock.advance(int(store.processing_seconds))
