@@ -366,3 +366,10 @@ def amazon_queued_feeds_end(world: World, status: str) -> None:
         else:
             feed.status, feed.started, feed.ended = "CANCELLED", None, world.clock.now()
     world.clock.advance(int(store.processing_seconds))
+
+
+@step(parsers.parse('Amazon moves order "{alias}" to "{status}" within the same second'))
+def amazon_moves_same_second(world: World, alias: str, status: str) -> None:
+    """A status change stamped with the same LastUpdateDate as what came just before it (Amazon's stamps have
+    one-second resolution)."""
+    world.amazon.set_status(world.order_id(alias), status)
