@@ -195,7 +195,8 @@ Feature: Cancellations and store state
     Examples:
       | fault                 | call                       |
       | answers HTTP 503 to   | feed document creation     |
-      | answers HTTP 503 to   | feed document upload       |
+      | answers HTTP 500 to   | feed document upload       |
+      | gives no answer to    | feed document upload       |
       | answers HTTP 503 to   | feed creation              |
       | gives no answer to    | feed creation              |
       | answers HTTP 503 to   | feed status read           |
@@ -244,3 +245,24 @@ Feature: Cancellations and store state
       | answers HTTP 503 to | order comment |
       | gives no answer to  | order comment |
       | answers HTTP 503 to | order read    |
+
+  @CAN-01 @CAN-02 @DEC-27
+  Scenario Outline: A cancellation Amazon rejects as invalid at its <call> is not sent again
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And the merchant turns Read-Only Mode on
+    And Amazon answers HTTP <status> to the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the merchant turns Read-Only Mode off
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has received no cancellation of order "A"
+    And Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+    Examples:
+      | status | call                   |
+      | 400    | feed document creation |
+      | 404    | feed creation          |
+      | 400    | feed creation          |

@@ -294,15 +294,15 @@ FEED_CALLS = {
 
 @given(
     parsers.re(
-        r"^Amazon (?P<kind>answers HTTP 503 to|gives no answer to) the next "
+        r"^Amazon (?P<kind>answers HTTP (?P<status>\d{3}) to|gives no answer to) the next "
         r"(?P<call>feed document creation|feed document upload|feed creation|feed status read|"
         r"processing report look-up|processing report download)$"
     )
 )
-def amazon_fails_next_feed_call(world: World, kind: str, call: str) -> None:
-    """One call of a cancellation feed fails before Amazon does anything (503), or is served and its answer
-    never comes (the connector cannot tell whether it happened)."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+def amazon_fails_next_feed_call(world: World, kind: str, status: str | None, call: str) -> None:
+    """One call of a cancellation feed is answered with an HTTP error before Amazon does anything, or is served
+    and its answer never comes (the connector cannot tell whether it happened)."""
+    fault = Fault("status", status=int(status)) if status else Fault("lost")
     world.sandbox.faults.inject("amazon", FEED_CALLS[call], fault)
 
 
@@ -323,31 +323,75 @@ def amazon_feeds_processed(world: World) -> None:
     world.clock.advance(int(world.amazon.feeds.processing_seconds))
 
 
-def cancellation_feeds(world: World, amazon_order_id: str) -> list[str]:
-    """The feeds Amazon received that cancel the order (a Failure acknowledgement of it), by feed ID."""
+#: Elements of an order acknowledgement envelope whose content is elements only (amzn-envelope.xsd): text
+#: between their children makes the document invalid.
+ELEMENT_ONLY = frozenset({"AmazonEnvelope", "Header", "Message", "OrderAcknowledgement", "Item"})
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def envelope_faults(root: ElementTree.Element) -> list[str]:
+    """What makes an order acknowledgement document one Amazon's schema refuses (empty: none found)."""
+    faults = []
+    if _local(root.tag) != "AmazonEnvelope":
+        faults.append(f"the root element is {_local(root.tag)}, not AmazonEnvelope")
+    header = next((c for c in root if _local(c.tag) == "Header"), None)
+    fields = {_local(c.tag): (c.text or "").strip() for c in (header if header is not None else [])}
+    if not fields.get("DocumentVersion") or not fields.get("MerchantIdentifier"):
+        faults.append("the Header lacks its DocumentVersion or MerchantIdentifier")
+    for element in root.iter():
+        if _local(element.tag) in ELEMENT_ONLY:
+            stray = [(element.text or "").strip()] + [(c.tail or "").strip() for c in element]
+            if any(stray):
+                faults.append(f"text {[t for t in stray if t]} inside {_local(element.tag)}, which holds elements only")
+    return faults
+
+
+def cancellation_feeds(world: World, amazon_order_id: str) -> tuple[list[str], list[str]]:
+    """The feeds Amazon received that cancel the order (a Failure acknowledgement of it) in a document its
+    schema accepts, by feed ID; and what is wrong with those whose document it would refuse."""
     store = world.amazon.feeds
-    found = []
+    found, refused = [], []
     for feed in store.feeds.values():
         content = store.documents[feed.input_document_id].content or b""
         try:
             root = ElementTree.fromstring(content)
         except ElementTree.ParseError:
             continue
-        for ack in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "OrderAcknowledgement"):
-            fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in ack}
+        for ack in (e for e in root.iter() if _local(e.tag) == "OrderAcknowledgement"):
+            fields = {_local(child.tag): (child.text or "").strip() for child in ack}
             if fields.get("AmazonOrderID") == amazon_order_id and fields.get("StatusCode") == "Failure":
-                found.append(feed.feed_id)
-    return found
+                faults = envelope_faults(root)
+                if faults:
+                    refused.append(f"feed {feed.feed_id}: " + "; ".join(faults))
+                else:
+                    found.append(feed.feed_id)
+    return found, refused
 
 
 @then(parsers.parse('Amazon has received exactly one cancellation of order "{alias}"'))
 @checks("CAN-01", "DEC-25", "STO-02")
 def amazon_one_cancellation(world: World, alias: str) -> None:
-    feeds = cancellation_feeds(world, world.order_id(alias))
+    feeds, refused = cancellation_feeds(world, world.order_id(alias))
     expect(
-        len(feeds) == 1,
+        len(feeds) == 1 and not refused,
         world,
-        f"exactly one feed that cancels the order (Amazon received {len(feeds)}: {feeds})",
+        f"exactly one feed that cancels the order in a document Amazon's schema accepts (Amazon received "
+        f"{len(feeds)}: {feeds}; documents it would refuse: {refused})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Amazon has received no cancellation of order "{alias}"'))
+@checks("CAN-01", "DEC-27", "STO-02")
+def amazon_no_cancellation(world: World, alias: str) -> None:
+    feeds, refused = cancellation_feeds(world, world.order_id(alias))
+    expect(
+        not feeds and not refused,
+        world,
+        f"no feed that cancels the order (Amazon received {feeds + refused})",
         order=world.order_id(alias),
     )
 
