@@ -272,3 +272,10 @@ Feature: Import lifecycle with order import enabled
     And the cron job runs
     Then order "A" has exactly one Magento order with status "complete" in state "complete"
     And order "B" has exactly one Magento order with status "complete" in state "complete"
+
+  @IMP-13
+  Scenario: The Magento order ships to every street line of Amazon's shipping address
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And Amazon's shipping address of order "A" has three street lines
+    When the connector syncs
+    Then the Magento order for "A" ships to every street line of Amazon's shipping address

@@ -417,3 +417,11 @@ def amazon_moves_same_second(world: World, alias: str, status: str) -> None:
     """A status change stamped with the same LastUpdateDate as what came just before it (Amazon's stamps have
     one-second resolution)."""
     world.amazon.set_status(world.order_id(alias), status)
+
+
+@given(parsers.parse('Amazon\'s shipping address of order "{alias}" has three street lines'))
+def address_of_three_lines(world: World, alias: str) -> None:
+    """The order ships to an address written on all three of Amazon's street lines (before any sync reads it)."""
+    address = world.amazon.get(world.order_id(alias)).address
+    address["AddressLine2"] = f"Apartment {world.draws.integer(f'apartment of order {alias}', 1, 999)}"
+    address["AddressLine3"] = f"Building {world.draws.integer(f'building of order {alias}', 1, 99)}"

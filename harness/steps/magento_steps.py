@@ -708,3 +708,12 @@ def magento_notes_reason_once(world: World, alias: str) -> None:
         f"storefront (found {told})",
         order=world.order_id(alias),
     )
+
+
+@then(parsers.parse('the Magento order for "{alias}" ships to every street line of Amazon\'s shipping address'))
+@checks("IMP-13")
+def magento_address_lines(world: World, alias: str) -> None:
+    amazon = world.amazon.get(world.order_id(alias)).address
+    wanted = [amazon[k] for k in ("AddressLine1", "AddressLine2", "AddressLine3") if amazon.get(k)]
+    found = _shipping_address(the_order(world, alias) or {}).get("street")
+    expect(found == wanted, world, f"the street lines {wanted} (found {found})", order=world.order_id(alias))
