@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FAULT_KINDS = frozenset({"status", "delay", "malformed", "drop", "after_commit", "lost"})
 #: Bytes of a request body the journal keeps; a longer body is kept as a string naming its size, trimmed.
 MAX_JOURNAL_BODY = 64 * 1024
 #: Bytes of bodies a journal holds in all; the oldest entries go first beyond it.
@@ -94,6 +93,31 @@ def _size(body: Any) -> int:
         return len(repr(body))
 
 
+@dataclass(frozen=True)
+class FaultKind:
+    """What a kind of fault does: whether the call is served, and what reaches the client.
+
+    ``answer``: ``error`` (the fault's status in the service's error envelope), ``malformed`` (a body
+    that is not JSON), ``cut`` (no answer: the connection closes), ``late`` (the answer comes after the
+    fault's ``seconds``; in-process, the client's read timeout). The transport realises the answer
+    (:func:`simulators.wsgi.realise`).
+    """
+
+    serves: bool
+    answer: str
+
+
+#: The fault kinds (``Fault.kind``) and what each does.
+FAULT_KINDS: dict[str, FaultKind] = {
+    "status": FaultKind(serves=False, answer="error"),
+    "malformed": FaultKind(serves=False, answer="malformed"),
+    "drop": FaultKind(serves=False, answer="cut"),
+    "delay": FaultKind(serves=True, answer="late"),
+    "after_commit": FaultKind(serves=True, answer="error"),
+    "lost": FaultKind(serves=True, answer="cut"),
+}
+
+
 @dataclass
 class Fault:
     """A misbehaviour for the next ``times`` calls of one operation.
@@ -120,6 +144,11 @@ class Fault:
             raise ValueError(f"a fault status must be an HTTP status code, got {self.status}")
         if not math.isfinite(self.seconds) or self.seconds < 0:
             raise ValueError("a delay must be a finite, non-negative number of seconds")
+
+    @property
+    def effect(self) -> FaultKind:
+        """What this fault's kind does."""
+        return FAULT_KINDS[self.kind]
 
 
 @dataclass

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from simulators.wsgi import _COMMON_CONTROL as COMMON_CONTROL
+from simulators.sandbox import SandboxRegistry, services
 from simulators.wsgi import CONTROL_PREFIX, ServiceApp
 
 _STORE_CODE = "/<store_code>"
@@ -50,11 +50,10 @@ def service_routes(app: ServiceApp) -> list[dict[str, str]]:
 
 def control_routes(app: ServiceApp) -> list[dict[str, Any]]:
     """The control plane's routes (method, path under ``/_sim``, summary), the service's own first."""
-    table = {**app.control_routes, **{k: v for k, v in COMMON_CONTROL.items() if k not in app.control_routes}}
     out = []
-    for (method, path), handler in table.items():
+    for (method, path), handler in app.control.items():
         entry: dict[str, Any] = {"method": method, "path": CONTROL_PREFIX + path}
-        summary = _summary(getattr(app, handler, None))
+        summary = _summary(handler)
         if summary:
             entry["summary"] = summary
         out.append(entry)
@@ -92,13 +91,9 @@ def markdown(apps: Sequence[ServiceApp]) -> str:
 
 
 def reference() -> str:
-    """The route reference of both simulators."""
-    from simulators.amazon.wire import AmazonApp
-    from simulators.magento.wire import MagentoApp
-    from simulators.sandbox import SandboxRegistry
-
+    """The route reference of every registered simulator."""
     registry = SandboxRegistry()
-    return markdown([AmazonApp(registry), MagentoApp(registry)])
+    return markdown([service.app(registry) for service in services()])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

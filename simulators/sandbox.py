@@ -1,15 +1,25 @@
-"""Namespaces: one sandbox per namespace holds a clock and the state of both simulated services."""
+"""Namespaces: one sandbox per namespace holds a clock and the state of every registered simulated service.
+
+The shared layer knows no service: each service registers itself (:func:`register`, as moto's
+backends do) with what builds its state for a namespace. A namespace has one lock. The wire's
+dispatcher takes it once per request; a Python caller reaches a service's state through the
+sandbox's attribute of the service's name (``sandbox.amazon``), a :class:`Locked` view that takes
+the same lock around each call, or holds it across several steps with :meth:`Sandbox.locked`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from simulators.amazon.model import AmazonModel
 from simulators.clock import SimClock, WallClock
 from simulators.journal import FaultPlan, Journal
-from simulators.magento.model import MagentoModel
 
 #: Namespaces a registry creates on first use before it frees idle ones (or refuses new ones).
 MAX_NAMESPACES = 64
@@ -21,10 +31,76 @@ class NamespaceLimit(RuntimeError):
     """Every namespace slot is taken by a namespace in use: a new one cannot be created now."""
 
 
+@dataclass(frozen=True)
+class Service:
+    """A simulated service as namespaces know it.
+
+    ``build(clock, seed)`` makes the service's state (its model) for a new namespace; ``calls`` names
+    the Python control calls a part of the model answers (``{"create_product": "catalog.create_product"}``),
+    so the model need not repeat them; ``app`` builds the service's WSGI app over a registry.
+    """
+
+    name: str
+    build: Callable[[SimClock, int], Any]
+    app: Callable[[SandboxRegistry], Any]
+    calls: Mapping[str, str] = field(default_factory=dict)
+
+
+_SERVICES: dict[str, Service] = {}
+
+
+def register(service: Service) -> Service:
+    """Make ``service`` part of every namespace built from now on (registering a name again replaces it)."""
+    _SERVICES[service.name] = service
+    return service
+
+
+def services() -> list[Service]:
+    """The registered services, in the order they registered."""
+    return list(_SERVICES.values())
+
+
+class Locked:
+    """A service's model seen from outside a request: every call (and every attribute set) takes the
+    namespace lock, so it never interleaves with a request being served. A call the service names in
+    :attr:`Service.calls` goes to that part of the model."""
+
+    __slots__ = ("_calls", "_lock", "_model")
+
+    def __init__(self, model: Any, lock: threading.RLock, calls: Mapping[str, str]) -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_lock", lock)
+        object.__setattr__(self, "_calls", calls)
+
+    def __getattr__(self, name: str) -> Any:
+        path = self._calls.get(name)
+        value = getattr(self._model, name) if path is None else functools.reduce(getattr, path.split("."), self._model)
+        if not callable(value) or isinstance(value, type):
+            return value
+        lock = self._lock
+
+        @functools.wraps(value)
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return value(*args, **kwargs)
+
+        return locked
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        with self._lock:
+            setattr(self._model, name, value)
+
+    def __repr__(self) -> str:
+        return f"Locked({self._model!r})"
+
+
 class Sandbox:
-    """The world of one namespace: a shared clock, fake Amazon, fake Magento, journal and faults.
+    """The world of one namespace: a shared clock, a model per registered service, journal and faults.
 
     ``real_clock``: the clock follows the system time (``serve --clock real``) instead of standing still.
+    ``sandbox.<service>`` (``sandbox.amazon``, ``sandbox.magento``) is that service's model behind the
+    namespace lock (:class:`Locked`); ``sandbox.models[<service>]`` is the model itself, for code that
+    holds the lock already (the wire's dispatcher, :meth:`locked`).
     """
 
     def __init__(
@@ -41,10 +117,21 @@ class Sandbox:
     def _build(self, seed: int) -> None:
         self.seed = seed
         self.clock = WallClock(self._start) if self.real_clock else SimClock(self._start)
-        # One lock for the whole namespace: an HTTP request (which holds it while served) and a Python control
-        # call never interleave.
-        self.amazon = AmazonModel(self.clock, seed=seed, lock=self.lock)
-        self.magento = MagentoModel(self.clock, lock=self.lock)
+        registered = services()
+        self.models: dict[str, Any] = {s.name: s.build(self.clock, seed) for s in registered}
+        self._views = {s.name: Locked(self.models[s.name], self.lock, s.calls) for s in registered}
+
+    def __getattr__(self, name: str) -> Any:
+        views = self.__dict__.get("_views", {})
+        if name in views:
+            return views[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r} (no such service)")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[dict[str, Any]]:
+        """Hold the namespace lock across several steps; yields the models by service name."""
+        with self.lock:
+            yield self.models
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: a new clock, empty services, an empty journal and no faults."""

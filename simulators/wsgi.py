@@ -13,7 +13,8 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -21,8 +22,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarg
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from simulators.clock import parse_iso
-from simulators.journal import MAX_JOURNAL_BODY, Fault, JournalEntry
+from simulators.errors import ControlNotFound, ServiceError
+from simulators.journal import MAX_JOURNAL_BODY, Fault, FaultKind, JournalEntry
 from simulators.sandbox import NamespaceLimit, Sandbox, SandboxRegistry
 
 NAMESPACE_HEADER = "X-Sim-Namespace"
@@ -38,21 +39,28 @@ MAX_REQUEST_BYTES = 12 * 1024 * 1024
 _NAMESPACE_NAME = re.compile(r"^(?=.*[A-Za-z0-9_-])[A-Za-z0-9_.-]{1,64}$")
 _NAMESPACE_PATH = re.compile(r"^/ns/(?P<ns>[A-Za-z0-9_.-]{1,64})(?P<rest>/.*|)$")
 
-ControlHandler = Callable[[Sandbox, Request, dict[str, Any]], Any]
+
+@dataclass
+class Call:
+    """One request as a handler sees it: the app serving it, the namespace, this service's model (the
+    namespace lock is held while the handler runs), the request, its decoded body and the headers every
+    answer to it carries. A service may subclass it to add what its routes share (a store view ...)."""
+
+    app: ServiceApp
+    sandbox: Sandbox
+    model: Any
+    request: Request
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-class ServiceError(Exception):
-    """An error the service answers in its own envelope."""
-
-    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        super().__init__(body)
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-class ControlNotFound(LookupError):
-    """A control-plane request names something that does not exist (answered 404)."""
+#: The one handler shape, of service routes (``op_<operation>(call, **route_args)``) and control routes
+#: (``handler(call)``): a :class:`~werkzeug.wrappers.Response`, or a body the service encodes.
+Handler = Callable[..., Any]
+#: A control-plane route table: (method, path under ``/_sim``) -> handler.
+ControlRoutes = Mapping[tuple[str, str], Handler]
+#: What a control route answers ``400 {"error": ...}`` for: bad values, and the services' own refusals.
+CONTROL_BAD_INPUT = (ServiceError, ValueError, KeyError, TypeError, OverflowError, RecursionError)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -101,26 +109,50 @@ def read_json(request: Request) -> Any:
 
 
 class ServiceApp:
-    """Base WSGI app of a simulated service."""
+    """Base WSGI app of a simulated service: the one dispatcher of its requests.
+
+    A service declares its routes (``url_map``, endpoints are operation names served by
+    ``op_<operation>(call, **route_args)``), its control routes (``control``, a table of handlers
+    ``handler(call)`` that holds the routes every service shares: :func:`simulators.control.with_common`)
+    and its generic error answer (:meth:`error_response`); it may check a request before its handler
+    runs (:meth:`admit`) and encode a handler's body (:meth:`answer`). The dispatcher
+    takes the namespace lock once per request and answers a :class:`~simulators.errors.ServiceError`
+    in the service's envelope.
+    """
 
     service: ClassVar[str]
     url_map: ClassVar[Map]
-    control_routes: ClassVar[dict[tuple[str, str], str]] = {}
+    control: ClassVar[ControlRoutes] = {}
+    #: Exceptions out of a handler the service answers itself (:meth:`internal_error`) instead of failing.
+    internal_errors: ClassVar[tuple[type[Exception], ...]] = ()
+    #: What the service's handlers receive (a subclass adds what its routes share).
+    call_type: ClassVar[type[Call]] = Call
 
     def __init__(self, registry: SandboxRegistry, *, control_token: str | None = None) -> None:
         self.registry = registry
         self.control_token = control_token
 
-    # -- to implement -----------------------------------------------------------------------------
-    def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
-        raise NotImplementedError
-
+    # -- what a service provides ---------------------------------------------------------------------
     def error_response(self, status: int, message: str) -> Response:
         """A generic error in the service's envelope (faults, unknown routes)."""
         raise NotImplementedError
 
     def not_found(self) -> Response:
         return self.error_response(404, "Resource not found")
+
+    def call(self, sandbox: Sandbox, request: Request, operation: str) -> Call:
+        """The call handed to the operation's handler (the lock is held)."""
+        return self.call_type(self, sandbox, sandbox.models[self.service], request)
+
+    def admit(self, call: Call, operation: str, args: dict[str, Any]) -> None:
+        """Check the request before its handler runs (authentication, limits ...); raise a ServiceError to refuse."""
+
+    def answer(self, call: Call, result: Any) -> Response:
+        """The response for a handler's body."""
+        return json_response(result)
+
+    def internal_error(self, call: Call, operation: str) -> Response:
+        raise NotImplementedError
 
     # -- WSGI -------------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -170,34 +202,28 @@ class ServiceApp:
         fault: Fault | None,
         environ: dict[str, Any],
     ) -> Response:
-        in_process = bool(environ.get(IN_PROCESS_KEY))
-        if fault is not None and fault.kind == "drop":
-            if in_process:
-                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "drop"})
-            _drop(environ)
-            return Response(b"", status=599)
-        if fault is not None and fault.kind == "delay" and not in_process:
+        if fault is None:
+            return self._handle(sandbox, operation, request, args)
+        effect = fault.effect
+        if effect.answer == "late" and not environ.get(IN_PROCESS_KEY):
             time.sleep(min(max(fault.seconds, 0.0), MAX_LIVE_DELAY))
-        if fault is not None and fault.kind == "status":
-            return self.error_response(fault.status, f"Simulated fault: HTTP {fault.status}")
-        if fault is not None and fault.kind == "malformed":
-            return Response(b'{"payload": {"Orders": [', status=200, content_type="application/json")
-        try:
-            with sandbox.lock:
-                response = self.handle(sandbox, operation, request, args)
-        except ServiceError as err:
-            response = json_response(err.body, err.status, err.headers)
-        if fault is not None and fault.kind == "after_commit":
-            return self.error_response(fault.status, f"Simulated fault after commit: HTTP {fault.status}")
-        if fault is not None and fault.kind == "lost":  # served; the answer never reaches the client
-            if in_process:
-                return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "drop"})
-            _drop(environ)
-            return Response(b"", status=599)
-        if fault is not None and fault.kind == "delay" and in_process:
-            # The call was served; the client gave up before the answer came (a read timeout).
-            return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: "delay"})
-        return response
+        served = self._handle(sandbox, operation, request, args) if effect.serves else None
+        return realise(effect, fault, environ, served, self.error_response)
+
+    def _handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
+        with sandbox.lock:
+            call = self.call(sandbox, request, operation)
+            try:
+                self.admit(call, operation, args)
+                result = getattr(self, "op_" + operation)(call, **args)
+                response = result if isinstance(result, Response) else self.answer(call, result)
+            except ServiceError as err:
+                response = json_response(err.envelope(), err.status, err.headers or None)
+            except self.internal_errors:
+                response = self.internal_error(call, operation)
+            for key, value in call.headers.items():
+                response.headers.setdefault(key, value)
+            return response
 
     def _record(self, sandbox: Sandbox, operation: str, request: Request, path: str, status: int) -> None:
         raw = request.get_data(cache=True)
@@ -228,68 +254,48 @@ class ServiceApp:
             supplied = request.headers.get("X-Sim-Control-Token", "")
             if not secrets.compare_digest(supplied.encode(), self.control_token.encode()):
                 return json_response({"error": "control plane requires X-Sim-Control-Token"}, 403)
-        handler_name = self.control_routes.get((request.method, path)) or _COMMON_CONTROL.get((request.method, path))
-        if handler_name is None:
+        handler = self.control.get((request.method, path))
+        if handler is None:
             return json_response({"error": f"no control route {request.method} {path}"}, 404)
         try:
             body = read_json(request) or {}
             if not isinstance(body, dict):
                 raise ValueError("the control body must be a JSON object")
             with sandbox.lock:  # the answer is serialised under the lock too: it may hold the models' own objects
-                return json_response(getattr(self, handler_name)(sandbox, request, body), 200)
+                call = Call(self, sandbox, sandbox.models[self.service], request, body)
+                return json_response(handler(call), 200)
         except ControlNotFound as err:
             return json_response({"error": str(err).strip("'\"")}, 404)
-        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as err:
+        except CONTROL_BAD_INPUT as err:
             return json_response({"error": str(err).strip("'\"") or type(err).__name__}, 400)
 
-    def ctl_routes(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        """Every route of this service and of its control plane (this listing)."""
-        from simulators.routes import listing
 
-        return listing(self)
+def realise(
+    effect: FaultKind,
+    fault: Fault,
+    environ: dict[str, Any],
+    served: Response | None,
+    error_response: Callable[[int, str], Response],
+) -> Response:
+    """What the client of a faulty call gets, on this transport (see :class:`~simulators.journal.FaultKind`).
 
-    def ctl_clock(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        return {"now": sandbox.clock.now().isoformat()}
-
-    def ctl_clock_advance(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        return {"now": sandbox.clock.advance(float(body.get("seconds", 0))).isoformat()}
-
-    def ctl_clock_set(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        return {"now": sandbox.clock.set(parse_iso(str(body["now"]))).isoformat()}
-
-    def ctl_journal(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        entries = sandbox.journal.entries(request.args.get("service"), request.args.get("operation"))
-        return {"entries": [e.as_dict() for e in entries]}
-
-    def ctl_fault(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        fault = Fault(
-            kind=str(body["kind"]),
-            times=int(body.get("times", 1)),
-            status=int(body.get("status", 500)),
-            seconds=float(body.get("seconds", 30.0)),
-        )
-        sandbox.faults.inject(str(body.get("service", self.service)), str(body.get("operation", "*")), fault)
-        return {"queued": True}
-
-    def ctl_faults_clear(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        sandbox.faults.clear()
-        return {"cleared": True}
-
-    def ctl_reset(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        sandbox.reset(seed=body.get("seed"))
-        return {"reset": True, "now": sandbox.clock.now().isoformat()}
-
-
-_COMMON_CONTROL = {
-    ("GET", "/"): "ctl_routes",
-    ("GET", "/clock"): "ctl_clock",
-    ("POST", "/clock/advance"): "ctl_clock_advance",
-    ("POST", "/clock/set"): "ctl_clock_set",
-    ("GET", "/journal"): "ctl_journal",
-    ("POST", "/faults"): "ctl_fault",
-    ("DELETE", "/faults"): "ctl_faults_clear",
-    ("POST", "/reset"): "ctl_reset",
-}
+    In-process, a connection that is cut or an answer that comes too late is a marked response the
+    in-process transport raises as ``requests``' own error; live, the connection is closed.
+    """
+    in_process = bool(environ.get(IN_PROCESS_KEY))
+    if effect.answer == "error":
+        when = " after commit" if effect.serves else ""
+        return error_response(fault.status, f"Simulated fault{when}: HTTP {fault.status}")
+    if effect.answer == "malformed":
+        return Response(b'{"payload": {"Orders": [', status=200, content_type="application/json")
+    if effect.answer == "late" and not in_process:
+        assert served is not None  # a late answer is served first (after the delay)
+        return served
+    if in_process:
+        kind = "delay" if effect.answer == "late" else "drop"
+        return Response(b"", status=599, headers={TRANSPORT_FAULT_HEADER: kind})
+    _drop(environ)
+    return Response(b"", status=599)
 
 
 def _quote_raw_query(environ: dict[str, Any]) -> None:

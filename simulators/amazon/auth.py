@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from simulators.amazon.errors import LwaError
 from simulators.clock import SimClock
 
 DEFAULT_CLIENT_ID = "amzn1.application-oa2-client.sim"
@@ -51,19 +52,6 @@ RESTRICTED_PATHS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf"^/orders/v0/orders/{_ORDER}/address$"), "getOrderAddress", False),
     (re.compile(rf"^/orders/v0/orders/{_ORDER}/orderItems/buyerInfo$"), "getOrderItemsBuyerInfo", False),
 )
-
-
-class LwaError(Exception):
-    """A Login with Amazon error, answered as ``{"error", "error_description"}``."""
-
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.error = error
-        self.description = description
-
-    def body(self) -> dict[str, str]:
-        return {"error": self.error, "error_description": self.description}
 
 
 def invalid_client() -> LwaError:

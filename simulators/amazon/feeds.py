@@ -29,17 +29,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from simulators.amazon.errors import AmazonError, invalid_input, not_found
-from simulators.amazon.model import CANCEL_REASONS, MARKETPLACES, IllegalTransition, iso_z
-
-if TYPE_CHECKING:
-    from simulators.amazon.model import AmazonModel
+from simulators.amazon.errors import AmazonError, IllegalTransition, invalid_input, not_found
+from simulators.amazon.terms import CANCEL_REASONS, MARKETPLACES, iso_z
+from simulators.clock import SimClock
+from simulators.fake_data import SeededFaker
 
 ORDER_ACKNOWLEDGEMENT = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 SUPPORTED_FEED_TYPES = frozenset({ORDER_ACKNOWLEDGEMENT})
@@ -97,22 +97,27 @@ class _Result:
 
 @dataclass
 class FeedStore:
-    """Feed documents and feeds of one namespace."""
+    """Feed documents and feeds of one namespace, on its clock, drawing identifiers from its generator
+    (``ids``); a processed acknowledgement reads ``orders`` and cancels through ``cancel(order_id, reason)``
+    (the model's seller cancellation)."""
 
-    model: AmazonModel
+    clock: SimClock
+    ids: SeededFaker
+    orders: Mapping[str, Any]
+    cancel: Callable[[str, str], Any]
     documents: dict[str, FeedDocument] = field(default_factory=dict)
     feeds: dict[str, Feed] = field(default_factory=dict)
     processing_seconds: float = 0.0  # simulated time between createFeed and the feed's processing
 
     def process_due(self) -> None:
         """Process every queued feed whose processing time has come (in the order they were created)."""
-        now = self.model.clock.now()
+        now = self.clock.now()
         for feed in self.feeds.values():
             if feed.status == "IN_QUEUE" and (now - feed.created).total_seconds() >= self.processing_seconds:
                 self._process(feed)
 
     def create_document(self, content_type: str) -> FeedDocument:
-        faker = self.model._faker
+        faker = self.ids
         doc_id = f"amzn1.tortuga.4.na.{faker.uuid4()}.{faker.bothify('??????????????').upper()}"
         document = FeedDocument(doc_id, content_type, faker.sha256())
         self.documents[doc_id] = document
@@ -165,10 +170,10 @@ class FeedStore:
             raise invalid_input("Invalid marketplaceIds", f"Known marketplaces: {sorted(MARKETPLACES)}")
         if input_document_id not in self.documents:
             raise invalid_input("Invalid inputFeedDocumentId", f"No feed document {input_document_id}")
-        now = self.model.clock.now().replace(microsecond=0)
-        feed_id = self.model._faker.numerify("5%#########")
+        now = self.clock.now().replace(microsecond=0)
+        feed_id = self.ids.numerify("5%#########")
         while feed_id in self.feeds:
-            feed_id = self.model._faker.numerify("5%#########")
+            feed_id = self.ids.numerify("5%#########")
         feed = Feed(feed_id, feed_type, list(marketplace_ids), input_document_id, now, seller_id=seller_id)
         self.feeds[feed_id] = feed
         self.process_due()
@@ -217,7 +222,7 @@ class FeedStore:
             return _Result(message_id, "", "The message has no OrderAcknowledgement")
         order_id = _text(ack, "AmazonOrderID")
         status_code = _text(ack, "StatusCode")
-        order = self.model.orders.get(order_id)
+        order = self.orders.get(order_id)
         foreign = feed.seller_id is not None and order is not None and order.seller_id != feed.seller_id
         if order is None or foreign or order.marketplace_id not in feed.marketplace_ids:
             return _Result(message_id, order_id, f"AmazonOrderID {order_id!r} is not an order of this feed")
@@ -234,7 +239,7 @@ class FeedStore:
         if items and named != {line.order_item_id for line in order.items}:
             return _Result(message_id, order_id, "Item must list every item of the order (partial cancellation)")
         try:
-            self.model.seller_cancel(order_id, reason)
+            self.cancel(order_id, reason)
         except (IllegalTransition, ValueError, KeyError) as err:
             return _Result(message_id, order_id, str(err).strip("'\""))
         return _Result(message_id, order_id)

@@ -17,7 +17,6 @@ import bisect
 import heapq
 import itertools
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,33 +25,12 @@ from typing import Any
 
 from simulators.amazon.auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN, Authorizations
 from simulators.amazon.errors import IllegalTransition, invalid_input, not_found
+from simulators.amazon.feeds import FeedStore
 from simulators.amazon.ratelimit import RateLimiter
+from simulators.amazon.terms import CANCEL_REASONS, MARKETPLACES, iso_z
 from simulators.clock import SimClock, check_instant
 from simulators.fake_data import SeededFaker
 
-MARKETPLACES: dict[str, dict[str, str]] = {
-    "ATVPDKIKX0DER": {
-        "country": "US",
-        "currency": "USD",
-        "sales_channel": "Amazon.com",
-        "locale": "en_US",
-        "region": "NA",
-    },
-    "A1PA6795UKMFR9": {
-        "country": "DE",
-        "currency": "EUR",
-        "sales_channel": "Amazon.de",
-        "locale": "de_DE",
-        "region": "EU",
-    },
-    "A1VC38T7YXB528": {
-        "country": "JP",
-        "currency": "JPY",
-        "sales_channel": "Amazon.co.jp",
-        "locale": "ja_JP",
-        "region": "FE",
-    },
-}
 US = "ATVPDKIKX0DER"
 DE = "A1PA6795UKMFR9"
 JP = "A1VC38T7YXB528"
@@ -79,24 +57,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "Unfulfillable": frozenset(),
 }
 SELLER_CANCELABLE = frozenset({"Pending", "Unshipped"})
-CANCEL_REASONS = frozenset(
-    {
-        "NoInventory",
-        "ShippingAddressUndeliverable",
-        "CustomerExchange",
-        "BuyerCanceled",
-        "GeneralAdjustment",
-        "CarrierCreditDecision",
-        "RiskAssessmentInformationNotValid",
-        "CarrierCoverageFailure",
-        "CustomerReturn",
-        "MerchandiseNotReceived",
-        "CannotVerifyInformation",
-        "PricingError",
-        "RejectOrder",
-        "WeatherDelay",
-    }
-)
 SHIPMENT_STATUSES = frozenset({"ReadyForPickup", "PickedUp", "RefusedPickup"})
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 SELLER_ID = re.compile(r"^[A-Z0-9]{1,32}$")
@@ -139,13 +99,6 @@ def restrict_v0(order: dict[str, Any], elements: frozenset[str]) -> dict[str, An
         address = body["ShippingAddress"]
         body["ShippingAddress"] = {k: v for k, v in address.items() if k not in RESTRICTED_ADDRESS_FIELDS}
     return body
-
-
-def iso_z(when: datetime) -> str:
-    """Amazon's timestamp form: UTC, whole seconds, trailing Z."""
-    if when.tzinfo is not None and when.utcoffset():
-        when = when.astimezone(UTC)
-    return when.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 @dataclass
@@ -312,12 +265,11 @@ class Order:
 class AmazonModel:
     """All sellers and orders of one namespace, with Amazon's status rules."""
 
-    def __init__(self, clock: SimClock, *, seed: int = 0, lock: threading.RLock | None = None) -> None:
+    def __init__(self, clock: SimClock, *, seed: int = 0) -> None:
         self.clock = clock
         self.seed = seed
         self._fakers: dict[str, SeededFaker] = {}
         self._faker = self._faker_for(US)
-        self._lock = lock or threading.RLock()  # a sandbox passes its own, so requests and control calls take turns
         self.sellers: dict[str, Seller] = {
             DEFAULT_SELLER: Seller(DEFAULT_SELLER, "Simulated Seller", tuple(MARKETPLACES)),
         }
@@ -333,9 +285,7 @@ class AmazonModel:
         self.rate_limits = RateLimiter(clock)
         self.order_items_page_size = 100
         self.token_key = self._faker.sha256(raw_output=True)
-        from simulators.amazon.feeds import FeedStore  # feeds builds on this module
-
-        self.feeds = FeedStore(self)
+        self.feeds = FeedStore(clock, self._faker, self.orders, self.seller_cancel)
 
     def _faker_for(self, marketplace_id: str) -> SeededFaker:
         """The marketplace's own generator, built on first use with a seed of its own (so laziness
@@ -392,24 +342,20 @@ class AmazonModel:
         unknown = [m for m in markets if m not in MARKETPLACES]
         if unknown or not markets:
             raise ValueError(f"unknown marketplaces {unknown}; known: {sorted(MARKETPLACES)}")
-        with self._lock:
-            seller = self.sellers[seller_id] = Seller(seller_id, name or seller_id, markets)
-            return seller
+        seller = self.sellers[seller_id] = Seller(seller_id, name or seller_id, markets)
+        return seller
 
     def register_app(self, client_id: str, client_secret: str) -> None:
         """Register an app's LWA credentials (client id and secret)."""
-        with self._lock:
-            self.auth.register_app(client_id, client_secret)
+        self.auth.register_app(client_id, client_secret)
 
     def authorize(self, seller_id: str, client_id: str, refresh_token: str | None = None) -> str:
         """The seller authorises the app; returns the refresh token (generated when not given)."""
-        with self._lock:
-            return self.auth.authorize(seller_id, client_id, refresh_token).refresh_token
+        return self.auth.authorize(seller_id, client_id, refresh_token).refresh_token
 
     def revoke(self, refresh_token: str) -> None:
         """The seller withdraws the consent behind ``refresh_token``: it and its tokens stop working at once."""
-        with self._lock:
-            self.auth.revoke(refresh_token)
+        self.auth.revoke(refresh_token)
 
     # -- control plane ---------------------------------------------------------------------------
     def create_order(
@@ -450,54 +396,53 @@ class AmazonModel:
             not isinstance(address, dict) or not all(isinstance(v, str) for v in address.values())
         ):
             raise ValueError("address must be an object of strings (Name, AddressLine1, City, CountryCode ...)")
-        with self._lock:
-            seller = self.sellers.get(seller_id)
-            if seller is None:
-                raise ValueError(f"unknown seller {seller_id!r}; known: {sorted(self.sellers)}")
-            if marketplace_id not in seller.marketplace_ids:
-                raise ValueError(f"seller {seller_id} does not sell in {marketplace_id}")
-            if amazon_order_id is not None and amazon_order_id in self.orders:
-                raise ValueError(f"order {amazon_order_id} already exists")
-            if purchase_date is not None and purchase_date.tzinfo is None:
-                raise ValueError("purchase_date must be timezone-aware")
-            if purchase_date is not None:
-                check_instant(purchase_date, "purchase_date")
-            specs = [self._item_spec(spec) for spec in items or []]  # every check before the first draw
-            given = [spec["order_item_id"] for spec in specs if spec["order_item_id"]]
-            if len(set(given)) != len(given) or self._item_ids.intersection(given):
-                raise ValueError("order_item_id values must be unique")
-            if status == "PartiallyShipped" and sum(spec["quantity"] for spec in specs or [{"quantity": 1}]) < 2:
-                raise IllegalTransition("an order with a single unit cannot be PartiallyShipped")
-            # Nothing below can refuse the order: a refused call draws nothing, so later generated values stay.
-            now = self._now()
-            f = self._faker_for(marketplace_id)
-            specs = specs or [self._item_spec({"sku": f"SKU-{self._faker.numerify('####')}"})]
-            lines = self._items(specs)
-            ship_address = dict(address) if address else self._address(marketplace_id)
-            name = buyer_name or ship_address.get("Name") or f.name()
-            order = Order(
-                amazon_order_id=amazon_order_id or self._order_id(),
-                seller_id=seller_id,
-                marketplace_id=marketplace_id,
-                purchase_date=(purchase_date or now).replace(microsecond=0),
-                last_update_date=now,
-                status=status,
-                fulfillment_channel=fulfillment_channel,
-                buyer_name=name,
-                buyer_email=buyer_email or f"{self._faker.lexify('????????????????').lower()}@marketplace.amazon.com",
-                address={**ship_address, "Name": ship_address.get("Name", name)},
-                items=lines,
-                seller_order_id=seller_order_id,
-            )
-            order.purchase_date = order.purchase_date.astimezone(UTC)
-            self._ship_for_status(order, status)
-            order.history.append((status, now, order.items_shipped))
-            self.orders[order.amazon_order_id] = order
-            self._item_ids.update(line.order_item_id for line in lines)
-            bisect.insort(self._by_update, order.update_key)
-            bisect.insort(self._by_created, (order.purchase_date, order.amazon_order_id))
-            self._by_status[status].add(order.amazon_order_id)
-            return order
+        seller = self.sellers.get(seller_id)
+        if seller is None:
+            raise ValueError(f"unknown seller {seller_id!r}; known: {sorted(self.sellers)}")
+        if marketplace_id not in seller.marketplace_ids:
+            raise ValueError(f"seller {seller_id} does not sell in {marketplace_id}")
+        if amazon_order_id is not None and amazon_order_id in self.orders:
+            raise ValueError(f"order {amazon_order_id} already exists")
+        if purchase_date is not None and purchase_date.tzinfo is None:
+            raise ValueError("purchase_date must be timezone-aware")
+        if purchase_date is not None:
+            check_instant(purchase_date, "purchase_date")
+        specs = [self._item_spec(spec) for spec in items or []]  # every check before the first draw
+        given = [spec["order_item_id"] for spec in specs if spec["order_item_id"]]
+        if len(set(given)) != len(given) or self._item_ids.intersection(given):
+            raise ValueError("order_item_id values must be unique")
+        if status == "PartiallyShipped" and sum(spec["quantity"] for spec in specs or [{"quantity": 1}]) < 2:
+            raise IllegalTransition("an order with a single unit cannot be PartiallyShipped")
+        # Nothing below can refuse the order: a refused call draws nothing, so later generated values stay.
+        now = self._now()
+        f = self._faker_for(marketplace_id)
+        specs = specs or [self._item_spec({"sku": f"SKU-{self._faker.numerify('####')}"})]
+        lines = self._items(specs)
+        ship_address = dict(address) if address else self._address(marketplace_id)
+        name = buyer_name or ship_address.get("Name") or f.name()
+        order = Order(
+            amazon_order_id=amazon_order_id or self._order_id(),
+            seller_id=seller_id,
+            marketplace_id=marketplace_id,
+            purchase_date=(purchase_date or now).replace(microsecond=0),
+            last_update_date=now,
+            status=status,
+            fulfillment_channel=fulfillment_channel,
+            buyer_name=name,
+            buyer_email=buyer_email or f"{self._faker.lexify('????????????????').lower()}@marketplace.amazon.com",
+            address={**ship_address, "Name": ship_address.get("Name", name)},
+            items=lines,
+            seller_order_id=seller_order_id,
+        )
+        order.purchase_date = order.purchase_date.astimezone(UTC)
+        self._ship_for_status(order, status)
+        order.history.append((status, now, order.items_shipped))
+        self.orders[order.amazon_order_id] = order
+        self._item_ids.update(line.order_item_id for line in lines)
+        bisect.insort(self._by_update, order.update_key)
+        bisect.insort(self._by_created, (order.purchase_date, order.amazon_order_id))
+        self._by_status[status].add(order.amazon_order_id)
+        return order
 
     def _items(self, specs: list[dict[str, Any]]) -> list[OrderItem]:
         lines = [self._item(spec) for spec in specs]
@@ -582,44 +527,39 @@ class AmazonModel:
 
         Raises KeyError for an unknown order, IllegalTransition for a move Amazon never makes.
         """
-        with self._lock:
-            order = self.orders.get(amazon_order_id)
-            if order is None:
-                raise KeyError(f"no Amazon order {amazon_order_id}")
-            if status not in STATUSES:
-                raise IllegalTransition(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
-            if status not in TRANSITIONS.get(order.status, frozenset()):
-                allowed = sorted(TRANSITIONS.get(order.status, frozenset())) or "none"
-                raise IllegalTransition(
-                    f"Amazon never moves an order from {order.status} to {status} (allowed: {allowed})"
-                )
-            self._ship_for_status(order, status)
-            self._touch(order, status)
-            return order
+        order = self.orders.get(amazon_order_id)
+        if order is None:
+            raise KeyError(f"no Amazon order {amazon_order_id}")
+        if status not in STATUSES:
+            raise IllegalTransition(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
+        if status not in TRANSITIONS.get(order.status, frozenset()):
+            allowed = sorted(TRANSITIONS.get(order.status, frozenset())) or "none"
+            raise IllegalTransition(f"Amazon never moves an order from {order.status} to {status} (allowed: {allowed})")
+        self._ship_for_status(order, status)
+        self._touch(order, status)
+        return order
 
     def cancel(self, amazon_order_id: str, reason: str = "BuyerCanceled", requested_by: str = "BUYER") -> Order:
         """Cancel as Amazon or the buyer does; only orders not yet fully shipped can be canceled."""
         if not reason or not str(reason).strip():
             raise ValueError("a cancellation needs a reason")
-        with self._lock:
-            order = self.set_status(amazon_order_id, "Canceled")
-            order.cancel_reason = str(reason)
-            order.cancellation = Cancellation(str(reason), requested_by, order.last_update_date)
-            return order
+        order = self.set_status(amazon_order_id, "Canceled")
+        order.cancel_reason = str(reason)
+        order.cancellation = Cancellation(str(reason), requested_by, order.last_update_date)
+        return order
 
     def seller_cancel(self, amazon_order_id: str, reason: str) -> Order:
         """The seller cancels (order acknowledgement with StatusCode Failure): Pending or Unshipped only."""
-        with self._lock:
-            order = self.orders.get(amazon_order_id)
-            if order is None:
-                raise KeyError(f"no Amazon order {amazon_order_id}")
-            if reason not in CANCEL_REASONS:
-                raise ValueError(f"unknown CancelReason {reason!r}; expected one of {sorted(CANCEL_REASONS)}")
-            if order.status not in SELLER_CANCELABLE:
-                raise IllegalTransition(
-                    f"order {amazon_order_id} is {order.status}; a seller cancels only Pending or Unshipped orders"
-                )
-            return self.cancel(amazon_order_id, reason, requested_by="MERCHANT")
+        order = self.orders.get(amazon_order_id)
+        if order is None:
+            raise KeyError(f"no Amazon order {amazon_order_id}")
+        if reason not in CANCEL_REASONS:
+            raise ValueError(f"unknown CancelReason {reason!r}; expected one of {sorted(CANCEL_REASONS)}")
+        if order.status not in SELLER_CANCELABLE:
+            raise IllegalTransition(
+                f"order {amazon_order_id} is {order.status}; a seller cancels only Pending or Unshipped orders"
+            )
+        return self.cancel(amazon_order_id, reason, requested_by="MERCHANT")
 
     def report_stale(self, amazon_order_id: str, status: str) -> None:
         """Serve once more an earlier state of the order (a lagging replica, as Amazon's can be).
@@ -627,37 +567,35 @@ class AmazonModel:
         The next getOrders (v0) first page for the order's marketplace carries, after the current
         results, the order as it was when it last had ``status``, with that time's LastUpdateDate.
         """
-        with self._lock:
-            order = self.orders.get(amazon_order_id)
-            if order is None:
-                raise KeyError(f"no Amazon order {amazon_order_id}")
-            earlier = [h for h in order.history[:-1] if h[0] == status]
-            if not earlier:
-                raise ValueError(f"order {amazon_order_id} never had the earlier status {status}")
-            old_status, stamp, shipped = earlier[-1]
-            snapshot = order.as_wire()
-            snapshot.update(
-                OrderStatus=old_status,
-                LastUpdateDate=iso_z(stamp),
-                NumberOfItemsShipped=shipped,
-                NumberOfItemsUnshipped=sum(i.quantity_ordered for i in order.items) - shipped,
-            )
-            if old_status in {"Pending", "PendingAvailability", "Canceled"}:
-                snapshot.pop("OrderTotal", None)
-            else:
-                snapshot["OrderTotal"] = money(order.total, order.currency)
-            self._stale.append((order.seller_id, snapshot))
+        order = self.orders.get(amazon_order_id)
+        if order is None:
+            raise KeyError(f"no Amazon order {amazon_order_id}")
+        earlier = [h for h in order.history[:-1] if h[0] == status]
+        if not earlier:
+            raise ValueError(f"order {amazon_order_id} never had the earlier status {status}")
+        old_status, stamp, shipped = earlier[-1]
+        snapshot = order.as_wire()
+        snapshot.update(
+            OrderStatus=old_status,
+            LastUpdateDate=iso_z(stamp),
+            NumberOfItemsShipped=shipped,
+            NumberOfItemsUnshipped=sum(i.quantity_ordered for i in order.items) - shipped,
+        )
+        if old_status in {"Pending", "PendingAvailability", "Canceled"}:
+            snapshot.pop("OrderTotal", None)
+        else:
+            snapshot["OrderTotal"] = money(order.total, order.currency)
+        self._stale.append((order.seller_id, snapshot))
 
     def take_stale(self, marketplace_ids: Iterable[str], seller_id: str = DEFAULT_SELLER) -> list[dict[str, Any]]:
         """Stale reports queued by :meth:`report_stale` for the seller's marketplaces (each served once)."""
         markets = set(marketplace_ids)
-        with self._lock:
-            served, kept = [], []
-            for owner, snapshot in self._stale:
-                mine = owner == seller_id and snapshot["MarketplaceId"] in markets
-                (served if mine else kept).append(snapshot)
-            self._stale = [(owner, snapshot) for owner, snapshot in self._stale if any(snapshot is k for k in kept)]
-            return served
+        served, kept = [], []
+        for owner, snapshot in self._stale:
+            mine = owner == seller_id and snapshot["MarketplaceId"] in markets
+            (served if mine else kept).append(snapshot)
+        self._stale = [(owner, snapshot) for owner, snapshot in self._stale if any(snapshot is k for k in kept)]
+        return served
 
     def shipment_confirmations(self, amazon_order_id: str) -> list[ShipmentConfirmation]:
         """What the seller confirmed to Amazon for this order."""
@@ -688,35 +626,34 @@ class AmazonModel:
         from the smallest index that bounds the result: the LastUpdateDate range (read lazily, so a
         page costs its own size), the PurchaseDate range, or the orders in the wanted statuses.
         """
-        with self._lock:
-            market = set(marketplace_ids)
-            wanted_status = set(statuses or [])
-            wanted_channel = set(channels or [])
+        market = set(marketplace_ids)
+        wanted_status = set(statuses or [])
+        wanted_channel = set(channels or [])
 
-            def keep(o: Order) -> bool:
-                return (
-                    o.marketplace_id in market
-                    and (seller_id is None or o.seller_id == seller_id)
-                    and (created_after is None or o.purchase_date >= created_after)
-                    and (created_before is None or o.purchase_date <= created_before)
-                    and (updated_after is None or o.last_update_date >= updated_after)
-                    and (updated_before is None or o.last_update_date <= updated_before)
-                    and (not wanted_status or o.status in wanted_status)
-                    and (not wanted_channel or o.fulfillment_channel in wanted_channel)
-                    and (buyer_email is None or o.buyer_email.lower() == buyer_email.lower())
-                    and (seller_order_id is None or (o.seller_order_id or o.amazon_order_id) == seller_order_id)
-                    and (after is None or o.update_key > after)
-                )
-
-            candidates, ordered = self._candidates(
-                order_ids, created_after, created_before, updated_after, updated_before, wanted_status, after
+        def keep(o: Order) -> bool:
+            return (
+                o.marketplace_id in market
+                and (seller_id is None or o.seller_id == seller_id)
+                and (created_after is None or o.purchase_date >= created_after)
+                and (created_before is None or o.purchase_date <= created_before)
+                and (updated_after is None or o.last_update_date >= updated_after)
+                and (updated_before is None or o.last_update_date <= updated_before)
+                and (not wanted_status or o.status in wanted_status)
+                and (not wanted_channel or o.fulfillment_channel in wanted_channel)
+                and (buyer_email is None or o.buyer_email.lower() == buyer_email.lower())
+                and (seller_order_id is None or (o.seller_order_id or o.amazon_order_id) == seller_order_id)
+                and (after is None or o.update_key > after)
             )
-            matched = (o for o in candidates if keep(o))
-            if ordered:
-                return list(itertools.islice(matched, limit)) if limit is not None else list(matched)
-            if limit is not None:  # a page of an unordered candidate set costs O(m log page), not a full sort
-                return heapq.nsmallest(limit, matched, key=lambda o: o.update_key)
-            return sorted(matched, key=lambda o: o.update_key)
+
+        candidates, ordered = self._candidates(
+            order_ids, created_after, created_before, updated_after, updated_before, wanted_status, after
+        )
+        matched = (o for o in candidates if keep(o))
+        if ordered:
+            return list(itertools.islice(matched, limit)) if limit is not None else list(matched)
+        if limit is not None:  # a page of an unordered candidate set costs O(m log page), not a full sort
+            return heapq.nsmallest(limit, matched, key=lambda o: o.update_key)
+        return sorted(matched, key=lambda o: o.update_key)
 
     def _candidates(
         self,
@@ -780,36 +717,35 @@ class AmazonModel:
         ``package``: packageReferenceId, carrierCode, carrierName, shippingMethod, trackingNumber,
         shipDate (datetime) and orderItems ``[{"orderItemId", "quantity"}]``. Nothing changes on error.
         """
-        with self._lock:
-            order = self.get(amazon_order_id, seller_id)
-            if marketplace_id != order.marketplace_id:
-                raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
-            if order.fulfillment_channel == "AFN":
-                raise invalid_input("Invalid order", f"Order {amazon_order_id} is fulfilled by Amazon (AFN)")
-            if order.status not in {"Unshipped", "PartiallyShipped"}:
-                raise invalid_input(
-                    "Invalid order status", f"Order {amazon_order_id} is {order.status} and cannot be confirmed"
-                )
-            if any(s.package_reference_id == str(package["packageReferenceId"]) for s in order.shipments):
-                raise invalid_input(
-                    "Duplicate packageReferenceId", f"package {package['packageReferenceId']} was already confirmed"
-                )
-            lines = self._quantities(order, package["orderItems"])
-            for line, quantity in lines:
-                line.quantity_shipped += quantity
-            order.shipments.append(
-                ShipmentConfirmation(
-                    package_reference_id=str(package["packageReferenceId"]),
-                    carrier_code=str(package["carrierCode"]),
-                    carrier_name=package.get("carrierName"),
-                    tracking_number=str(package["trackingNumber"]),
-                    ship_date=package["shipDate"],
-                    items=[(line.order_item_id, quantity) for line, quantity in lines],
-                    shipping_method=package.get("shippingMethod"),
-                    confirmed_at=self._now(),
-                )
+        order = self.get(amazon_order_id, seller_id)
+        if marketplace_id != order.marketplace_id:
+            raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
+        if order.fulfillment_channel == "AFN":
+            raise invalid_input("Invalid order", f"Order {amazon_order_id} is fulfilled by Amazon (AFN)")
+        if order.status not in {"Unshipped", "PartiallyShipped"}:
+            raise invalid_input(
+                "Invalid order status", f"Order {amazon_order_id} is {order.status} and cannot be confirmed"
             )
-            self._touch(order, "Shipped" if order.items_unshipped == 0 else "PartiallyShipped")
+        if any(s.package_reference_id == str(package["packageReferenceId"]) for s in order.shipments):
+            raise invalid_input(
+                "Duplicate packageReferenceId", f"package {package['packageReferenceId']} was already confirmed"
+            )
+        lines = self._quantities(order, package["orderItems"])
+        for line, quantity in lines:
+            line.quantity_shipped += quantity
+        order.shipments.append(
+            ShipmentConfirmation(
+                package_reference_id=str(package["packageReferenceId"]),
+                carrier_code=str(package["carrierCode"]),
+                carrier_name=package.get("carrierName"),
+                tracking_number=str(package["trackingNumber"]),
+                ship_date=package["shipDate"],
+                items=[(line.order_item_id, quantity) for line, quantity in lines],
+                shipping_method=package.get("shippingMethod"),
+                confirmed_at=self._now(),
+            )
+        )
+        self._touch(order, "Shipped" if order.items_unshipped == 0 else "PartiallyShipped")
 
     @staticmethod
     def _quantities(order: Order, entries: list[dict[str, Any]]) -> list[tuple[OrderItem, int]]:
@@ -840,24 +776,23 @@ class AmazonModel:
         seller_id: str | None = None,
     ) -> None:
         """Record an updateShipmentStatus call (ReadyForPickup, PickedUp, RefusedPickup)."""
-        with self._lock:
-            order = self.get(amazon_order_id, seller_id)
-            if marketplace_id != order.marketplace_id:
-                raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
-            if order.status not in {"Unshipped", "PartiallyShipped"}:
-                raise invalid_input(
-                    "Invalid order status", f"Order {amazon_order_id} is {order.status}; its shipment status is final"
-                )
-            by_id = {line.order_item_id: line for line in order.items}
-            items: list[tuple[str, int]] = []
-            for entry in entries or []:
-                item_id = str(entry.get("orderItemId"))
-                line = by_id.get(item_id)
-                if line is None:
-                    raise invalid_input("Invalid orderItemId", f"{item_id} is not an item of {amazon_order_id}")
-                quantity = int(entry.get("quantity", line.quantity_ordered))
-                if not 1 <= quantity <= line.quantity_ordered:
-                    raise invalid_input("Invalid quantity", f"item {item_id}: {quantity} is not within the order")
-                items.append((item_id, quantity))
-            order.shipment_status_updates.append(ShipmentStatusUpdate(status, items, self._now()))
-            self._touch(order)
+        order = self.get(amazon_order_id, seller_id)
+        if marketplace_id != order.marketplace_id:
+            raise invalid_input("Invalid marketplaceId", f"Order {amazon_order_id} is not in {marketplace_id}")
+        if order.status not in {"Unshipped", "PartiallyShipped"}:
+            raise invalid_input(
+                "Invalid order status", f"Order {amazon_order_id} is {order.status}; its shipment status is final"
+            )
+        by_id = {line.order_item_id: line for line in order.items}
+        items: list[tuple[str, int]] = []
+        for entry in entries or []:
+            item_id = str(entry.get("orderItemId"))
+            line = by_id.get(item_id)
+            if line is None:
+                raise invalid_input("Invalid orderItemId", f"{item_id} is not an item of {amazon_order_id}")
+            quantity = int(entry.get("quantity", line.quantity_ordered))
+            if not 1 <= quantity <= line.quantity_ordered:
+                raise invalid_input("Invalid quantity", f"item {item_id}: {quantity} is not within the order")
+            items.append((item_id, quantity))
+        order.shipment_status_updates.append(ShipmentStatusUpdate(status, items, self._now()))
+        self._touch(order)

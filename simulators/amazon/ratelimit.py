@@ -8,7 +8,6 @@ off until enabled for a namespace; ``x-amzn-RateLimit-Limit`` is sent either way
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,22 +64,19 @@ class RateLimiter:
         self.enabled = False
         self.plans = dict(USAGE_PLANS if plans is None else plans)
         self._buckets: dict[tuple[str, str], Bucket] = {}
-        self._lock = threading.Lock()
 
     def enable(self, enabled: bool = True) -> None:
         """Switch throttling on (full buckets) or off."""
-        with self._lock:
-            self.enabled = bool(enabled)
-            self._buckets.clear()
+        self.enabled = bool(enabled)
+        self._buckets.clear()
 
     def set_plan(self, operation: str, rate: float, burst: int) -> None:
         """Override one operation's rate and burst (a seller with a higher usage plan)."""
         if not math.isfinite(rate) or rate <= 0 or burst < 1:
             raise ValueError("rate must be a positive finite number and burst at least 1")
-        with self._lock:
-            self.plans[operation] = (float(rate), int(burst))
-            for key in [k for k in self._buckets if k[0] == operation]:
-                del self._buckets[key]
+        self.plans[operation] = (float(rate), int(burst))
+        for key in [k for k in self._buckets if k[0] == operation]:
+            del self._buckets[key]
 
     def limit_header(self, operation: str) -> str | None:
         """The ``x-amzn-RateLimit-Limit`` value for an operation, if it has a usage plan."""
@@ -94,8 +90,7 @@ class RateLimiter:
         if not self.enabled or plan is None:
             return True
         now = self.clock.now()
-        with self._lock:
-            bucket = self._buckets.get((operation, caller))
-            if bucket is None:
-                bucket = self._buckets[(operation, caller)] = Bucket(plan[0], plan[1], float(plan[1]), now)
-            return bucket.take(now)
+        bucket = self._buckets.get((operation, caller))
+        if bucket is None:
+            bucket = self._buckets[(operation, caller)] = Bucket(plan[0], plan[1], float(plan[1]), now)
+        return bucket.take(now)

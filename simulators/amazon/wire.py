@@ -12,28 +12,20 @@ operation's token bucket when throttling is on (429 QuotaExceeded), then runs. O
 2026-01-01 needs no RDT (Amazon gives its PII by role). Errors use SP-API's
 ``{"errors": [{"code", "message", "details"}]}`` envelope; every answer carries ``x-amzn-RequestId``
 and, for an operation with a usage plan, ``x-amzn-RateLimit-Limit``. Unknown query parameters and
-body keys are ignored.
-
-Control routes (under ``/_sim``, besides the common clock/journal/faults/reset routes):
-``POST /orders`` (create; explicit fields override generated ones), ``GET /orders?amazon_order_id=``,
-``POST /orders/status {"amazon_order_id", "status"}``, ``POST /orders/cancel {"amazon_order_id",
-"reason"}``, ``GET /orders/shipments?amazon_order_id=``, ``GET|POST /rate-limits {"enabled",
-"operation", "rate", "burst"}``, ``POST /order-items/page-size {"size"}``, ``GET /sellers``,
-``POST /sellers {"seller_id", "name", "marketplace_ids"}``, ``POST /apps {"client_id",
-"client_secret"}``, ``POST /authorizations {"seller_id", "client_id", "refresh_token"?}`` (the
-seller's consent: answers the refresh token) and ``POST /authorizations/revoke {"refresh_token"}``.
+body keys are ignored. The control routes are :mod:`simulators.amazon.control`'s.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from simulators.amazon.auth import TOKEN_LIFETIME, Grant, LwaError, parse_resources
+from simulators.amazon.auth import TOKEN_LIFETIME, Grant, parse_resources
+from simulators.amazon.control import CONTROL_ROUTES
 from simulators.amazon.errors import AmazonError, invalid_input
 from simulators.amazon.feeds import MAX_DOCUMENT_BYTES
 from simulators.amazon.model import (
@@ -58,7 +50,7 @@ from simulators.amazon.query import (
 )
 from simulators.clock import parse_iso
 from simulators.sandbox import Sandbox
-from simulators.wsgi import PATH_KEY, ControlNotFound, ServiceApp, external_base, json_response, read_json
+from simulators.wsgi import PATH_KEY, Call, ServiceApp, external_base, json_response, read_json
 
 _UNAUTHENTICATED = frozenset({"lwaToken", "uploadDocument", "downloadDocument"})
 GRANT_KEY = "asc.amazon.grant"
@@ -93,21 +85,7 @@ class AmazonApp(ServiceApp):
         ],
         strict_slashes=False,
     )
-    control_routes: ClassVar[dict[tuple[str, str], str]] = {
-        ("POST", "/orders"): "ctl_create_order",
-        ("GET", "/orders"): "ctl_order",
-        ("POST", "/orders/status"): "ctl_set_status",
-        ("POST", "/orders/cancel"): "ctl_cancel",
-        ("GET", "/orders/shipments"): "ctl_shipments",
-        ("GET", "/rate-limits"): "ctl_rate_limits",
-        ("POST", "/rate-limits"): "ctl_rate_limits",
-        ("POST", "/order-items/page-size"): "ctl_items_page_size",
-        ("GET", "/sellers"): "ctl_sellers",
-        ("POST", "/sellers"): "ctl_add_seller",
-        ("POST", "/apps"): "ctl_register_app",
-        ("POST", "/authorizations"): "ctl_authorize",
-        ("POST", "/authorizations/revoke"): "ctl_revoke",
-    }
+    control = CONTROL_ROUTES
 
     def error_response(self, status: int, message: str) -> Response:
         code = {
@@ -119,36 +97,28 @@ class AmazonApp(ServiceApp):
         }.get(status, "InternalFailure")
         return json_response(AmazonError(status, code, message).envelope(), status, _request_id())
 
-    def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
-        model = sandbox.amazon
-        model.feeds.process_due()  # Amazon processes feeds whether anyone asks or not
-        headers = _request_id()
-        limit = model.rate_limits.limit_header(operation)
-        if limit is not None:
-            headers["x-amzn-RateLimit-Limit"] = limit
-        try:
-            if operation == "lwaToken":
-                return self._token(sandbox, request)
-            if operation not in _UNAUTHENTICATED:
-                grant = request.environ[GRANT_KEY] = _authorised(model.auth.authenticate, request)
-                if not model.rate_limits.allow(operation, grant.seller_id or ""):
-                    raise AmazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
-            response: Response = getattr(self, "op_" + operation)(sandbox, request, **args)
-        except AmazonError as err:
-            response = json_response(err.envelope(), err.status)
-        for key, value in headers.items():
-            response.headers.setdefault(key, value)
-        return response
+    def call(self, sandbox: Sandbox, request: Request, operation: str) -> Call:
+        call = super().call(sandbox, request, operation)
+        call.model.feeds.process_due()  # Amazon processes feeds whether anyone asks or not
+        if operation != "lwaToken":  # LWA is another service: no SP-API headers
+            call.headers = _request_id()
+            limit = call.model.rate_limits.limit_header(operation)
+            if limit is not None:
+                call.headers["x-amzn-RateLimit-Limit"] = limit
+        return call
+
+    def admit(self, call: Call, operation: str, args: dict[str, Any]) -> None:
+        """A call needs a live token of a seller (or an RDT naming its resource), then passes its usage plan."""
+        if operation in _UNAUTHENTICATED or operation == "lwaToken":
+            return
+        model, request = call.model, call.request
+        grant = request.environ[GRANT_KEY] = _authorised(model.auth.authenticate, request)
+        if not model.rate_limits.allow(operation, grant.seller_id or ""):
+            raise AmazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
 
     # -- LWA ------------------------------------------------------------------------------------------
-    def _token(self, sandbox: Sandbox, request: Request) -> Response:
-        try:
-            return self._lwa(sandbox, request)
-        except LwaError as err:
-            return json_response(err.body(), err.status)
-
-    def _lwa(self, sandbox: Sandbox, request: Request) -> Response:
-        form = request.form if request.form else MultiDict(_json_form(request))
+    def op_lwaToken(self, call: Call) -> Response:
+        form = call.request.form if call.request.form else MultiDict(_json_form(call.request))
         grant = form.get("grant_type")
         if grant not in {"refresh_token", "client_credentials"}:
             body = {"error": "unsupported_grant_type", "error_description": "The grant type is not supported"}
@@ -165,7 +135,7 @@ class AmazonApp(ServiceApp):
                 "error_description": f"Missing required parameter(s): {', '.join(missing)}",
             }
             return json_response(body, 400)
-        auth = sandbox.amazon.auth
+        auth = call.model.auth
         if grant == "refresh_token":
             token, _ = auth.exchange(form["client_id"], form["client_secret"], form["refresh_token"])
         else:
@@ -176,12 +146,12 @@ class AmazonApp(ServiceApp):
         return json_response(body)
 
     # -- Orders v0 ------------------------------------------------------------------------------------
-    def op_getOrders(self, sandbox: Sandbox, request: Request) -> Response:
-        model = sandbox.amazon
-        args = request.args
-        now = sandbox.clock.now()
+    def op_getOrders(self, call: Call) -> Response:
+        model = call.model
+        args = call.request.args
+        now = call.sandbox.clock.now()
         token = args.get("NextToken")
-        seller = _seller(request)
+        seller = _seller(call.request)
         if token:
             if not list_param(args, "MarketplaceIds"):
                 raise invalid_input("MarketplaceIds is required", "At least one marketplace ID must be provided")
@@ -192,7 +162,7 @@ class AmazonApp(ServiceApp):
         orders = [o.as_wire() for o in page]
         if after is None:
             orders += model.take_stale(query.marketplace_ids, seller)
-        elements = _elements(request)
+        elements = _elements(call.request)
         payload: dict[str, Any] = {"Orders": [restrict_v0(o, elements) for o in orders]}
         if more:
             payload["NextToken"] = orders_token(model.token_key, query, page[-1])
@@ -202,20 +172,20 @@ class AmazonApp(ServiceApp):
             payload["LastUpdatedBefore"] = query.updated_before or iso_z(now)
         return json_response({"payload": payload})
 
-    def op_getOrder(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id, _seller(request))
-        return json_response({"payload": restrict_v0(order.as_wire(), _elements(request))})
+    def op_getOrder(self, call: Call, order_id: str) -> Response:
+        order = call.model.get(order_id, _seller(call.request))
+        return json_response({"payload": restrict_v0(order.as_wire(), _elements(call.request))})
 
-    def op_getOrderItems(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        model = sandbox.amazon
+    def op_getOrderItems(self, call: Call, order_id: str) -> Response:
+        model = call.model
         offset = 0
-        token = request.args.get("NextToken")
+        token = call.request.args.get("NextToken")
         if token:
             data = _decode_items_token(model.token_key, token)
             if data.get("o") != order_id:
                 raise invalid_input("Invalid NextToken", "The NextToken belongs to another order")
             offset = int(data.get("i", 0))
-        order, page, following = model.order_items_page(order_id, offset, _seller(request))
+        order, page, following = model.order_items_page(order_id, offset, _seller(call.request))
         payload: dict[str, Any] = {
             "AmazonOrderId": order_id,
             "OrderItems": [i.as_wire(order.currency, with_pricing=order.pricing_visible) for i in page],
@@ -224,30 +194,30 @@ class AmazonApp(ServiceApp):
             payload["NextToken"] = encode_token(model.token_key, {"o": order_id, "i": following})
         return json_response({"payload": payload})
 
-    def op_getOrderItemsBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id, _seller(request))
+    def op_getOrderItemsBuyerInfo(self, call: Call, order_id: str) -> Response:
+        order = call.model.get(order_id, _seller(call.request))
         items = [{"OrderItemId": line.order_item_id} for line in order.items]
         return json_response({"payload": {"AmazonOrderId": order_id, "OrderItems": items}})
 
-    def op_getOrderBuyerInfo(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id, _seller(request))
+    def op_getOrderBuyerInfo(self, call: Call, order_id: str) -> Response:
+        order = call.model.get(order_id, _seller(call.request))
         payload: dict[str, Any] = {"AmazonOrderId": order_id}
-        if _has_rdt(request):  # restricted data: only with an RDT for this resource
+        if _has_rdt(call.request):  # restricted data: only with an RDT for this resource
             payload.update(BuyerEmail=order.buyer_email, BuyerName=order.buyer_name)
         return json_response({"payload": payload})
 
-    def op_getOrderAddress(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        order = sandbox.amazon.get(order_id, _seller(request))
+    def op_getOrderAddress(self, call: Call, order_id: str) -> Response:
+        order = call.model.get(order_id, _seller(call.request))
         payload: dict[str, Any] = {"AmazonOrderId": order_id}
         if order.status in ADDRESS_STATUSES:
             address = dict(order.address)
-            if not _has_rdt(request):
+            if not _has_rdt(call.request):
                 address = {k: v for k, v in address.items() if k not in RESTRICTED_ADDRESS_FIELDS}
             payload["ShippingAddress"] = address
         return json_response({"payload": payload})
 
-    def op_confirmShipment(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        body = _json_object(request)
+    def op_confirmShipment(self, call: Call, order_id: str) -> Response:
+        body = _json_object(call.request)
         marketplace = _string(body, "marketplaceId")
         package = body.get("packageDetail")
         if not isinstance(package, dict):
@@ -269,11 +239,11 @@ class AmazonApp(ServiceApp):
         items = _item_quantities(package.get("orderItems"), "packageDetail.orderItems", quantity_required=True)
         _known_marketplace(marketplace)
         package = {**package, "shipDate": ship_date, "orderItems": items}
-        sandbox.amazon.confirm_shipment(order_id, marketplace, package, _seller(request))
+        call.model.confirm_shipment(order_id, marketplace, package, _seller(call.request))
         return Response(status=204)
 
-    def op_updateShipmentStatus(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        body = _json_object(request)
+    def op_updateShipmentStatus(self, call: Call, order_id: str) -> Response:
+        body = _json_object(call.request)
         marketplace = _string(body, "marketplaceId")
         status = _string(body, "shipmentStatus")
         if status not in SHIPMENT_STATUSES:
@@ -282,19 +252,19 @@ class AmazonApp(ServiceApp):
         if "orderItems" in body:
             items = _item_quantities(body["orderItems"], "orderItems", quantity_required=False)
         _known_marketplace(marketplace)
-        sandbox.amazon.update_shipment_status(order_id, marketplace, status, items, _seller(request))
+        call.model.update_shipment_status(order_id, marketplace, status, items, _seller(call.request))
         return Response(status=204)
 
     # -- Orders 2026-01-01 --------------------------------------------------------------------------
-    def op_searchOrders(self, sandbox: Sandbox, request: Request) -> Response:
-        model = sandbox.amazon
-        now = sandbox.clock.now()
-        token = request.args.get("paginationToken")
+    def op_searchOrders(self, call: Call) -> Response:
+        model = call.model
+        now = call.sandbox.clock.now()
+        token = call.request.args.get("paginationToken")
         if token:
             query, after = orders_from_token(model.token_key, token, "paginationToken")
         else:
-            query, after = parse_2026(request.args, now), None
-        page, more = query.run(model, after, _seller(request))
+            query, after = parse_2026(call.request.args, now), None
+        page, more = query.run(model, after, _seller(call.request))
         body: dict[str, Any] = {"orders": [order_2026(o, query.included) for o in page]}
         if more:
             body["pagination"] = {"nextToken": orders_token(model.token_key, query, page[-1])}
@@ -304,160 +274,67 @@ class AmazonApp(ServiceApp):
             body["lastUpdatedBefore"] = query.updated_before or iso_z(now)
         return json_response(body)
 
-    def op_getOrder2026(self, sandbox: Sandbox, request: Request, order_id: str) -> Response:
-        included = included_data(request.args)
-        return json_response({"order": order_2026(sandbox.amazon.get(order_id, _seller(request)), included)})
+    def op_getOrder2026(self, call: Call, order_id: str) -> Response:
+        included = included_data(call.request.args)
+        return json_response({"order": order_2026(call.model.get(order_id, _seller(call.request)), included)})
 
     # -- Tokens 2021-03-01 --------------------------------------------------------------------------
-    def op_createRestrictedDataToken(self, sandbox: Sandbox, request: Request) -> Response:
-        grant = _grant(request)
+    def op_createRestrictedDataToken(self, call: Call) -> Response:
+        grant = _grant(call.request)
         if grant.restricted:
             raise AmazonError(403, "Unauthorized", "Access to requested resource is denied.", "Use an access token")
-        body = _json_object(request)
+        body = _json_object(call.request)
         if "targetApplication" in body and not isinstance(body["targetApplication"], str):
             raise invalid_input("Invalid request body", "targetApplication must be a string")
         try:
             resources = parse_resources(body.get("restrictedResources"))
         except ValueError as err:
             raise AmazonError(400, "InvalidInput", "Request is missing or has invalid parameters", str(err)) from err
-        token, rdt = sandbox.amazon.auth.restricted_data_token(grant, resources)
+        token, rdt = call.model.auth.restricted_data_token(grant, resources)
         return json_response({"restrictedDataToken": token, "expiresIn": rdt.lifetime})
 
     # -- Feeds 2021-06-30 ---------------------------------------------------------------------------
-    def op_createFeedDocument(self, sandbox: Sandbox, request: Request) -> Response:
-        body = _json_object(request)
+    def op_createFeedDocument(self, call: Call) -> Response:
+        body = _json_object(call.request)
         content_type = _string(body, "contentType")
-        document = sandbox.amazon.feeds.create_document(content_type)
+        document = call.model.feeds.create_document(content_type)
         return json_response(
-            {"feedDocumentId": document.document_id, "url": self._document_url(sandbox, request, document.document_id)},
+            {"feedDocumentId": document.document_id, "url": self._document_url(call, document.document_id)},
             201,
         )
 
-    def _document_url(self, sandbox: Sandbox, request: Request, document_id: str) -> str:
-        feeds = sandbox.amazon.feeds
+    def _document_url(self, call: Call, document_id: str) -> str:
+        feeds = call.model.feeds
         signature = feeds.signature(feeds.document(document_id))
-        return f"{external_base(request.environ)}/_documents/{document_id}?X-Amz-Signature={signature}"
+        return f"{external_base(call.request.environ)}/_documents/{document_id}?X-Amz-Signature={signature}"
 
-    def op_uploadDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
-        if (request.content_length or 0) > MAX_DOCUMENT_BYTES:
+    def op_uploadDocument(self, call: Call, document_id: str) -> Response:
+        if (call.request.content_length or 0) > MAX_DOCUMENT_BYTES:
             raise AmazonError(413, "RequestEntityTooLarge", "The document is larger than 10 MB")
-        sandbox.amazon.feeds.upload(document_id, request.args.get("X-Amz-Signature", ""), request.get_data())
+        call.model.feeds.upload(document_id, call.request.args.get("X-Amz-Signature", ""), call.request.get_data())
         return Response(status=200)
 
-    def op_downloadDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
-        document = sandbox.amazon.feeds.download(document_id, request.args.get("X-Amz-Signature", ""))
+    def op_downloadDocument(self, call: Call, document_id: str) -> Response:
+        document = call.model.feeds.download(document_id, call.request.args.get("X-Amz-Signature", ""))
         return Response(document.content or b"", status=200, content_type=document.content_type)
 
-    def op_createFeed(self, sandbox: Sandbox, request: Request) -> Response:
-        body = _json_object(request)
+    def op_createFeed(self, call: Call) -> Response:
+        body = _json_object(call.request)
         feed_type = _string(body, "feedType")
         document_id = _string(body, "inputFeedDocumentId")
         markets = body.get("marketplaceIds")
         if not isinstance(markets, list) or not markets or not all(isinstance(m, str) for m in markets):
             raise invalid_input("Invalid request body", "marketplaceIds must be a non-empty array of strings")
-        feed = sandbox.amazon.feeds.create_feed(feed_type, markets, document_id, _seller(request))
+        feed = call.model.feeds.create_feed(feed_type, markets, document_id, _seller(call.request))
         return json_response({"feedId": feed.feed_id}, 202)
 
-    def op_getFeed(self, sandbox: Sandbox, request: Request, feed_id: str) -> Response:
-        return json_response(sandbox.amazon.feeds.feed(feed_id, _seller(request)).as_wire())
+    def op_getFeed(self, call: Call, feed_id: str) -> Response:
+        return json_response(call.model.feeds.feed(feed_id, _seller(call.request)).as_wire())
 
-    def op_getFeedDocument(self, sandbox: Sandbox, request: Request, document_id: str) -> Response:
-        document = sandbox.amazon.feeds.document(document_id)
-        url = self._document_url(sandbox, request, document.document_id)
+    def op_getFeedDocument(self, call: Call, document_id: str) -> Response:
+        document = call.model.feeds.document(document_id)
+        url = self._document_url(call, document.document_id)
         return json_response({"feedDocumentId": document.document_id, "url": url})
-
-    # -- control plane ------------------------------------------------------------------------------
-    def ctl_create_order(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        allowed = {
-            "items",
-            "status",
-            "marketplace_id",
-            "fulfillment_channel",
-            "purchase_date",
-            "amazon_order_id",
-            "buyer_name",
-            "buyer_email",
-            "seller_id",
-            "address",
-            "seller_order_id",
-        }
-        unknown = sorted(set(body) - allowed)
-        if unknown:
-            raise ValueError(f"unknown order fields {unknown}; expected some of {sorted(allowed)}")
-        fields = dict(body)
-        if "purchase_date" in fields:
-            fields["purchase_date"] = parse_iso(str(fields["purchase_date"]))
-        order = sandbox.amazon.create_order(**fields)
-        return _control_view(order)
-
-    def ctl_order(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        order_id = request.args.get("amazon_order_id") or body.get("amazon_order_id")
-        return _control_view(_control_order(sandbox, order_id))
-
-    def ctl_set_status(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        order = _control_order(sandbox, body.get("amazon_order_id"))
-        return _control_view(sandbox.amazon.set_status(order.amazon_order_id, str(body["status"])))
-
-    def ctl_cancel(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        order = _control_order(sandbox, body.get("amazon_order_id"))
-        reason = str(body.get("reason") or "BuyerCanceled")
-        return _control_view(sandbox.amazon.cancel(order.amazon_order_id, reason))
-
-    def ctl_shipments(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        order = _control_order(sandbox, request.args.get("amazon_order_id") or body.get("amazon_order_id"))
-        return {"amazon_order_id": order.amazon_order_id, "shipments": [_shipment(s) for s in order.shipments]}
-
-    def ctl_rate_limits(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        limiter = sandbox.amazon.rate_limits
-        if request.method == "POST":
-            if "operation" in body:
-                limiter.set_plan(str(body["operation"]), float(body["rate"]), int(body["burst"]))
-            if "enabled" in body:
-                if not isinstance(body["enabled"], bool):
-                    raise ValueError("enabled must be true or false")
-                limiter.enable(body["enabled"])
-        plans = {op: {"rate": rate, "burst": burst} for op, (rate, burst) in sorted(limiter.plans.items())}
-        return {"enabled": limiter.enabled, "plans": plans}
-
-    def ctl_sellers(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        model = sandbox.amazon
-        return {"sellers": [_seller_view(model, seller_id) for seller_id in sorted(model.sellers)]}
-
-    def ctl_add_seller(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        _only(body, {"seller_id", "name", "marketplace_ids"})
-        name = body.get("name", "")
-        if not isinstance(name, str):
-            raise ValueError("name must be a string")
-        markets = body.get("marketplace_ids", ["ATVPDKIKX0DER"])
-        if not isinstance(markets, list) or not all(isinstance(m, str) for m in markets):
-            raise ValueError("marketplace_ids must be an array of marketplace IDs")
-        seller = sandbox.amazon.add_seller(body["seller_id"], name, markets)
-        return _seller_view(sandbox.amazon, seller.seller_id)
-
-    def ctl_register_app(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        _only(body, {"client_id", "client_secret"})
-        sandbox.amazon.register_app(body["client_id"], body["client_secret"])
-        return {"client_id": body["client_id"]}
-
-    def ctl_authorize(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        _only(body, {"seller_id", "client_id", "refresh_token"})
-        token = sandbox.amazon.authorize(body["seller_id"], body["client_id"], body.get("refresh_token"))
-        return {"seller_id": body["seller_id"], "client_id": body["client_id"], "refresh_token": token}
-
-    def ctl_revoke(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        _only(body, {"refresh_token"})
-        try:
-            sandbox.amazon.revoke(str(body["refresh_token"]))
-        except KeyError as err:
-            raise ControlNotFound("no such refresh token") from err
-        return {"revoked": True}
-
-    def ctl_items_page_size(self, sandbox: Sandbox, request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        size = int(body["size"])
-        if size < 1:
-            raise ValueError("size must be at least 1")
-        sandbox.amazon.order_items_page_size = size
-        return {"size": size}
 
 
 # -- request parsing and views ----------------------------------------------------------------------
@@ -493,25 +370,6 @@ def _elements(request: Request) -> frozenset[str]:
 def _has_rdt(request: Request) -> bool:
     """Whether the call came with an RDT (which, once authorised, names the call's resource)."""
     return _grant(request).restricted
-
-
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ValueError(f"unknown fields {unknown}; expected some of {sorted(allowed)}")
-
-
-def _seller_view(model: Any, seller_id: str) -> dict[str, Any]:
-    seller = model.sellers[seller_id]
-    consents = model.auth.consents_of(seller_id)
-    return {
-        "seller_id": seller.seller_id,
-        "name": seller.name,
-        "marketplace_ids": list(seller.marketplace_ids),
-        "authorizations": [
-            {"client_id": c.client_id, "refresh_token": c.refresh_token, "revoked": c.revoked} for c in consents
-        ],
-    }
 
 
 def _request_id() -> dict[str, str]:
@@ -570,42 +428,6 @@ def _decode_items_token(secret: bytes, token: str) -> dict[str, Any]:
     if not isinstance(data.get("o"), str) or not isinstance(data.get("i"), int):
         raise invalid_input("Invalid NextToken")
     return data
-
-
-def _control_order(sandbox: Sandbox, amazon_order_id: Any) -> Order:
-    if not amazon_order_id:
-        raise ValueError("amazon_order_id is required")
-    order = sandbox.amazon.orders.get(str(amazon_order_id))
-    if order is None:
-        raise ControlNotFound(f"no Amazon order {amazon_order_id}")
-    return order
-
-
-def _shipment(s: Any) -> dict[str, Any]:
-    return {
-        "package_reference_id": s.package_reference_id,
-        "carrier_code": s.carrier_code,
-        "carrier_name": s.carrier_name,
-        "shipping_method": s.shipping_method,
-        "tracking_number": s.tracking_number,
-        "ship_date": iso_z(s.ship_date),
-        "items": [{"order_item_id": item_id, "quantity": qty} for item_id, qty in s.items],
-    }
-
-
-def _control_view(order: Order) -> dict[str, Any]:
-    return {
-        "order": order.as_wire(),
-        "items": [i.as_wire(order.currency) for i in order.items],
-        "shipments": [_shipment(s) for s in order.shipments],
-        "cancellation": None
-        if order.cancellation is None
-        else {
-            "reason": order.cancellation.reason,
-            "requested_by": order.cancellation.requested_by,
-            "at": iso_z(order.cancellation.at),
-        },
-    }
 
 
 __all__ = ["AmazonApp", "Order"]

@@ -31,22 +31,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.wrappers import Request
-
 from simulators.magento.catalog import Reservation
 from simulators.magento.errors import bad_request, invalid_type, required
 from simulators.magento.model import SEVERITIES, MagentoModel
 from simulators.magento.search import apply, parse_criteria
+from simulators.wsgi import Call as WireCall
 
 
 @dataclass
-class Call:
-    """One REST call: the model, the request, its decoded body and the store view it addresses."""
+class Call(WireCall):
+    """One REST call: the app, the namespace, the model, the request, its decoded body and the store view
+    it addresses."""
 
     model: MagentoModel
-    request: Request
-    body: Any
-    store_id: int
+    store_id: int = 1
 
 
 def reservation_wire(reservation: Reservation) -> dict[str, Any]:
@@ -96,6 +94,6 @@ class CompanionRoutes:
 
     def op_reservationsList(self, call: Call) -> dict[str, Any]:
         criteria = parse_criteria(call.request.args)
-        rows = [reservation_wire(r) for r in call.model.reservations]
+        rows = [reservation_wire(r) for r in call.model.catalog.reservations]
         items, total = apply(rows, criteria)
         return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulators.errors import ServiceError
 
-class MagentoError(Exception):
+
+class MagentoError(ServiceError):
     """A Magento web API error: ``{"message": ..., "parameters": ...}`` with an HTTP status."""
 
     def __init__(self, status: int, message: str, parameters: list[Any] | dict[str, Any] | None = None) -> None:

@@ -1,21 +1,22 @@
-"""The fake Magento's state and rules, free of HTTP: one object per namespace.
+"""The fake Magento's state and rules, free of HTTP and of locks: one object per namespace.
 
-:class:`MagentoModel` is the control plane's Python face. It holds the store tree
+:class:`MagentoModel` holds the store tree
 (:mod:`~simulators.magento.stores`), the catalog with stock and MSI reservations
 (:mod:`~simulators.magento.catalog`), customers (:mod:`~simulators.magento.customers`), order
 statuses (:mod:`~simulators.magento.statuses`), orders with their documents
 (:mod:`~simulators.magento.orders`), carts (:mod:`~simulators.magento.checkout`), admin users with
 their tokens and sign-in lockout, and the admin system messages. Merchant actions taken here
 (ship, invoice, refund, cancel) behave as the admin does; the REST routes reach the same rules.
+Control calls that one part answers alone (``create_product`` is ``catalog.create_product``) are
+not repeated here: :data:`CALLS` names them for the namespace's Python face
+(:class:`~simulators.sandbox.Locked`), which also takes the namespace lock.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from simulators.clock import SimClock
@@ -28,6 +29,7 @@ from simulators.magento.statuses import StatusConfig
 from simulators.magento.stores import Store, StoreTree
 
 __all__ = [
+    "CALLS",
     "DISABLED",
     "ENABLED",
     "GridRow",
@@ -40,6 +42,39 @@ __all__ = [
 ]
 
 SEVERITIES = {1: "critical", 2: "major", 3: "minor", 4: "notice"}
+
+#: Python control calls (``sandbox.magento.<name>``) answered by one part of the model.
+CALLS: dict[str, str] = {
+    # state others read directly
+    "stores": "tree.views",
+    "products": "catalog.products",
+    "stock": "catalog.stock",
+    "reservations": "catalog.reservations",
+    "orders": "book.orders",
+    # stores
+    "add_store_view": "tree.add_view",
+    "add_website": "tree.add_website",
+    "store_by_code": "tree.view",
+    "store_by_id": "tree.view_by_id",
+    # catalog and stock
+    "create_product": "catalog.create_product",
+    "product": "catalog.product",
+    "set_product_status": "catalog.set_product_status",
+    "delete_product": "catalog.delete_product",
+    "set_stock": "catalog.set_stock",
+    "reserved": "catalog.reserved",
+    "salable_qty": "catalog.salable_qty",
+    "is_salable": "catalog.is_salable",
+    "reserve": "catalog.reserve",
+    # orders
+    "place_order": "book.place",
+    "order": "book.order",
+    "find": "book.find",
+    "cancel": "book.cancel",
+    "hold": "book.hold",
+    "unhold": "book.unhold",
+    "add_comment": "book.add_comment",
+}
 
 
 @dataclass
@@ -70,7 +105,6 @@ class MagentoModel:
     statuses: StatusConfig = field(default_factory=StatusConfig)
     messages: dict[str, SystemMessage] = field(default_factory=dict)
     tokens: dict[str, datetime] = field(default_factory=dict)
-    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.catalog = Catalog(self.clock)
@@ -81,44 +115,6 @@ class MagentoModel:
     def _stamp(self) -> str:
         return self.clock.now().strftime("%Y-%m-%d %H:%M:%S")
 
-    # -- state others read directly --------------------------------------------------------------------
-    @property
-    def stores(self) -> list[Store]:
-        """The store views (not the admin view)."""
-        return self.tree.views
-
-    @property
-    def products(self) -> dict[str, Product]:
-        return self.catalog.products
-
-    @property
-    def stock(self) -> dict[str, StockItem]:
-        return self.catalog.stock
-
-    @property
-    def reservations(self) -> list[Reservation]:
-        return self.catalog.reservations
-
-    @property
-    def orders(self) -> dict[int, dict[str, Any]]:
-        return self.book.orders
-
-    # -- stores --------------------------------------------------------------------------------------
-    def add_store_view(self, code: str, name: str, website_code: str = "base", group_code: str | None = None) -> Store:
-        """Add a store view (and its website and group when the website is new)."""
-        with self.lock:
-            return self.tree.add_view(code, name, website_code, group_code)
-
-    def add_website(self, code: str, name: str | None = None) -> Any:
-        with self.lock:
-            return self.tree.add_website(code, name)
-
-    def store_by_code(self, code: str) -> Store:
-        return self.tree.view(code)
-
-    def store_by_id(self, store_id: int) -> Store:
-        return self.tree.view_by_id(store_id)
-
     # -- auth ----------------------------------------------------------------------------------------
     def admin_token(self, username: str, password: str) -> str:
         """An admin bearer token, or Magento's 401 (``AdminTokenService`` with its ``RequestThrottler``).
@@ -127,20 +123,19 @@ class MagentoModel:
         while 6 failures stand, every request for that name is refused, the right password too, with
         the same message; a success clears the count.
         """
-        with self.lock:
-            now = self.clock.now()
-            count, expires = self.failures.get(username, (0, now))
-            if expires <= now:
-                count = 0
-            if count >= self.max_sign_in_failures:
-                raise MagentoError(401, BAD_CREDENTIALS)
-            if not password or self.admins.get(username) != password:
-                self.failures[username] = (count + 1, now + self.lockout)
-                raise MagentoError(401, BAD_CREDENTIALS)
-            self.failures.pop(username, None)
-            token = secrets.token_hex(16)
-            self.tokens[token] = now
-            return token
+        now = self.clock.now()
+        count, expires = self.failures.get(username, (0, now))
+        if expires <= now:
+            count = 0
+        if count >= self.max_sign_in_failures:
+            raise MagentoError(401, BAD_CREDENTIALS)
+        if not password or self.admins.get(username) != password:
+            self.failures[username] = (count + 1, now + self.lockout)
+            raise MagentoError(401, BAD_CREDENTIALS)
+        self.failures.pop(username, None)
+        token = secrets.token_hex(16)
+        self.tokens[token] = now
+        return token
 
     def add_admin(self, username: str, password: str) -> None:
         """Register another admin user (System > Permissions > All Users), with Magento's password rules."""
@@ -150,10 +145,9 @@ class MagentoModel:
             raise ValueError("Your password must be at least 7 characters.")
         if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
             raise ValueError("Your password must include both numeric and alphabetic characters.")
-        with self.lock:
-            if username in self.admins:
-                raise ValueError("A user with the same user name or email already exists.")
-            self.admins[username] = password
+        if username in self.admins:
+            raise ValueError("A user with the same user name or email already exists.")
+        self.admins[username] = password
 
     def token_valid(self, token: str) -> bool:
         issued = self.tokens.get(token)
@@ -161,84 +155,17 @@ class MagentoModel:
             return False
         return self.token_ttl is None or self.clock.now() - issued < self.token_ttl
 
-    # -- catalog and stock ---------------------------------------------------------------------------
-    def create_product(
-        self,
-        sku: str,
-        *,
-        name: str | None = None,
-        price: Any = "19.99",
-        qty: Any = 100,
-        enabled: bool = True,
-        manage_stock: bool = True,
-        is_in_stock: bool | None = None,
-        visibility: int = 4,
-        min_qty: Any = 0,
-    ) -> Product:
-        """Create (or replace) a simple product with its stock."""
-        with self.lock:
-            return self.catalog.create_product(
-                sku,
-                name=name,
-                price=price,
-                qty=qty,
-                enabled=enabled,
-                manage_stock=manage_stock,
-                is_in_stock=is_in_stock,
-                visibility=visibility,
-                min_qty=min_qty,
-            )
-
-    def product(self, sku: str) -> Product:
-        return self.catalog.product(sku)
-
-    def set_product_status(self, sku: str, enabled: bool) -> Product:
-        with self.lock:
-            return self.catalog.set_product_status(sku, enabled)
-
-    def delete_product(self, sku: str) -> None:
-        with self.lock:
-            self.catalog.delete_product(sku)
-
-    def set_stock(
-        self,
-        sku: str,
-        qty: Any = None,
-        *,
-        is_in_stock: bool | None = None,
-        manage_stock: bool | None = None,
-        min_qty: Any = None,
-    ) -> StockItem:
-        """Set the source quantity (never negative for managed stock) and the stock flags."""
-        with self.lock:
-            return self.catalog.set_stock(sku, qty, is_in_stock=is_in_stock, manage_stock=manage_stock, min_qty=min_qty)
-
-    def reserved(self, sku: str) -> Decimal:
-        return self.catalog.reserved(sku)
-
-    def salable_qty(self, sku: str) -> Decimal:
-        """qty + reservations - min_qty, as MSI computes it."""
-        return self.catalog.salable_qty(sku)
-
-    def is_salable(self, sku: str, qty: Any = Decimal("1")) -> bool:
-        return self.catalog.is_salable(sku, qty)
-
-    def reserve(self, sku: str, qty: Any, reason: Any = "") -> Reservation | None:
-        """Add an MSI reservation (negative holds stock back, positive releases it)."""
-        with self.lock:
-            return self.catalog.reserve(sku, qty, reason)
-
+    # -- stock ---------------------------------------------------------------------------------------
     def reservations_for(self, sku: str) -> list[Reservation]:
         return [r for r in self.catalog.reservations if r.sku == sku]
 
     # -- customers -----------------------------------------------------------------------------------
     def create_customer(self, email: str, firstname: str, lastname: str, website_code: str = "base") -> dict[str, Any]:
         """Create a customer account on a website (Magento's duplicate-email error when one exists)."""
-        with self.lock:
-            site = self.tree.website(website_code)
-            store_id = self.tree.group_by_id(site.default_group_id).default_store_id
-            data = {"email": email, "firstname": firstname, "lastname": lastname, "website_id": site.id}
-            return self.customers.create(data, default_store_id=store_id)
+        site = self.tree.website(website_code)
+        store_id = self.tree.group_by_id(site.default_group_id).default_store_id
+        data = {"email": email, "firstname": firstname, "lastname": lastname, "website_id": site.id}
+        return self.customers.create(data, default_store_id=store_id)
 
     def customer_by_email(self, email: str, website_code: str = "base") -> dict[str, Any] | None:
         return self.customers.by_email(email, self.tree.website(website_code).id)
@@ -253,15 +180,9 @@ class MagentoModel:
         self, status: str, state: str = "processing", label: str | None = None, *, default: bool = False
     ) -> None:
         """Create a custom status and assign it to a state (Stores > Order Status > Assign)."""
-        with self.lock:
-            self.statuses.assign(status, label or status.replace("_", " ").title(), state, default=default)
+        self.statuses.assign(status, label or status.replace("_", " ").title(), state, default=default)
 
     # -- orders --------------------------------------------------------------------------------------
-    def place_order(self, entity: dict[str, Any], default_store_id: int = 1) -> dict[str, Any]:
-        """Create an order from a full order entity (see :meth:`OrderBook.place`)."""
-        with self.lock:
-            return self.book.place(entity, default_store_id)
-
     def checkout_order(
         self,
         items: dict[str, Any],
@@ -273,33 +194,25 @@ class MagentoModel:
     ) -> dict[str, Any]:
         """Place an order through checkout as a guest (SKU -> quantity): refused as checkout refuses a
         missing, disabled or unsalable product, and reserving its stock (see :mod:`~simulators.magento.checkout`)."""
-        with self.lock:
-            store_id = 1 if store_code is None else self.tree.view(store_code).store_id
-            cart = self.checkout.create(store_id, guest=True)
-            try:
-                for sku, qty in items.items():
-                    self.checkout.add_item(cart, {"sku": sku, "qty": qty})
-                info = {"shipping_address": address, "shipping_carrier_code": shipping[0]}
-                info["shipping_method_code"] = shipping[1]
-                self.checkout.set_shipping(cart, {**info, "billing_address": address})
-                order_id = self.checkout.place(cart, {"method": payment_method}, email=address.get("email"))
-            except MagentoError:
-                cart.is_active = False
-                raise
-            return self.book.order(order_id)
-
-    def order(self, entity_id: int) -> dict[str, Any]:
-        return self.book.order(entity_id)
+        store_id = 1 if store_code is None else self.tree.view(store_code).store_id
+        cart = self.checkout.create(store_id, guest=True)
+        try:
+            for sku, qty in items.items():
+                self.checkout.add_item(cart, {"sku": sku, "qty": qty})
+            info = {"shipping_address": address, "shipping_carrier_code": shipping[0]}
+            info["shipping_method_code"] = shipping[1]
+            self.checkout.set_shipping(cart, {**info, "billing_address": address})
+            order_id = self.checkout.place(cart, {"method": payment_method}, email=address.get("email"))
+        except MagentoError:
+            cart.is_active = False
+            raise
+        return self.book.order(order_id)
 
     def order_by_increment_id(self, increment_id: str) -> dict[str, Any]:
         found = self.book.find("increment_id", increment_id)
         if not found:
             raise KeyError(f"no Magento order #{increment_id}")
         return found[0]
-
-    def find(self, field_name: str, value: str) -> list[dict[str, Any]]:
-        """Orders whose indexed field equals ``value`` (increment_id, ext_order_id, po_number)."""
-        return self.book.find(field_name, value)
 
     def orders_for_amazon_id(self, amazon_order_id: str) -> list[dict[str, Any]]:
         """Every Magento order that records this Amazon order ID (ext_order_id or po_number)."""
@@ -315,8 +228,7 @@ class MagentoModel:
         comment: str | None = None,
     ) -> int:
         """The merchant ships (all open quantities unless ``items`` say otherwise); returns the shipment ID."""
-        with self.lock:
-            return int(self.book.ship(entity_id, items, tracks, comment=comment, api=False)["entity_id"])
+        return int(self.book.ship(entity_id, items, tracks, comment=comment, api=False)["entity_id"])
 
     def ship_with_tracking(self, entity_id: int, carrier_code: str, track_number: str, title: str | None = None) -> int:
         """The merchant ships everything open with one tracking number."""
@@ -325,39 +237,18 @@ class MagentoModel:
 
     def invoice(self, entity_id: int, items: list[dict[str, Any]] | None = None) -> int:
         """The merchant invoices (and captures); returns the invoice ID."""
-        with self.lock:
-            return int(self.book.invoice(entity_id, items, api=False)["entity_id"])
+        return int(self.book.invoice(entity_id, items, api=False)["entity_id"])
 
     def refund(
         self, entity_id: int, items: list[dict[str, Any]] | None = None, *, return_to_stock: bool = False
     ) -> int:
         """The merchant refunds offline (a credit memo); returns its ID."""
-        with self.lock:
-            order = self.book.order(entity_id)
-            arguments: dict[str, Any] = {}
-            if return_to_stock:
-                ids = [i["item_id"] for i in order["items"]]
-                arguments["extension_attributes"] = {"return_to_stock_items": ids}
-            return int(self.book.refund(entity_id, items, arguments=arguments, api=False)["entity_id"])
-
-    def cancel(self, entity_id: int) -> bool:
-        """Cancel what is neither invoiced nor shipped; False (nothing changes) when Magento refuses."""
-        with self.lock:
-            return self.book.cancel(entity_id)
-
-    def hold(self, entity_id: int) -> bool:
-        with self.lock:
-            return self.book.hold(entity_id)
-
-    def unhold(self, entity_id: int) -> bool:
-        with self.lock:
-            return self.book.unhold(entity_id)
-
-    def add_comment(
-        self, entity_id: int, comment: str, status: str | None = None, *, notify: bool = False
-    ) -> dict[str, Any]:
-        with self.lock:
-            return self.book.add_comment(entity_id, comment, status, notify=notify)
+        order = self.book.order(entity_id)
+        arguments: dict[str, Any] = {}
+        if return_to_stock:
+            ids = [i["item_id"] for i in order["items"]]
+            arguments["extension_attributes"] = {"return_to_stock_items": ids}
+        return int(self.book.refund(entity_id, items, arguments=arguments, api=False)["entity_id"])
 
     def shipments_of(self, entity_id: int) -> list[dict[str, Any]]:
         return self.book.documents("shipment", entity_id)
@@ -378,14 +269,12 @@ class MagentoModel:
         """Raise (or replace) a system message; severity 1 critical .. 4 notice."""
         if severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {sorted(SEVERITIES)}")
-        with self.lock:
-            message = SystemMessage(identity, severity, text, self._stamp())
-            self.messages[identity] = message
-            return message
+        message = SystemMessage(identity, severity, text, self._stamp())
+        self.messages[identity] = message
+        return message
 
     def clear_message(self, identity: str) -> bool:
-        with self.lock:
-            return self.messages.pop(identity, None) is not None
+        return self.messages.pop(identity, None) is not None
 
     def system_messages(self) -> list[SystemMessage]:
         """The messages the admin sees at the top of every page, most severe first."""

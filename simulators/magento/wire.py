@@ -24,10 +24,10 @@ from werkzeug.wrappers import Request, Response
 from simulators.magento import errors, payloads
 from simulators.magento.catalog import ENABLED, decimal
 from simulators.magento.companion import Call, CompanionRoutes
-from simulators.magento.control import CONTROL_ROUTES, MagentoControl
+from simulators.magento.control import CONTROL_ROUTES
 from simulators.magento.errors import MagentoError, bad_request, invalid_type, required
 from simulators.magento.search import SearchCriteria, apply, narrow, parse_criteria
-from simulators.sandbox import Sandbox
+from simulators.wsgi import Call as WireCall
 from simulators.wsgi import ServiceApp, json_response, read_json
 
 _ROUTES: list[tuple[str, str, str]] = [
@@ -149,12 +149,15 @@ def _wrapped(body: Any, name: str) -> dict[str, Any]:
     return value
 
 
-class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
+class MagentoApp(CompanionRoutes, ServiceApp):
     """WSGI app of the fake Magento REST API."""
 
     service = "magento"
     url_map = Map(_rules(), strict_slashes=False)
-    control_routes = CONTROL_ROUTES
+    control = CONTROL_ROUTES
+    #: Magento's answer to its own bugs: a 500 with a report ID (and the traceback in its log).
+    internal_errors = (TypeError, ValueError, KeyError, AttributeError, ArithmeticError)
+    call_type = Call
 
     def error_response(self, status: int, message: str) -> Response:
         return json_response(MagentoError(status, message).envelope(), status)
@@ -162,37 +165,36 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
     def not_found(self) -> Response:
         return self.error_response(404, errors.NO_ROUTE)
 
-    def handle(self, sandbox: Sandbox, operation: str, request: Request, args: dict[str, Any]) -> Response:
-        model = sandbox.magento
+    def admit(self, call: WireCall, operation: str, args: dict[str, Any]) -> None:
+        """The store view the path names (an unknown code is no route), the admin token, the decoded body."""
+        assert isinstance(call, Call)
         store_code = args.pop("store_code", None)
-        try:
-            store_id = 1
-            if store_code not in (None, "all"):
-                try:
-                    store_id = model.store_by_code(store_code).store_id
-                except KeyError:
-                    raise MagentoError(404, errors.NO_ROUTE) from None
-            if operation != "adminToken" and not operation.startswith("guest"):  # guest carts are anonymous
-                auth = request.headers.get("Authorization", "")
-                token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-                if not model.token_valid(token):
-                    raise MagentoError(401, errors.UNAUTHORIZED, {"resources": _resource(operation)})
-            body = _body(request) if request.method in {"POST", "PUT"} else None
-            with model.lock:
-                result = getattr(self, "op_" + operation)(Call(model, request, body, store_id), **args)
-            result = payloads.omit_nulls(result)
-            fields = request.args.get("fields")
-            if request.method == "GET" and fields:
-                result = payloads.select_fields(result, payloads.parse_fields(fields))
-            return json_response(result)
-        except MagentoError as err:
-            return json_response(err.envelope(), err.status)
-        except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):  # Magento's answer to its own bugs
-            # Magento logs its exceptions; so does the fake, on the server's error stream, so a bug is not hidden.
-            stream = request.environ.get("wsgi.errors") or sys.stderr
-            print(f"fake Magento: internal error serving {operation}:", file=stream)
-            traceback.print_exc(file=stream)
-            return json_response({"message": errors.INTERNAL_ERROR}, 500)
+        if store_code not in (None, "all"):
+            try:
+                call.store_id = call.model.tree.view(store_code).store_id
+            except KeyError:
+                raise MagentoError(404, errors.NO_ROUTE) from None
+        if operation != "adminToken" and not operation.startswith("guest"):  # guest carts are anonymous
+            auth = call.request.headers.get("Authorization", "")
+            token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+            if not call.model.token_valid(token):
+                raise MagentoError(401, errors.UNAUTHORIZED, {"resources": _resource(operation)})
+        call.body = _body(call.request) if call.request.method in {"POST", "PUT"} else None
+
+    def answer(self, call: WireCall, result: Any) -> Response:
+        """Unset optional fields left out, and only the ``fields`` a GET asks for."""
+        result = payloads.omit_nulls(result)
+        fields = call.request.args.get("fields")
+        if call.request.method == "GET" and fields:
+            result = payloads.select_fields(result, payloads.parse_fields(fields))
+        return json_response(result)
+
+    def internal_error(self, call: WireCall, operation: str) -> Response:
+        # Magento logs its exceptions; so does the fake, on the server's error stream, so a bug is not hidden.
+        stream = call.request.environ.get("wsgi.errors") or sys.stderr
+        print(f"fake Magento: internal error serving {operation}:", file=stream)
+        traceback.print_exc(file=stream)
+        return json_response({"message": errors.INTERNAL_ERROR}, 500)
 
     # -- auth and stores ------------------------------------------------------------------------------
     def op_adminToken(self, call: Call) -> str:
@@ -216,7 +218,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
 
     # -- catalog and inventory ---------------------------------------------------------------------------
     def op_productGet(self, call: Call, sku: str) -> dict[str, Any]:
-        return payloads.product(call.model.catalog, call.model.product(sku))
+        return payloads.product(call.model.catalog, call.model.catalog.product(sku))
 
     def op_productSearch(self, call: Call) -> dict[str, Any]:
         catalog = call.model.catalog
@@ -274,18 +276,18 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         return payloads.product(catalog, product)
 
     def op_productDelete(self, call: Call, sku: str) -> bool:
-        call.model.delete_product(sku)
+        call.model.catalog.delete_product(sku)
         return True
 
     def op_stockItemGet(self, call: Call, sku: str) -> dict[str, Any]:
-        product = call.model.products.get(sku)
+        product = call.model.catalog.products.get(sku)
         if product is None:
             raise errors.not_found(errors.SKU_NOT_FOUND, [sku])
-        return payloads.stock_item(product, call.model.stock[sku])
+        return payloads.stock_item(product, call.model.catalog.stock[sku])
 
     def op_stockItemPut(self, call: Call, sku: str, item_id: str) -> int:
         data = _wrapped(call.body, "stockItem")
-        product = call.model.products.get(sku)
+        product = call.model.catalog.products.get(sku)
         if product is None:
             raise errors.not_found(errors.SKU_NOT_FOUND, [sku])
         self._check_stock(data)
@@ -304,7 +306,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
     @staticmethod
     def _set_stock(call: Call, sku: str, data: dict[str, Any]) -> None:
         flags = {k: (None if data.get(k) is None else bool(data[k])) for k in ("is_in_stock", "manage_stock")}
-        call.model.set_stock(sku, data.get("qty"), min_qty=data.get("min_qty"), **flags)
+        call.model.catalog.set_stock(sku, data.get("qty"), min_qty=data.get("min_qty"), **flags)
 
     def _stock_id(self, stock_id: str) -> None:
         if _int(stock_id) != 1:
@@ -312,19 +314,19 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
 
     def op_salableQty(self, call: Call, sku: str, stock_id: str) -> float:
         self._stock_id(stock_id)
-        call.model.product(sku)
-        return float(call.model.salable_qty(sku))
+        call.model.catalog.product(sku)
+        return float(call.model.catalog.salable_qty(sku))
 
     def op_isSalable(self, call: Call, sku: str, stock_id: str) -> bool:
         self._stock_id(stock_id)
-        return call.model.is_salable(sku)
+        return call.model.catalog.is_salable(sku)
 
     def op_isSalableForQty(self, call: Call, sku: str, stock_id: str, qty: str) -> dict[str, Any]:
         self._stock_id(stock_id)
         wanted = decimal(qty, "float")
-        if call.model.is_salable(sku, wanted):
+        if call.model.catalog.is_salable(sku, wanted):
             return {"salable": True, "errors": []}
-        if sku not in call.model.products or not call.model.products[sku].enabled:
+        if sku not in call.model.catalog.products or not call.model.catalog.products[sku].enabled:
             problem = {"code": "is_product_salable-not_salable", "message": "The product is not salable."}
         else:
             problem = {"code": "is_correct_qty-not_enough", "message": errors.QTY_NOT_AVAILABLE}
@@ -345,7 +347,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         return call.model.book.place(_wrapped(call.body, "entity"), default_store_id=call.store_id)
 
     def op_orderGet(self, call: Call, order_id: str) -> dict[str, Any]:
-        return call.model.order(_int(order_id))
+        return call.model.book.order(_int(order_id))
 
     def op_orderSearch(self, call: Call) -> dict[str, Any]:
         criteria = parse_criteria(call.request.args)
@@ -361,15 +363,15 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         return _search(list(rows), criteria)
 
     def op_orderStatusGet(self, call: Call, order_id: str) -> str:
-        return str(call.model.order(_int(order_id))["status"])
+        return str(call.model.book.order(_int(order_id))["status"])
 
     def op_orderItemSearch(self, call: Call) -> dict[str, Any]:
-        items = [item for order in call.model.orders.values() for item in order["items"]]
+        items = [item for order in call.model.book.orders.values() for item in order["items"]]
         return _search(items, parse_criteria(call.request.args))
 
     def op_orderItemGet(self, call: Call, item_id: str) -> dict[str, Any]:
         wanted = _int(item_id)
-        for order in call.model.orders.values():
+        for order in call.model.book.orders.values():
             for item in order["items"]:
                 if item["item_id"] == wanted:
                     return dict(item)
@@ -385,7 +387,7 @@ class MagentoApp(CompanionRoutes, MagentoControl, ServiceApp):
         return call.model.book.unhold(_int(order_id))
 
     def op_orderCommentsGet(self, call: Call, order_id: str) -> dict[str, Any]:
-        histories = call.model.order(_int(order_id))["status_histories"]
+        histories = call.model.book.order(_int(order_id))["status_histories"]
         return {"items": histories, "search_criteria": {"filter_groups": []}, "total_count": len(histories)}
 
     def op_orderCommentAdd(self, call: Call, order_id: str) -> bool:
