@@ -3,20 +3,29 @@
 Reports:
 1. getOrders pages of 100 orders per second, in-process (``responses``) and live (loopback werkzeug
    server), and the ratio to a bare hello-world WSGI app served by the same stack;
-2. the cost of one getOrders call with 1k, 10k and 100k stored orders, for searches that match the
-   same 100 orders (by LastUpdatedAfter, by CreatedAfter, by OrderStatuses): it should stay flat,
-   because the model walks its indexes and not every stored order;
+2. with 1k and 100k stored orders (each size in a process of its own): the process's resident memory
+   grown per stored order, and the cost of a call as a ratio to a floor measured in the same run at the
+   same size, getOrder of an order ID that does not exist (the same route, reading no order):
+   getOrder of a stored order, and getOrders calls that match the same 100 orders (by
+   LastUpdatedAfter, by CreatedAfter, by OrderStatuses). Their ratios should stay flat as the store
+   grows, because the model walks its indexes and not every stored order;
 3. for contrast, a first page of a search that matches every stored order.
 
-Run: ``.venv/bin/python benchmarks/amazon_orders.py [--quick]``
+Run: ``.venv/bin/python benchmarks/amazon_orders.py [--quick] [--sizes 1000 100000]``
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -27,6 +36,9 @@ from simulators.amazon.auth import DEFAULT_GRANT
 from simulators.amazon.wire import AmazonApp
 from simulators.transport import InProcess, LiveServer
 
+FLOOR = "floor: getOrder (no such)"
+RATIOS = "ratios: "
+LONG_AGO = "2025-01-01T00:00:00Z"
 ADDRESS = {"Name": "Bench Buyer", "AddressLine1": "1 Main St", "City": "Austin", "CountryCode": "US"}
 
 
@@ -100,51 +112,91 @@ def _pair(base: str, hello_base: str, params: dict[str, str], seconds: float, se
     return rate(page, seconds), rate(bare, seconds)
 
 
-def scaling(sizes: list[int], repeats: int) -> None:
-    print("2. one getOrders call (in-process WSGI, best of N) returning 100 orders, by stored orders")
-    print(
-        f"   {'stored':>8} {'LastUpdatedAfter':>18} {'CreatedAfter':>14} {'OrderStatuses':>15} {'match-all page':>16}"
-    )
-    for size in sizes:
-        started = time.perf_counter()
-        sandbox = populate(size)
-        built = time.perf_counter() - started
-        client = Client(AmazonApp(sandbox.registry))  # type: ignore[attr-defined]
-        token = client.post("/auth/o2/token", data=DEFAULT_GRANT).get_json()["access_token"]
-        headers = {"x-amz-access-token": token}
-        recent = (sandbox.clock.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        queries = {
-            "updated": {"LastUpdatedAfter": recent},
-            "created": {"CreatedAfter": recent},
-            "status": {"LastUpdatedAfter": "2025-01-01T00:00:00Z", "OrderStatuses": "Unshipped"},
-            "all": {"CreatedAfter": "2025-01-01T00:00:00Z"},
-        }
-        timings = {}
-        for name, query in queries.items():
-            samples = []
-            client.get("/orders/v0/orders", query_string={"MarketplaceIds": "ATVPDKIKX0DER", **query}, headers=headers)
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                body = client.get(
-                    "/orders/v0/orders", query_string={"MarketplaceIds": "ATVPDKIKX0DER", **query}, headers=headers
-                )
-                samples.append(time.perf_counter() - t0)
-                assert body.status_code == 200
-                if name != "all":
-                    assert len(body.get_json()["payload"]["Orders"]) == 100, name
-            timings[name] = min(samples) * 1000  # best of N: the least disturbed by other load
-        print(
-            f"   {size:>8} {timings['updated']:>15.2f} ms {timings['created']:>11.2f} ms "
-            f"{timings['status']:>12.2f} ms {timings['all']:>13.2f} ms   (built in {built:.1f} s)"
-        )
+Calls = dict[str, tuple[Callable[[int], str], dict[str, str], int]]
+
+
+def scaling(size: int, repeats: int) -> dict[str, float]:
+    """Store ``size`` orders in this process and print what it measures; returns each call's ratio to the floor."""
+    gc.collect()
+    before = resident_bytes()
+    started = time.perf_counter()
+    sandbox = populate(size)
+    built = time.perf_counter() - started
+    gc.collect()
+    grown = resident_bytes() - before
+    client = Client(AmazonApp(sandbox.registry))  # type: ignore[attr-defined]
+    token = client.post("/auth/o2/token", data=DEFAULT_GRANT).get_json()["access_token"]
+    timings = best_times(client, {"x-amz-access-token": token}, calls(sandbox), repeats)
+    print(f"   {size:>7} orders built in {built:.1f} s; memory {grown / size:,.0f} bytes/order", flush=True)
+    for name, seconds in timings.items():
+        print(f"      {name:<26} {seconds * 1e3:>8.2f} ms   x{seconds / timings[FLOOR]:.2f} floor", flush=True)
+    return {name: seconds / timings[FLOOR] for name, seconds in timings.items()}
+
+
+def calls(sandbox: Sandbox) -> Calls:
+    """Each call: its path as a function of the round, its query, the status it answers."""
+    recent = (sandbox.clock.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stored = sorted(sandbox.amazon.orders)
+    listing = "/orders/v0/orders"
+    return {
+        FLOOR: (lambda i: f"{listing}/999-{i:07d}-0000000", {}, 404),
+        "getOrder": (lambda i: f"{listing}/{stored[(i * 7919) % len(stored)]}", {}, 200),
+        "LastUpdatedAfter": (lambda i: listing, {"LastUpdatedAfter": recent}, 200),
+        "CreatedAfter": (lambda i: listing, {"CreatedAfter": recent}, 200),
+        "OrderStatuses": (lambda i: listing, {"LastUpdatedAfter": LONG_AGO, "OrderStatuses": "Unshipped"}, 200),
+        "match-all page": (lambda i: listing, {"CreatedAfter": LONG_AGO}, 200),
+    }
+
+
+def best_times(client: Client, headers: dict[str, str], named: Calls, repeats: int) -> dict[str, float]:
+    """Best of ``repeats`` seconds per call (the least disturbed by other load); the calls take turns, so a
+    change in the machine's load hits them all, after a round that warms up."""
+    samples: dict[str, list[float]] = {name: [] for name in named}
+    for i in range(repeats + 1):
+        for name, (path, query, status) in named.items():
+            params = {"MarketplaceIds": "ATVPDKIKX0DER", **query} if query else None
+            started = time.perf_counter()
+            body = client.get(path(i), query_string=params, headers=headers)
+            if i:
+                samples[name].append(time.perf_counter() - started)
+            assert body.status_code == status, (name, body.status_code)
+            if query and name != "match-all page":
+                assert len(body.get_json()["payload"]["Orders"]) == 100, name
+    return {name: min(values) for name, values in samples.items()}
+
+
+def resident_bytes() -> int:
+    """The process's resident memory now (Linux), else its peak."""
+    statm = Path("/proc/self/statm")
+    if statm.exists():
+        return int(statm.read_text().split()[1]) * resource.getpagesize()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs")
+    parser.add_argument("--sizes", type=int, nargs="+", help="stored orders (default 1k and 100k; quick: 1k, 10k)")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in this process
     args = parser.parse_args()
+    repeats = 5 if args.quick else 15
+    if args.one:
+        print(RATIOS + json.dumps(scaling(args.one, repeats)), flush=True)
+        return
     throughput(1.0 if args.quick else 3.0)
-    scaling([1_000, 10_000] if args.quick else [1_000, 10_000, 100_000], 5 if args.quick else 15)
+    sizes = args.sizes or ([1_000, 10_000] if args.quick else [1_000, 100_000])
+    print("2. by stored orders: memory, and one call (in-process WSGI, best of N) as a ratio to the floor")
+    ratios: dict[int, dict[str, float]] = {}
+    for size in sizes:  # each size in a process of its own: its memory is measured from a fresh start
+        command = [sys.executable, __file__, "--one", str(size)] + ["--quick"] * args.quick
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        print("\n".join(line for line in output.splitlines() if not line.startswith(RATIOS)), flush=True)
+        ratios[size] = json.loads(output.split(RATIOS, 1)[1])
+    small, large = min(sizes), max(sizes)
+    print(f"   growth of each ratio, {large:,} orders against {small:,} (orders grew x{large / small:.0f})")
+    for name in ratios[small]:
+        if name != FLOOR:
+            print(f"      {name:<26} x{ratios[large][name] / ratios[small][name]:.2f}")
 
 
 if __name__ == "__main__":

@@ -244,3 +244,108 @@ Feature: Cancellations and store state
     And Amazon has received exactly one cancellation of order "A"
     And order "A" has exactly one Magento order with status "complete"
     And the Magento order for "A" names the merchant's reason in its comments
+
+
+  @CAN-01 @CAN-02 @DEC-25
+  Scenario: A cancellation Amazon has not processed yet is waited for, never sent twice
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon takes longer than half an hour to process a feed
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    When Amazon has processed every feed it holds
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+  @CAN-01 @CAN-02 @DEC-25
+  Scenario Outline: A cancellation whose <call> fails reaches Amazon once, by the next sync at the latest
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon <fault> the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And Amazon has received exactly one cancellation of order "A"
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+    Examples:
+      | fault                 | call                       |
+      | answers HTTP 503 to   | feed document creation     |
+      | answers HTTP 500 to   | feed document upload       |
+      | gives no answer to    | feed document upload       |
+      | answers HTTP 503 to   | feed creation              |
+      | gives no answer to    | feed creation              |
+      | answers HTTP 503 to   | feed status read           |
+      | answers HTTP 503 to   | processing report look-up  |
+      | gives no answer to    | feed status read           |
+      | gives no answer to    | processing report download |
+
+  @CAN-01 @CAN-02 @DEC-27
+  Scenario Outline: A cancellation whose feed ends <status> leaves the order open, and the merchant can cancel it again
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon takes longer than half an hour to process a feed
+    When the merchant cancels order "A" from Magento with a reason
+    And the feeds in Amazon's queue end <status>
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+    When the merchant cancels order "A" from Magento with a reason
+    And Amazon has processed every feed it holds
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+
+    Examples:
+      | status    |
+      | FATAL     |
+      | CANCELLED |
+
+  @CAN-02 @DEC-26
+  Scenario Outline: A Magento order whose completion after a cancellation from Magento meets a failed <call> is completed once
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Magento <fault> the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the connector syncs
+    Then Amazon has canceled order "A" with the merchant's reason
+    And the Amazon orders table shows order "A" with status "Canceled"
+    And order "A" has exactly one Magento order with status "complete"
+    And the Magento order for "A" notes the merchant's reason once, without telling the buyer
+
+    Examples:
+      | fault               | call          |
+      | answers HTTP 503 to | order comment |
+      | gives no answer to  | order comment |
+      | answers HTTP 503 to | order read    |
+
+  @CAN-01 @CAN-02 @DEC-27
+  Scenario Outline: A cancellation Amazon rejects as invalid at its <call> is not sent again
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And the merchant turns Read-Only Mode on
+    And Amazon answers HTTP <status> to the next <call>
+    When the merchant cancels order "A" from Magento with a reason
+    And the merchant turns Read-Only Mode off
+    And the connector syncs
+    And the connector syncs
+    Then Amazon has received no cancellation of order "A"
+    And Amazon has not canceled order "A"
+    And the Amazon orders table shows order "A" with status "Unshipped"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+    Examples:
+      | status | call                   |
+      | 400    | feed document creation |
+      | 404    | feed creation          |
+      | 400    | feed creation          |

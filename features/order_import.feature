@@ -343,3 +343,18 @@ Feature: Import lifecycle with order import enabled
       | status |
       | 400    |
       | 404    |
+
+
+  @IMP-13
+  Scenario: The Magento order ships to every street line of Amazon's shipping address
+    Given an Unshipped Amazon order "A" for some "SKU-1"
+    And Amazon's shipping address of order "A" has three street lines
+    When the connector syncs
+    Then the Magento order for "A" ships to every street line of Amazon's shipping address
+
+  @IMP-03 @IMP-13
+  Scenario: A buyer known by one name only gets a Magento order like any other
+    Given an Unshipped Amazon order "A" for some "SKU-1" bought by "Cher" <cher@example.com>
+    When the connector syncs
+    Then order "A" has exactly one Magento order with status "processing" in state "processing"
+    And the Magento order for "A" has exactly the items of the Amazon order at their prices

@@ -331,3 +331,25 @@ Feature: Order settings of an Amazon store
     Then order "A" has exactly one Magento order with status "processing" in state "processing"
     And Magento has exactly one customer with the email "jane.roe@example.com"
     And the Magento order for "A" belongs to the customer with the email "jane.roe@example.com"
+
+
+
+  @SET-07 @DEC-05
+  Scenario Outline: A release whose change Magento <fault> gives back exactly what the order held, every line of it
+    Given the Amazon store "Main Store" is integrated
+    And the merchant sets the order settings of "Main Store" to
+      | setting        | value            |
+      | Pending Orders | Reserve Quantity |
+    And a buyer orders some "SKU-1" and some "SKU-1" on Amazon as order "A"
+    When the connector syncs
+    Then the salable quantity of "SKU-1" is 10 less what order "A" holds of it
+    Given Magento <fault> the next reservation change
+    When Amazon cancels order "A"
+    And the connector syncs
+    And the connector syncs
+    Then the salable quantity of "SKU-1" is 10
+
+    Examples:
+      | fault               |
+      | answers HTTP 503 to |
+      | gives no answer to  |

@@ -115,3 +115,16 @@ Feature: Sync robustness
     And the connector syncs
     Then the Amazon orders table shows each of the orders "S*" with status "Unshipped"
     And each of the orders "S*" has exactly one Magento order
+
+
+
+  @SYN-05 @IMP-14
+  Scenario: Two statuses Amazon stamps with the same second are ordered by the order's lifecycle
+    Given a buyer orders some "SKU-1" on Amazon as order "A"
+    And the connector syncs within the same second
+    When Amazon moves order "A" to "Unshipped" within the same second
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Unshipped"
+    When Amazon reports order "A" again with its earlier status "Pending"
+    And the connector syncs
+    Then the Amazon orders table shows order "A" with status "Unshipped"

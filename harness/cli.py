@@ -10,30 +10,19 @@ import argparse
 import contextlib
 import functools
 import io
-import os
 import secrets
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from importlib.metadata import PackageNotFoundError, entry_points, version
 from typing import NoReturn, TypeVar
 
-import pytest
-from _pytest.mark.expression import Expression
-
-from features import FEATURES_DIR
 from harness import mutation
-from harness.impl import ImplError, check_factory, resolve
-from harness.plugin import VerdictProbe
 from harness.rules import PROFILES, catalogue, scenarios_by_tag
+from harness.suite_run import fail as _fail
+from harness.suite_run import run_suite
 
 _Server = TypeVar("_Server")
-
-#: pytest's exit statuses this command reads (pytest.ExitCode).
-_PYTEST_USAGE_ERROR = 4
-_PYTEST_NO_TESTS = 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,106 +113,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"asc-conformance: error: {message}", file=sys.stderr)
-    return code
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    problem = _bad_selection(args.profile, args.tags)
-    if problem:
-        return _fail(problem)
-    if args.report_dir is not None:
-        problem = _unwritable(Path(args.report_dir))
-        if problem:
-            return _fail(f"--report-dir {args.report_dir}: {problem}")
-    try:
-        check_factory(args.impl, resolve(args.impl))
-    except ImplError as err:
-        return _fail(str(err))
-    argv = [
-        str(FEATURES_DIR),
-        "-p",
-        "no:cacheprovider",
-        "--rootdir",
-        str(FEATURES_DIR),
-        "-c",
-        str(FEATURES_DIR / "pytest.ini"),  # the suite's own ini: it runs the same anywhere
-        "-q",
-        "-o",
-        "console_output_style=classic",  # no "[100%]": every scenario prints its own line
-        "-p",
-        "no:terminaldistreporter",  # pytest-xdist's worker start-up status lines
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",  # this command imported the harness before pytest
-        "--asc-impl",
+    return run_suite(
         args.impl,
-        "--asc-profile",
-        args.profile,
-        "--asc-seed",
-        str(args.seed),
-    ]
-    if args.tags:
-        argv += ["-m", args.tags]
-    if args.workers != "0":
-        argv += ["-n", args.workers]
-    if args.live:
-        argv.append("--asc-live")
-    if args.report_dir:
-        argv += ["--asc-report-dir", args.report_dir]
-    probe = VerdictProbe()
-    captured = io.StringIO()
-    with contextlib.redirect_stderr(captured):  # pytest's usage errors span lines: kept to tell in one
-        code = int(pytest.main(argv + list(args.pytest_args), plugins=[probe]))
-    text = captured.getvalue()
-    if code == _PYTEST_USAGE_ERROR:
-        errors = [line.split("error:", 1)[1].strip() for line in text.splitlines() if "error:" in line]
-        lines = errors or text.strip().splitlines() or ["usage error"]
-        return _fail(f"pytest options after --: {lines[-1]}")
-    sys.stderr.write(text)
-    if code == _PYTEST_NO_TESTS:
-        return _fail(f"no scenario of profile {args.profile} matches --tags {args.tags!r}")
-    return probe.exit_status(code)
-
-
-def _bad_selection(profile: str, tags: str | None) -> str | None:
-    """Why ``--profile``/``--tags`` select nothing runnable, or None when they are fine."""
-    if profile not in PROFILES:
-        return f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}"
-    if not tags:
-        return None
-    try:
-        expression = Expression.compile(tags)
-    except SyntaxError as err:
-        return f"malformed tag expression {tags!r}: {err}"
-    by_tag = scenarios_by_tag()
-    words = tags.replace("(", " ").replace(")", " ").split()
-    unknown = [w for w in words if w not in {"and", "or", "not"} and w not in catalogue() and w not in by_tag]
-    if unknown:
-        return f"unknown rule ID(s) or tag(s) in --tags: {', '.join(unknown)}"
-    tags_of: dict[str, set[str]] = {}
-    for tag, names in by_tag.items():
-        for name in names:
-            tags_of.setdefault(name, set()).add(tag)
-    levels = PROFILES[profile]
-    for scenario_tags in tags_of.values():
-        in_profile = any(t in catalogue() and catalogue()[t].level in levels for t in scenario_tags)
-        if in_profile and expression.evaluate(scenario_tags.__contains__):
-            return None
-    return f"--tags {tags!r} selects no scenario of profile {profile}"
-
-
-def _unwritable(directory: Path) -> str | None:
-    """Why reports cannot be written in ``directory`` (created if missing), or None when they can."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".asc-write-check-"):
-            pass
-    except OSError as err:
-        return f"cannot write reports there: {err.strerror or err}"
-    if not os.access(directory, os.W_OK):
-        return "cannot write reports there: permission denied"
-    return None
+        profile=args.profile,
+        tags=args.tags,
+        seed=args.seed,
+        workers=args.workers,
+        report_dir=args.report_dir,
+        live=args.live,
+        pytest_args=args.pytest_args,
+    )
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -304,15 +204,24 @@ def _bind(make: Callable[[], _Server]) -> _Server:
         raise OSError(getattr(err, "strerror", None) or str(err)) from err
 
 
+#: Entry-point group of connectors that serve the HTTP driver protocol: ``name = "module:make_server"``, where
+#: ``make_server(host, port)`` returns a werkzeug server, not started, whose ``app`` has ``token`` and ``close()``.
+DRIVER_SERVERS = "asc_conformance.driver_servers"
+
+
 def _serve_connector(args: argparse.Namespace) -> int:
     """The reference connector over the HTTP driver protocol: ``asc-conformance run --impl <printed URL>``."""
-    from reference_impl.driver_server import make_driver_server, server_url
-
+    found = [ep for ep in entry_points(group=DRIVER_SERVERS) if ep.name == "reference"]
+    if not found:
+        return _fail(f"no 'reference' driver server in the {DRIVER_SERVERS} entry points (pip install -e . again)")
+    make_server = found[0].load()
     try:
-        server = _bind(lambda: make_driver_server(args.host, args.port))
+        server = _bind(lambda: make_server(args.host, args.port))
     except OSError as err:
         return _fail(f"cannot listen on {args.host}:{args.port}: {err}")
-    print(f"connector: {server_url(server)}  (driver protocol; run --impl {server_url(server)})", flush=True)
+    host, port = server.server_address[:2]
+    url = f"http://{host if ':' not in str(host) else f'[{host}]'}:{port}"
+    print(f"connector: {url}  (driver protocol; run --impl {url})", flush=True)
     if server.app.token:
         print(f"driver token (header X-Driver-Token; ASC_DRIVER_TOKEN for run): {server.app.token}", flush=True)
     try:

@@ -20,12 +20,15 @@ from urllib.parse import urlsplit
 import requests
 
 from harness.adapter import ActionRefused, AdapterFactory, Capabilities, ConnectorEnvironment, OrderRow, StoreSpec
-from harness.impl import ImplError
 
 PROTOCOL = "asc-driver"
 VERSION = 1
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 300.0
+
+
+class DriverRefused(Exception):
+    """The URL gives no usable driver (malformed, unreachable, or not this protocol); one line for the user."""
 
 
 class ProtocolError(Exception):
@@ -81,22 +84,22 @@ class DriverClient:
         return session
 
     def hello(self) -> dict[str, Any]:
-        """``GET /``: check that the driver speaks this protocol version. Raises ImplError otherwise."""
+        """``GET /``: check that the driver speaks this protocol version. Raises DriverRefused otherwise."""
         try:
             response = self.http.get(self.base_url + "/", timeout=CONNECT_TIMEOUT)
         except requests.RequestException as err:
-            raise ImplError(f"--impl {self.base_url}: cannot reach the connector driver: {_reason(err)}") from err
+            raise DriverRefused(f"--impl {self.base_url}: cannot reach the connector driver: {_reason(err)}") from err
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code != 200 or not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
-            raise ImplError(
+            raise DriverRefused(
                 f"--impl {self.base_url}: not a connector driver (protocol error in hello): "
                 f"GET / gave {_shown(response)}"
             )
         if body.get("version") != VERSION:
-            raise ImplError(
+            raise DriverRefused(
                 f"--impl {self.base_url}: the driver speaks {PROTOCOL} version {body.get('version')!r}, "
                 f"the harness version {VERSION}"
             )
@@ -244,11 +247,11 @@ def _check_url(base_url: str) -> str:
     try:
         port = parts.port
     except ValueError as err:
-        raise ImplError(f"--impl {base_url}: the port is not a number") from err
+        raise DriverRefused(f"--impl {base_url}: the port is not a number") from err
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImplError(f"--impl {base_url}: give the driver as http://host:port")
+        raise DriverRefused(f"--impl {base_url}: give the driver as http://host:port")
     if parts.query or parts.fragment:
-        raise ImplError(f"--impl {base_url}: a driver URL has no query or fragment")
+        raise DriverRefused(f"--impl {base_url}: a driver URL has no query or fragment")
     del port
     return base_url.rstrip("/")
 

@@ -1,4 +1,8 @@
-"""Resolving ``--impl``: an entry-point name, ``module:factory``, or ``http://host:port``."""
+"""Resolving ``--impl``: an entry-point name, ``module:factory``, or ``http://host:port``.
+
+An entry-point name is looked up among the connectors (``asc_conformance.connectors``), then among the
+mutant connectors (``asc_conformance.mutants``, :mod:`harness.mutant_registry`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from harness.adapter import AdapterFactory, ConnectorAdapter, ConnectorEnvironment
+from harness.mutant_registry import MUTANT_GROUP
 
 #: The operations every adapter has (the methods of the ConnectorAdapter protocol).
 OPERATIONS = tuple(
@@ -36,9 +41,12 @@ def resolve(impl: str) -> AdapterFactory:
             "serves the driver protocol at http://host:port (or https://)"
         )
     if scheme:
-        from harness.http_driver import http_factory
+        from harness.http_driver import DriverRefused, http_factory
 
-        return http_factory(impl)
+        try:
+            return http_factory(impl)
+        except DriverRefused as err:
+            raise ImplError(str(err)) from err
     if ":" in impl:
         module_name, _, attr = impl.partition(":")
         try:
@@ -49,12 +57,12 @@ def resolve(impl: str) -> AdapterFactory:
         if not callable(factory):
             raise ImplError(f"--impl {impl}: module {module_name!r} has no callable {attr!r}")
         return factory
-    found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == impl]
+    found = [ep for group in (ENTRY_POINT_GROUP, MUTANT_GROUP) for ep in entry_points(group=group) if ep.name == impl]
     if not found:
         known = sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
         raise ImplError(
-            f"--impl {impl}: no connector entry point of that name (known: {', '.join(known) or 'none'}); "
-            "give an entry-point name, module:factory or http://host:port"
+            f"--impl {impl}: no connector entry point of that name (known: {', '.join(known) or 'none'}, and the "
+            "mutants of 'asc-conformance mutants --list'); give an entry-point name, module:factory or http://host:port"
         )
     try:
         factory = found[0].load()

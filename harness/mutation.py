@@ -1,7 +1,9 @@
 """The kill matrix: run the conformance suite against every mutant and show which rules catch it.
 
-``python -m harness.mutation`` runs the whole suite against each mutant of :mod:`harness.mutants`
-(and once against the reference connector, the baseline) and prints, per mutant, whether the rule
+``python -m harness.mutation`` runs the whole suite against each registered mutant (the
+``asc_conformance.mutants`` entry points, :mod:`harness.mutant_registry`; the hand-written ones are
+:mod:`harness.mutants`), and once against the reference connector, the baseline, and prints, per
+mutant, whether the rule
 it breaks failed (killed) or not (SURVIVED), and which other rules failed with it. It exits 1 when
 a mutant survives. ``--quick`` runs only the scenarios of each mutant's own rule (what CI does).
 
@@ -31,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import mutants as catalogue_module
-from harness.mutants import Mutant
+from harness import mutant_registry as catalogue_module
+from harness.mutant_registry import Mutant
 
 REFERENCE = "reference"
 
@@ -100,14 +102,11 @@ class Verdict:
 # -- running the suite (inside a worker process) ---------------------------------------------------------
 def run_job(job: Job, report_dir: Path) -> Outcome:
     """Run the suite once, in this process, quietly; the outcome comes from its conformance.json."""
-    from harness.cli import main as cli_main
+    from harness.suite_run import run_suite
 
-    argv = ["run", "--impl", job.impl, "--profile", "strict", "--report-dir", str(report_dir)]
-    if job.tags:
-        argv += ["--tags", job.tags]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = cli_main(argv)
+        code = run_suite(job.impl, profile="strict", tags=job.tags, report_dir=str(report_dir))
     report = report_dir / "conformance.json"
     if not report.exists():
         return Outcome(code, error=sink.getvalue()[-2000:] or "the run wrote no report")

@@ -159,15 +159,7 @@ def complete_canceled(magento: Any, entity_id: int, reason: str) -> None:
     comment = f"Canceled on Amazon from Magento: {reason}."
     if _commented(magento, entity_id, comment):
         return
-    body = {
-        "statusHistory": {
-            "comment": comment,
-            "status": "complete",
-            "is_customer_notified": 0,
-            "is_visible_on_front": 0,
-        }
-    }
-    magento._send("orderCommentAdd", "POST", f"/V1/orders/{entity_id}/comments", json=body)
+    magento.comment(entity_id, comment, status="complete")
 
 
 def _commented(magento: Any, entity_id: int, comment: str) -> bool:

@@ -41,6 +41,8 @@ class Connector:
 
     #: The class that runs one store's sync (a seam for variants, such as the mutants that prove the suite).
     sync_class: type[StoreSync] = StoreSync
+    #: Amazon statuses in which the merchant may cancel an order from Magento (CAN-01; a seam for variants).
+    cancellable_statuses: frozenset[str] = frozenset({"Unshipped"})
 
     def __init__(
         self,
@@ -142,17 +144,24 @@ class Connector:
 
     def _amazon_client(self, name: str) -> AmazonClient:
         if name not in self._amazon:
-            self._amazon[name] = AmazonClient(self.store_config(name), self.session, self.now, self.sleep)
+            self._amazon[name] = self.make_amazon_client(self.store_config(name))
         return self._amazon[name]
 
     def _magento_client(self, name: str) -> MagentoClient:
         cfg = self.store_config(name)
         key = (cfg.magento_url, cfg.magento_username)
         if key not in self._magento:
-            self._magento[key] = MagentoClient(
-                cfg.magento_url, cfg.magento_username, cfg.magento_password, self.session
-            )
+            self._magento[key] = self.make_magento_client(cfg)
         return self._magento[key]
+
+    def make_amazon_client(self, store: StoreConfig) -> AmazonClient:
+        """The Amazon client of one store, built once per store (a seam for variants)."""
+        return AmazonClient(store, self.session, self.now, self.sleep)
+
+    def make_magento_client(self, store: StoreConfig) -> MagentoClient:
+        """The client of the store's Magento, built once per Magento and admin user and shared by its stores,
+        the admin message included (a seam for variants)."""
+        return MagentoClient(store.magento_url, store.magento_username, store.magento_password, self.session)
 
     def _update_messages(self) -> None:
         """Raise or clear the admin message in each Magento, naming the stores with blocked orders (BLK-04/10).
@@ -186,7 +195,7 @@ class Connector:
         for name in self.storage.store_names():
             cfg = self.store_config(name)
             names = by_magento.setdefault((cfg.magento_url, cfg.magento_username), [])
-            if self.settings(name).import_enabled and self._has_blocked(name):
+            if self.settings(name).import_enabled and self.has_blocked(name):
                 names.append(name)
         return {
             "\n".join(key): (self._magento[key], blocked_message(names) if names else None)
@@ -194,7 +203,8 @@ class Connector:
             if key in self._magento
         }
 
-    def _has_blocked(self, name: str) -> bool:
+    def has_blocked(self, name: str) -> bool:
+        """Whether the store has an order the admin message counts: blocked, not created, still due (BLK-11)."""
         return self.storage.has_blocked(name, tuple(sorted(self.sync_class.due_statuses)))
 
     # -- observations -------------------------------------------------------------------------------
@@ -204,7 +214,7 @@ class Connector:
         row = self.storage.order(name, amazon_order_id)
         if row is None:
             raise ValueError(f"no Amazon order {amazon_order_id} in the store {name!r}")
-        if row.status != "Unshipped":
+        if row.status not in self.cancellable_statuses:
             raise ValueError(f"only Unshipped orders can be canceled from Magento; {amazon_order_id} is {row.status}")
         if not reason.strip():
             raise ValueError("a cancellation needs a reason")
@@ -216,7 +226,7 @@ class Connector:
 
     def _cancel_order(self, name: str, amazon_order_id: str, reason: str) -> None:
         row = self.storage.order(name, amazon_order_id)
-        if row is None or row.status != "Unshipped":  # a sync may have moved it while we waited for the lock
+        if row is None or row.status not in self.cancellable_statuses:  # a sync may have moved it meanwhile
             raise ValueError(f"only Unshipped orders can be canceled from Magento; {amazon_order_id} is not")
         read_only = bool(self.storage.store(name)["read_only"])
         # The intent is stored before Amazon is asked: if the process stops before the cancellation is

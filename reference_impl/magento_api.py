@@ -184,8 +184,12 @@ class MagentoClient:
         """A credit memo for everything invoiced (offline refund)."""
         self._send("orderRefund", "POST", f"/V1/order/{entity_id}/refund", json={})
 
-    def comment(self, entity_id: int, text: str) -> None:
-        body = {"statusHistory": {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}}
+    def comment(self, entity_id: int, text: str, status: str | None = None) -> None:
+        """Add a comment to the order's history; with ``status``, the order takes that status too."""
+        history: dict[str, Any] = {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}
+        if status is not None:
+            history["status"] = status
+        body = {"statusHistory": history}
         self._send("orderCommentAdd", "POST", f"/V1/orders/{entity_id}/comments", json=body)
 
     # -- admin system messages ----------------------------------------------------------------------

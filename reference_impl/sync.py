@@ -81,7 +81,15 @@ def split_units(items: list[dict[str, Any]], parcels: int) -> list[list[dict[str
 
 
 class StoreSync:
-    """The steps of one sync for one store; each step commits on its own."""
+    """The steps of one sync for one store; each step commits on its own.
+
+    The steps a variant may override are public (``Connector.sync_class`` picks the class): reading Amazon
+    (``read_amazon``, ``record`` per order), importing (``is_due``, ``order_items``, ``blocker``, ``block``,
+    ``import_order``, ``adopt``, ``imported``, ``order_stock``), Reserve Quantity (``hold_quantities``,
+    ``release_holds``), shipments and cancellations (``collect_shipments``, ``complete_shipped``,
+    ``follow_cancellations``) and ``note``; so are ``settings``, ``store`` and the ``amazon`` and ``magento``
+    clients. The mutant connectors of ``harness.mutants`` are built on these seams only.
+    """
 
     #: Amazon statuses in which an order gets a Magento order (IMP-03, IMP-08, IMP-09).
     due_statuses: frozenset[str] = IMPORTABLE
@@ -116,31 +124,31 @@ class StoreSync:
         self.magento.start_sync()  # product and stock facts are read afresh by every sync (BLK-05)
         if self.settings.import_enabled:
             self._settle_unrecorded()
-            self._collect_shipments()
+            self.collect_shipments()
         if not read_only:
             self._send_outbox()
-        self._read_amazon()
+        self.read_amazon()
         if self.settings.import_enabled:
             if self.settings.reserve == "reserve":
-                self._hold_quantities()
+                self.hold_quantities()
             self._import_due()
-            self._follow_cancellations()
+            self.follow_cancellations()
             if cron:
-                self._complete_shipped()
-        self._release_holds()
+                self.complete_shipped()
+        self.release_holds()
         return self.report
 
     def _stamp(self) -> str:
         return self.now().isoformat()
 
-    def _note(self, amazon_order_id: str, text: str) -> None:
+    def note(self, amazon_order_id: str, text: str) -> None:
         self.storage.add_note(self.name, amazon_order_id, self._stamp(), text)
 
     def _fail(self, step: str, err: Exception) -> None:
         self.report["errors"].append(f"{step}: {err}")
 
     # -- reading Amazon ---------------------------------------------------------------------------------
-    def _read_amazon(self) -> None:
+    def read_amazon(self) -> None:
         cursor = self.storage.store(self.name)["cursor"]
         since = parse_time(cursor) if cursor else self.store.integrated
         started = self.now()
@@ -171,7 +179,7 @@ class StoreSync:
             for order in orders:
                 try:
                     stamp = parse_time(str(order["LastUpdateDate"]))
-                    self._record(order)
+                    self.record(order)
                 except (KeyError, ValueError) as err:
                     self._fail("getOrders", BadAmazonData(f"unusable order {order.get('AmazonOrderId')}: {err}"))
                     continue
@@ -184,7 +192,7 @@ class StoreSync:
             return search_orders_since(self.amazon, since)
         return self.amazon.orders_updated_since(since)
 
-    def _record(self, order: dict[str, Any]) -> None:
+    def record(self, order: dict[str, Any]) -> None:
         """Upsert one Amazon order into the table (PRE-01..03, IMP-01, IMP-14, SYN-05)."""
         amazon_id = str(order["AmazonOrderId"])
         purchased = parse_time(str(order["PurchaseDate"]))
@@ -209,7 +217,7 @@ class StoreSync:
                     "currency": total.get("CurrencyCode"),
                 }
                 self.storage.insert_order(self.name, amazon_id, fields, {"order": order})
-                self._note(amazon_id, f"Order received with status {status}.")
+                self.note(amazon_id, f"Order received with status {status}.")
                 return
             if not newer(status, stamp, row.status, row.last_update):
                 return  # stale or repeated report: the row never moves backwards
@@ -224,7 +232,7 @@ class StoreSync:
             previous = row.status
             self.storage.update_order(row, report, {**row.data, "order": order})
             if status != previous:
-                self._note(amazon_id, f"Status updated to {status}.")
+                self.note(amazon_id, f"Status updated to {status}.")
 
     # -- importing ---------------------------------------------------------------------------------------
     def _import_due(self) -> None:
@@ -235,11 +243,11 @@ class StoreSync:
             try:
                 if store is None:
                     store = self._store_view()
-                self._import(row, *store)
+                self.import_order(row, *store)
             except RemoteError as err:
                 self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
             except BadAmazonData as err:
-                self._block(row, f"Cannot create sales order: {err}.")
+                self.block(row, f"Cannot create sales order: {err}.")
             if len(self._ready) >= IMPORT_BATCH:
                 self._create_ready()
         self._create_ready()
@@ -266,17 +274,17 @@ class StoreSync:
             raise RemoteError("storeGroups", f"website {site['code']} has no default store group")
         return int(group["default_store_id"]), int(site["id"])
 
-    def _import(self, row: OrderRow, store_id: int, website_id: int) -> None:
+    def import_order(self, row: OrderRow, store_id: int, website_id: int) -> None:
         amazon_id = row.amazon_order_id
         stored = row.data
         self._defer_items = True  # the items are stored with the create's mark, or with the block
         try:
-            items = self._items(row)
+            items = self.order_items(row)
         finally:
             self._defer_items = False
         lines = order_lines(items)
         if row.data.get("create_attempted"):
-            if amazon_id not in self._looked_up and self._adopt(row):
+            if amazon_id not in self._looked_up and self.adopt(row):
                 return
             uncertain = row.data.get("create_uncertain")
             if uncertain and (self.now() - parse_time(uncertain)).total_seconds() < CREATE_GRACE:
@@ -285,12 +293,12 @@ class StoreSync:
                 return
         if row.data.get("held") and not row.data.get("held_settled"):
             reservations.settle(self.storage, self.magento, row, row.data["held"])  # know what the order holds
-        reason = self._blocker(lines, row.channel, reservations.held(row))
+        reason = self.blocker(lines, row.channel, reservations.held(row))
         if reason:
             if row.data is not stored:
                 with self.storage.transaction():
                     self.storage.set_data(row, row.data)
-            self._block(row, reason)
+            self.block(row, reason)
             return
         entity = magento_entity(row.data["order"], lines, self.settings, store_id)
         if self.settings.customer_mode == "create":
@@ -306,7 +314,7 @@ class StoreSync:
         # Magento's order repository save places no MSI reservation: the order's stock is held by the
         # connector's own reservation, settled before the create and kept for as long as the order exists
         # (Magento's shipment, cancellation and credit memo place the compensating reservations).
-        stock = self._order_stock(lines, row.channel)
+        stock = self.order_stock(lines, row.channel)
         for sku, qty in stock.items():  # taken from what later orders of this batch may have
             self._planned[sku] += qty - reservations.held(row).get(sku, 0)
         self._ready.append((row, entity, lines, stock))
@@ -341,21 +349,21 @@ class StoreSync:
             created = self.magento.create_order(entity)
         except RemoteError as err:
             if err.status == 400 and "not available" in str(err):
-                self._block(row, self._blocker(lines, row.channel) or not_salable(lines[0]["sku"]))
+                self.block(row, self.blocker(lines, row.channel) or not_salable(lines[0]["sku"]))
                 return
             if err.status is None or err.status >= 500:  # no clear answer: the create may still land
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
             raise
-        self._imported(row, created, adopted=False)
+        self.imported(row, created, adopted=False)
 
-    def _adopt(self, row: OrderRow) -> bool:
+    def adopt(self, row: OrderRow) -> bool:
         """Look up in Magento an order whose create was sent and not recorded (a crash, or an answer that never
         came), and record what is there (SYN-04). Whether there was one."""
         existing = self.magento.orders_by_field("ext_order_id", row.amazon_order_id)
         self._looked_up.add(row.amazon_order_id)  # only once Magento answered: a failed look-up proves nothing
         if existing:
-            self._imported(row, existing[0], adopted=True)
+            self.imported(row, existing[0], adopted=True)
         return bool(existing)
 
     def _settle_unrecorded(self) -> None:
@@ -364,7 +372,7 @@ class StoreSync:
         order no longer due whose create surely did not land (looked up after the grace period) is let go."""
         for row in self.storage.unrecorded_creates(self.name):
             try:
-                found = self._adopt(row)
+                found = self.adopt(row)
             except RemoteError as err:
                 self._unresolved = True
                 self._fail(f"look up {row.amazon_order_id}", err)
@@ -375,7 +383,7 @@ class StoreSync:
                     data = {k: v for k, v in row.data.items() if k not in ("create_attempted", "create_uncertain")}
                     self.storage.set_data(row, data)
 
-    def _blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
+    def blocker(self, lines: list[dict[str, Any]], channel: str, held: dict[str, int] | None = None) -> str | None:
         """Why the order cannot be created, if it cannot (BLK-01/02/03/07/08). Quantity the order itself
         holds back (Reserve Quantity) is available to it."""
         held = held or {}
@@ -406,7 +414,7 @@ class StoreSync:
         return None
 
     @staticmethod
-    def _order_stock(lines: list[dict[str, Any]], channel: str) -> dict[str, int]:
+    def order_stock(lines: list[dict[str, Any]], channel: str) -> dict[str, int]:
         """SKU -> quantity a Magento order takes from Magento stock (none for an FBA order, IMP-11)."""
         if channel == "AFN":
             return {}
@@ -415,21 +423,21 @@ class StoreSync:
             wanted[str(line["sku"])] = wanted.get(str(line["sku"]), 0) + int(line["qty"])
         return wanted
 
-    def _block(self, row: OrderRow, reason: str) -> None:
+    def block(self, row: OrderRow, reason: str) -> None:
         self.report["blocked"] += 1
         with self.storage.transaction():
             self.storage.set_blocked(row, reason)
             if reason != row.blocked_reason:
-                self._note(row.amazon_order_id, reason)
+                self.note(row.amazon_order_id, reason)
 
-    def _imported(self, row: OrderRow, order: dict[str, Any], *, adopted: bool) -> None:
+    def imported(self, row: OrderRow, order: dict[str, Any], *, adopted: bool) -> None:
         self.report["imported"] += 0 if adopted else 1
         with self.storage.transaction():
             self.storage.set_imported(row, int(order["entity_id"]), str(order["increment_id"]))
-            self._note(row.amazon_order_id, f"Magento order #{order['increment_id']} created.")
+            self.note(row.amazon_order_id, f"Magento order #{order['increment_id']} created.")
 
     # -- Reserve Quantity (SET-07) ----------------------------------------------------------------------
-    def _hold_quantities(self) -> None:
+    def hold_quantities(self) -> None:
         """Hold back the quantity of merchant-fulfilled orders that have no Magento order yet."""
         for row in self.storage.holding(self.name, reservations.HOLDING):
             if row.data.get("held_settled") and row.data.get("held"):
@@ -445,7 +453,7 @@ class StoreSync:
             except (KeyError, TypeError, ValueError):
                 continue  # the import step notes the bad data
 
-    def _release_holds(self) -> None:
+    def release_holds(self) -> None:
         """Release the hold of an order without a Magento order that left the holding statuses (canceled, or
         shipped by Amazon), or of every such order once holding is off. The hold of an order with a Magento
         order is that order's reservation: Magento's own documents release it. So is the hold of an order
@@ -457,7 +465,7 @@ class StoreSync:
             except RemoteError as err:
                 self._fail(f"release {row.amazon_order_id}", err)
 
-    def _items(self, row: OrderRow) -> list[dict[str, Any]]:
+    def order_items(self, row: OrderRow) -> list[dict[str, Any]]:
         """The order's items, fetched once from Amazon and kept in the row (while an import defers it, in the
         row object only: the import's next write of the row's data stores them)."""
         items = row.data.get("items") or row.data["order"].get("OrderItems")  # 2026-01-01 sends them along
@@ -471,7 +479,7 @@ class StoreSync:
         return list(items)
 
     # -- shipments and completion --------------------------------------------------------------------------
-    def _collect_shipments(self) -> None:
+    def collect_shipments(self) -> None:
         """Queue a confirmation for every new Magento shipment of an imported MFN order (IMP-05).
 
         Shipments are read since a cursor on their creation time (inclusive: ties are read again and the
@@ -508,7 +516,7 @@ class StoreSync:
             return  # not an order of this Amazon store
         if row.status not in ("Unshipped", "PartiallyShipped"):
             return  # Amazon already knows it shipped (or canceled): nothing to confirm
-        by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(self._items(row))}
+        by_sku = {line["sku"]: line["order_item_id"] for line in order_lines(self.order_items(row))}
         skus = {int(i["order_item_id"]): i.get("sku") for i in shipment.get("items", [])}
         if not all(skus.values()):
             order = self.magento.order(int(shipment["order_id"]))
@@ -552,7 +560,7 @@ class StoreSync:
                 continue
             with self.storage.transaction():
                 self.storage.message_sent(row["id"], self._stamp())
-                self._note(amazon_id, note)
+                self.note(amazon_id, note)
 
     def _confirm_shipment(self, amazon_id: str, package: dict[str, Any]) -> str:
         try:
@@ -584,7 +592,7 @@ class StoreSync:
         record_cancellation(self.storage, self.magento, self.name, amazon_id, reason, self._stamp())
         return "Cancellation sent to Amazon."
 
-    def _complete_shipped(self) -> None:
+    def complete_shipped(self) -> None:
         """On the cron job, a shipped order's Magento order is invoiced so that it becomes Complete (IMP-06)."""
         for row in self.storage.imported_in_status(self.name, "Shipped", mfn_only=True):
             if row.data.get("completed"):
@@ -619,7 +627,7 @@ class StoreSync:
         with self.storage.transaction():
             self.storage.set_data(row, {**row.data, "magento_completed": True})
 
-    def _follow_cancellations(self) -> None:
+    def follow_cancellations(self) -> None:
         """An order Amazon canceled after import has its Magento order canceled, or refunded when it was
         already invoiced (CAN-03); it is marked done only once Magento shows it canceled or closed."""
         for row in self.storage.imported_in_status(self.name, "Canceled"):
@@ -650,4 +658,4 @@ class StoreSync:
                 continue
             with self.storage.transaction():
                 self.storage.set_data(row, {**row.data, "magento_canceled": True})
-                self._note(row.amazon_order_id, f"Magento order {order['state']}: Amazon canceled the order.")
+                self.note(row.amazon_order_id, f"Magento order {order['state']}: Amazon canceled the order.")

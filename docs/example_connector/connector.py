@@ -226,7 +226,7 @@ class Session:
             "address_type": "shipping",
             "firstname": ship_first,  # the recipient, who may not be the buyer
             "lastname": ship_last or "-",
-            "street": [address[k] for k in ("AddressLine1", "AddressLine2") if address.get(k)] or ["-"],
+            "street": [address[k] for k in ("AddressLine1", "AddressLine2", "AddressLine3") if address.get(k)] or ["-"],
             "city": address.get("City") or "-",
             "region": address.get("StateOrRegion") or "",
             "postcode": address.get("PostalCode") or "",

@@ -224,8 +224,8 @@ class Session {
       address_type: "shipping",
       firstname: shipFirst, // the recipient, who may not be the buyer
       lastname: shipRest.join(" ") || "-",
-      street: [address.AddressLine1, address.AddressLine2].filter(Boolean).length
-        ? [address.AddressLine1, address.AddressLine2].filter(Boolean)
+      street: [address.AddressLine1, address.AddressLine2, address.AddressLine3].filter(Boolean).length
+        ? [address.AddressLine1, address.AddressLine2, address.AddressLine3].filter(Boolean)
         : ["-"],
       city: address.City || "-",
       region: address.StateOrRegion || "",

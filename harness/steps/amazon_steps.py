@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 from pytest_bdd import given, parsers, step, then, when
 
@@ -341,3 +342,151 @@ def search_fails_at_page(world: World, status: str, nth: str) -> None:
     skip = {"second": 1, "third": 2}[nth]
     for operation in ORDER_SEARCHES:
         world.sandbox.faults.inject("amazon", operation, Fault("status", status=int(status), skip=skip))
+
+
+
+#: The calls of a seller cancellation (Feeds 2021-06-30: the order acknowledgement feed) a scenario may make
+#: fail, by the words a scenario uses for them.
+FEED_CALLS = {
+    "feed document creation": "createFeedDocument",
+    "feed document upload": "uploadDocument",
+    "feed creation": "createFeed",
+    "feed status read": "getFeed",
+    "processing report look-up": "getFeedDocument",
+    "processing report download": "downloadDocument",
+}
+
+
+@given(
+    parsers.re(
+        r"^Amazon (?P<kind>answers HTTP (?P<status>\d{3}) to|gives no answer to) the next "
+        r"(?P<call>feed document creation|feed document upload|feed creation|feed status read|"
+        r"processing report look-up|processing report download)$"
+    )
+)
+def amazon_fails_next_feed_call(world: World, kind: str, status: str | None, call: str) -> None:
+    """One call of a cancellation feed is answered with an HTTP error before Amazon does anything, or is served
+    and its answer never comes (the connector cannot tell whether it happened)."""
+    fault = Fault("status", status=int(status)) if status else Fault("lost")
+    world.sandbox.faults.inject("amazon", FEED_CALLS[call], fault)
+
+
+#: Seconds Amazon may take to process a feed, drawn: always longer than the wait before a scheduled sync
+#: (half an hour at most), so the sync right after the feed finds it still in Amazon's queue.
+FEED_PROCESSING = (1801, 7200)
+
+
+@given("Amazon takes longer than half an hour to process a feed")
+def amazon_feeds_take_long(world: World) -> None:
+    seconds = world.draws.seconds("seconds Amazon takes to process a feed", FEED_PROCESSING)
+    world.amazon.feeds.processing_seconds = seconds
+
+
+@when("Amazon has processed every feed it holds")
+def amazon_feeds_processed(world: World) -> None:
+    """Time passes until every feed queued so far has been processed (the next request processes it)."""
+    world.clock.advance(int(world.amazon.feeds.processing_seconds))
+
+
+#: Elements of an order acknowledgement envelope whose content is elements only (amzn-envelope.xsd): text
+#: between their children makes the document invalid.
+ELEMENT_ONLY = frozenset({"AmazonEnvelope", "Header", "Message", "OrderAcknowledgement", "Item"})
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def envelope_faults(root: ElementTree.Element) -> list[str]:
+    """What makes an order acknowledgement document one Amazon's schema refuses (empty: none found)."""
+    faults = []
+    if _local(root.tag) != "AmazonEnvelope":
+        faults.append(f"the root element is {_local(root.tag)}, not AmazonEnvelope")
+    header = next((c for c in root if _local(c.tag) == "Header"), None)
+    fields = {_local(c.tag): (c.text or "").strip() for c in (header if header is not None else [])}
+    if not fields.get("DocumentVersion") or not fields.get("MerchantIdentifier"):
+        faults.append("the Header lacks its DocumentVersion or MerchantIdentifier")
+    for element in root.iter():
+        if _local(element.tag) in ELEMENT_ONLY:
+            stray = [(element.text or "").strip()] + [(c.tail or "").strip() for c in element]
+            if any(stray):
+                faults.append(f"text {[t for t in stray if t]} inside {_local(element.tag)}, which holds elements only")
+    return faults
+
+
+def cancellation_feeds(world: World, amazon_order_id: str) -> tuple[list[str], list[str]]:
+    """The feeds Amazon received that cancel the order (a Failure acknowledgement of it) in a document its
+    schema accepts, by feed ID; and what is wrong with those whose document it would refuse."""
+    store = world.amazon.feeds
+    found, refused = [], []
+    for feed in store.feeds.values():
+        content = store.documents[feed.input_document_id].content or b""
+        try:
+            root = ElementTree.fromstring(content)
+        except ElementTree.ParseError:
+            continue
+        for ack in (e for e in root.iter() if _local(e.tag) == "OrderAcknowledgement"):
+            fields = {_local(child.tag): (child.text or "").strip() for child in ack}
+            if fields.get("AmazonOrderID") == amazon_order_id and fields.get("StatusCode") == "Failure":
+                faults = envelope_faults(root)
+                if faults:
+                    refused.append(f"feed {feed.feed_id}: " + "; ".join(faults))
+                else:
+                    found.append(feed.feed_id)
+    return found, refused
+
+
+@then(parsers.parse('Amazon has received exactly one cancellation of order "{alias}"'))
+@checks("CAN-01", "DEC-25", "STO-02")
+def amazon_one_cancellation(world: World, alias: str) -> None:
+    feeds, refused = cancellation_feeds(world, world.order_id(alias))
+    expect(
+        len(feeds) == 1 and not refused,
+        world,
+        f"exactly one feed that cancels the order in a document Amazon's schema accepts (Amazon received "
+        f"{len(feeds)}: {feeds}; documents it would refuse: {refused})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('Amazon has received no cancellation of order "{alias}"'))
+@checks("CAN-01", "DEC-27", "STO-02")
+def amazon_no_cancellation(world: World, alias: str) -> None:
+    feeds, refused = cancellation_feeds(world, world.order_id(alias))
+    expect(
+        not feeds and not refused,
+        world,
+        f"no feed that cancels the order (Amazon received {feeds + refused})",
+        order=world.order_id(alias),
+    )
+
+
+@when(parsers.re(r"^the feeds in Amazon's queue end (?P<status>FATAL|CANCELLED)$"))
+def amazon_queued_feeds_end(world: World, status: str) -> None:
+    """Every feed still in Amazon's queue ends without being applied, and the time it would have taken passes:
+    FATAL (Amazon could not read its document: the fake processes an empty document as FATAL) or CANCELLED (as
+    a cancelFeed call of another of the seller's tools leaves it)."""
+    store = world.amazon.feeds
+    for feed in store.feeds.values():
+        if feed.status != "IN_QUEUE":
+            continue
+        if status == "FATAL":
+            store.documents[feed.input_document_id].content = b""
+        else:
+            feed.status, feed.started, feed.ended = "CANCELLED", None, world.clock.now()
+    world.clock.advance(int(store.processing_seconds))
+
+
+@step(parsers.parse('Amazon moves order "{alias}" to "{status}" within the same second'))
+def amazon_moves_same_second(world: World, alias: str, status: str) -> None:
+    """A status change stamped with the same LastUpdateDate as what came just before it (Amazon's stamps have
+    one-second resolution)."""
+    world.amazon.set_status(world.order_id(alias), status)
+
+
+@given(parsers.parse('Amazon\'s shipping address of order "{alias}" has three street lines'))
+def address_of_three_lines(world: World, alias: str) -> None:
+    """The order ships to an address written on all three of Amazon's street lines (before any sync reads it)."""
+    address = world.amazon.get(world.order_id(alias)).address
+    address["AddressLine2"] = f"Apartment {world.draws.integer(f'apartment of order {alias}', 1, 999)}"
+    address["AddressLine3"] = f"Building {world.draws.integer(f'building of order {alias}', 1, 99)}"

@@ -120,3 +120,9 @@ def merchant_tries_to_cancel(world: World, alias: str, reason: str) -> None:
 @checks("CAN-01")
 def cancellation_refused(world: World) -> None:
     expect(isinstance(world.last_error, ActionRefused), world, "the connector refuses the cancellation")
+
+
+@step("the connector syncs within the same second")
+def connector_syncs_same_second(world: World) -> None:
+    """A sync that runs in the very second of what happened just before it."""
+    world.adapter.sync(None)

@@ -837,3 +837,49 @@ def account_created_meanwhile(world: World) -> None:
     """The account appears between the connector's search and its create: Magento saves the create it is sent
     and answers 400, as it refuses a second account for an e-mail, while the account exists."""
     world.sandbox.faults.inject("magento", "customerCreate", Fault("after_commit", status=400))
+
+
+
+#: More Magento calls a scenario may make fail: those that complete the Magento order of a cancellation.
+ORDER_CALLS = {"order comment": "orderCommentAdd", "order read": "orderGet"}
+
+
+@given(
+    parsers.re(
+        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next (?P<call>order comment|order read)$"
+    )
+)
+def magento_fails_next_order_call(world: World, kind: str, call: str) -> None:
+    """One call on a Magento order fails before Magento does anything (503), or is applied and its answer never
+    comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", ORDER_CALLS[call], fault)
+
+
+@then(parsers.parse('the Magento order for "{alias}" notes the merchant\'s reason once, without telling the buyer'))
+@checks("CAN-02", "DEC-26")
+def magento_notes_reason_once(world: World, alias: str) -> None:
+    """One comment of the Magento order's history gives the reason the merchant canceled with; no comment the
+    connector added was sent to the buyer or shown on the storefront."""
+    reason = world.notes.get(REASONS, {}).get(alias)
+    if reason is None:
+        raise ValueError(f'the merchant gave no reason to cancel "{alias}" in this scenario')
+    histories = (the_order(world, alias) or {}).get("status_histories") or []
+    naming = [h.get("comment") for h in histories if reason in str(h.get("comment") or "")]
+    told = [h.get("comment") for h in histories if h.get("is_customer_notified") or h.get("is_visible_on_front")]
+    expect(
+        len(naming) == 1 and not told,
+        world,
+        f"one comment giving the reason {reason} (found {naming}), none sent to the buyer or shown on the "
+        f"storefront (found {told})",
+        order=world.order_id(alias),
+    )
+
+
+@then(parsers.parse('the Magento order for "{alias}" ships to every street line of Amazon\'s shipping address'))
+@checks("IMP-13")
+def magento_address_lines(world: World, alias: str) -> None:
+    amazon = world.amazon.get(world.order_id(alias)).address
+    wanted = [amazon[k] for k in ("AddressLine1", "AddressLine2", "AddressLine3") if amazon.get(k)]
+    found = _shipping_address(the_order(world, alias) or {}).get("street")
+    expect(found == wanted, world, f"the street lines {wanted} (found {found})", order=world.order_id(alias))

@@ -14,6 +14,7 @@ LastUpdateDate range lazily (a page costs its own size), or the PurchaseDate ran
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import heapq
 import itertools
 import re
@@ -262,6 +263,54 @@ class Order:
         return body
 
 
+@dataclass(frozen=True)
+class NewOrder:
+    """The fields of an order to create (see :meth:`AmazonModel.create_order`); ``specs``: its items, read."""
+
+    items: list[dict[str, Any]] | None
+    status: str
+    marketplace_id: str
+    fulfillment_channel: str
+    purchase_date: datetime | None
+    amazon_order_id: str | None
+    buyer_name: str | None
+    buyer_email: str | None
+    seller_id: str
+    address: dict[str, str] | None
+    seller_order_id: str | None
+    specs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _check_choices(new: NewOrder) -> None:
+    """The status, marketplace and channel are known ones; a given order ID has Amazon's 3-7-7 shape."""
+    if new.status not in STATUSES:
+        raise ValueError(f"unknown order status {new.status!r}; expected one of {list(STATUSES)}")
+    if new.marketplace_id not in MARKETPLACES:
+        raise ValueError(f"unknown marketplace {new.marketplace_id!r}; known: {sorted(MARKETPLACES)}")
+    if new.fulfillment_channel not in {"MFN", "AFN"}:
+        raise ValueError("fulfillment_channel must be MFN or AFN")
+    if new.amazon_order_id is not None and not ORDER_ID.match(str(new.amazon_order_id)):
+        raise ValueError(f"amazon_order_id must be in 3-7-7 format, got {new.amazon_order_id!r}")
+
+
+def _check_given_values(new: NewOrder) -> None:
+    """Given items are a non-empty list, texts are non-blank, an address holds strings, a date is aware."""
+    if new.items is not None and (not isinstance(new.items, list) or not new.items):
+        raise ValueError("items must be a non-empty list")
+    texts = {"buyer_name": new.buyer_name, "buyer_email": new.buyer_email, "seller_order_id": new.seller_order_id}
+    for name, value in texts.items():
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError(f"{name} must be a non-empty string")
+    if new.address is not None and (
+        not isinstance(new.address, dict) or not all(isinstance(v, str) for v in new.address.values())
+    ):
+        raise ValueError("address must be an object of strings (Name, AddressLine1, City, CountryCode ...)")
+    if new.purchase_date is not None:
+        if new.purchase_date.tzinfo is None:
+            raise ValueError("purchase_date must be timezone-aware")
+        check_instant(new.purchase_date, "purchase_date")
+
+
 class AmazonModel:
     """All sellers and orders of one namespace, with Amazon's status rules."""
 
@@ -379,72 +428,84 @@ class AmazonModel:
         """Place an order (explicit fields override generated ones). Its LastUpdateDate is now.
 
         ``items``: ``{"sku", "quantity", "price" (unit price), "tax" (line tax), "title", "asin",
-        "order_item_id"}``; only ``sku`` is required. Nothing is stored when any field is invalid.
+        "order_item_id"}``; only ``sku`` is required. Nothing is stored when any field is invalid: the
+        fields are read and checked first (:meth:`_parse_new_order`), then against the stored sellers,
+        orders and item IDs (:meth:`_check_new_order`), and only then is anything drawn or written.
         """
-        if status not in STATUSES:
-            raise ValueError(f"unknown order status {status!r}; expected one of {list(STATUSES)}")
-        if marketplace_id not in MARKETPLACES:
-            raise ValueError(f"unknown marketplace {marketplace_id!r}; known: {sorted(MARKETPLACES)}")
-        if fulfillment_channel not in {"MFN", "AFN"}:
-            raise ValueError("fulfillment_channel must be MFN or AFN")
-        if amazon_order_id is not None and not ORDER_ID.match(str(amazon_order_id)):
-            raise ValueError(f"amazon_order_id must be in 3-7-7 format, got {amazon_order_id!r}")
-        if items is not None and (not isinstance(items, list) or not items):
-            raise ValueError("items must be a non-empty list")
-        texts = {"buyer_name": buyer_name, "buyer_email": buyer_email, "seller_order_id": seller_order_id}
-        for name, value in texts.items():
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise ValueError(f"{name} must be a non-empty string")
-        if address is not None and (
-            not isinstance(address, dict) or not all(isinstance(v, str) for v in address.values())
-        ):
-            raise ValueError("address must be an object of strings (Name, AddressLine1, City, CountryCode ...)")
-        seller = self.sellers.get(seller_id)
-        if seller is None:
-            raise ValueError(f"unknown seller {seller_id!r}; known: {sorted(self.sellers)}")
-        if marketplace_id not in seller.marketplace_ids:
-            raise ValueError(f"seller {seller_id} does not sell in {marketplace_id}")
-        if amazon_order_id is not None and amazon_order_id in self.orders:
-            raise ValueError(f"order {amazon_order_id} already exists")
-        if purchase_date is not None and purchase_date.tzinfo is None:
-            raise ValueError("purchase_date must be timezone-aware")
-        if purchase_date is not None:
-            check_instant(purchase_date, "purchase_date")
-        specs = [self._item_spec(spec) for spec in items or []]  # every check before the first draw
+        new = self._parse_new_order(
+            NewOrder(
+                items=items,
+                status=status,
+                marketplace_id=marketplace_id,
+                fulfillment_channel=fulfillment_channel,
+                purchase_date=purchase_date,
+                amazon_order_id=amazon_order_id,
+                buyer_name=buyer_name,
+                buyer_email=buyer_email,
+                seller_id=seller_id,
+                address=address,
+                seller_order_id=seller_order_id,
+            )
+        )
+        self._check_new_order(new)
+        return self._write_new_order(new)
+
+    @classmethod
+    def _parse_new_order(cls, new: NewOrder) -> NewOrder:
+        """Refuse what is wrong in the fields themselves; returns them with the items read into specs."""
+        _check_choices(new)
+        _check_given_values(new)
+        specs = [cls._item_spec(spec) for spec in new.items or []]
         given = [spec["order_item_id"] for spec in specs if spec["order_item_id"]]
-        if len(set(given)) != len(given) or self._item_ids.intersection(given):
+        if len(set(given)) != len(given):
             raise ValueError("order_item_id values must be unique")
-        if status == "PartiallyShipped" and sum(spec["quantity"] for spec in specs or [{"quantity": 1}]) < 2:
+        if new.status == "PartiallyShipped" and sum(spec["quantity"] for spec in specs or [{"quantity": 1}]) < 2:
             raise IllegalTransition("an order with a single unit cannot be PartiallyShipped")
-        # Nothing below can refuse the order: a refused call draws nothing, so later generated values stay.
+        return dataclasses.replace(new, specs=specs)
+
+    def _check_new_order(self, new: NewOrder) -> None:
+        """Refuse what the stored state refuses: an unknown seller or marketplace, an order or item ID in use."""
+        seller = self.sellers.get(new.seller_id)
+        if seller is None:
+            raise ValueError(f"unknown seller {new.seller_id!r}; known: {sorted(self.sellers)}")
+        if new.marketplace_id not in seller.marketplace_ids:
+            raise ValueError(f"seller {new.seller_id} does not sell in {new.marketplace_id}")
+        if new.amazon_order_id is not None and new.amazon_order_id in self.orders:
+            raise ValueError(f"order {new.amazon_order_id} already exists")
+        if self._item_ids.intersection(spec["order_item_id"] for spec in new.specs if spec["order_item_id"]):
+            raise ValueError("order_item_id values must be unique")
+
+    def _write_new_order(self, new: NewOrder) -> Order:
+        """Draw what the fields leave out, store the order and index it. Nothing here refuses the order, so a
+        refused call draws nothing and later generated values stay the same."""
         now = self._now()
-        f = self._faker_for(marketplace_id)
-        specs = specs or [self._item_spec({"sku": f"SKU-{self._faker.numerify('####')}"})]
+        f = self._faker_for(new.marketplace_id)
+        specs = new.specs or [self._item_spec({"sku": f"SKU-{self._faker.numerify('####')}"})]
         lines = self._items(specs)
-        ship_address = dict(address) if address else self._address(marketplace_id)
-        name = buyer_name or ship_address.get("Name") or f.name()
+        ship_address = dict(new.address) if new.address else self._address(new.marketplace_id)
+        name = new.buyer_name or ship_address.get("Name") or f.name()
         order = Order(
-            amazon_order_id=amazon_order_id or self._order_id(),
-            seller_id=seller_id,
-            marketplace_id=marketplace_id,
-            purchase_date=(purchase_date or now).replace(microsecond=0),
+            amazon_order_id=new.amazon_order_id or self._order_id(),
+            seller_id=new.seller_id,
+            marketplace_id=new.marketplace_id,
+            purchase_date=(new.purchase_date or now).replace(microsecond=0),
             last_update_date=now,
-            status=status,
-            fulfillment_channel=fulfillment_channel,
+            status=new.status,
+            fulfillment_channel=new.fulfillment_channel,
             buyer_name=name,
-            buyer_email=buyer_email or f"{self._faker.lexify('????????????????').lower()}@marketplace.amazon.com",
+            buyer_email=new.buyer_email or f"{self._faker.lexify('????????????????').lower()}@marketplace.amazon.com",
             address={**ship_address, "Name": ship_address.get("Name", name)},
             items=lines,
-            seller_order_id=seller_order_id,
+            seller_order_id=new.seller_order_id,
         )
         order.purchase_date = order.purchase_date.astimezone(UTC)
-        self._ship_for_status(order, status)
-        order.history.append((status, now, order.items_shipped))
+        self._ship_for_status(order, new.status)
+        order.history.append((new.status, now, order.items_shipped))
         self.orders[order.amazon_order_id] = order
         self._item_ids.update(line.order_item_id for line in lines)
         bisect.insort(self._by_update, order.update_key)
         bisect.insort(self._by_created, (order.purchase_date, order.amazon_order_id))
-        self._by_status[status].add(order.amazon_order_id)
+        self._by_status[new.status].add(order.amazon_order_id)
         return order
 
     def _items(self, specs: list[dict[str, Any]]) -> list[OrderItem]:

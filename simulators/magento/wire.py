@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import sys
 import traceback
+from collections.abc import Iterable
 from typing import Any
 
 from werkzeug.routing import Map, Rule
@@ -127,7 +128,7 @@ def _resource(operation: str) -> str:
     return next((resource for key, resource in _RESOURCES.items() if key in lowered), "Magento_Backend::admin")
 
 
-def _search(rows: list[dict[str, Any]], criteria: SearchCriteria) -> dict[str, Any]:
+def _search(rows: Iterable[dict[str, Any]], criteria: SearchCriteria) -> dict[str, Any]:
     items, total = apply(rows, criteria)
     return {"items": items, "search_criteria": criteria.as_dict(), "total_count": total}
 
@@ -360,13 +361,13 @@ class MagentoApp(CompanionRoutes, ServiceApp):
 
         ids = narrow(criteria, lookup)
         rows = book.orders.values() if ids is None else [book.orders[i] for i in sorted(ids)]
-        return _search(list(rows), criteria)
+        return _search(rows, criteria)  # a scan reads one stored order at a time and keeps the matches
 
     def op_orderStatusGet(self, call: Call, order_id: str) -> str:
         return str(call.model.book.order(_int(order_id))["status"])
 
     def op_orderItemSearch(self, call: Call) -> dict[str, Any]:
-        items = [item for order in call.model.book.orders.values() for item in order["items"]]
+        items = (item for order in call.model.book.orders.values() for item in order["items"])
         return _search(items, parse_criteria(call.request.args))
 
     def op_orderItemGet(self, call: Call, item_id: str) -> dict[str, Any]:

@@ -78,6 +78,8 @@ def test_the_repository_save_keeps_any_status_it_is_given(api: Any) -> None:
         ({"items": [{"qty_ordered": 1}]}, 400, '"sku" is required. Enter and try again.'),
         ({"items": [{"sku": "SKU-1", "qty_ordered": "two"}]}, 400, 'The "two" value\'s type is invalid.'),
         ({"items": [{"sku": "SKU-1", "qty_ordered": 0}]}, 400, 'Invalid value of "0" provided'),
+        ({"items": [{"sku": "SKU-1", "qty_ordered": 1e308}]}, 400, 'Invalid value of "1e+308" provided'),
+        ({"items": [{"sku": "SKU-1", "price": 1e308}]}, 400, 'Invalid value of "1e+308" provided'),
         ({"store_id": 9}, 400, errors.STORE_NOT_FOUND),
         ({"customer_id": 42}, 404, "No such entity with customerId = 42"),
         ({"payment": {"po_number": "x"}}, 400, '"method" is required. Enter and try again.'),
