@@ -583,8 +583,7 @@ class _SkipsShipmentsWhileDisabled(_Sync):
     def run(self, *, read_only: bool, cron: bool) -> dict[str, Any]:
         if not self.settings.import_enabled:
             now = self.now().strftime("%Y-%m-%d %H:%M:%S")
-            with self.storage.transaction() as db:
-                db.execute("UPDATE stores SET shipment_cursor = ? WHERE name = ?", (now, self.name))
+            self.storage.set_shipment_cursor(self.name, now)
         return super().run(read_only=read_only, cron=cron)
 
 
