@@ -286,6 +286,7 @@ Feature: Cancellations and store state
       | answers HTTP 503 to   | processing report look-up  |
       | gives no answer to    | feed status read           |
       | gives no answer to    | processing report download |
+      | answers HTTP 500 to   | processing report download |
 
   @CAN-01 @CAN-02 @DEC-27
   Scenario Outline: A cancellation whose feed ends <status> leaves the order open, and the merchant can cancel it again

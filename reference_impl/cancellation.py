@@ -118,7 +118,12 @@ def _download(session: requests.Session, url: str) -> str:
     except requests.RequestException as err:
         raise RemoteError("downloadFeedDocument", f"transport failure: {err}", retryable=True) from err
     if response.status_code >= 300:
-        raise RemoteError("downloadFeedDocument", f"HTTP {response.status_code}", status=response.status_code)
+        raise RemoteError(
+            "downloadFeedDocument",
+            f"HTTP {response.status_code}",
+            status=response.status_code,
+            retryable=response.status_code >= 500,
+        )
     return response.text
 
 

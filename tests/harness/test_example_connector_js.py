@@ -62,7 +62,8 @@ def test_the_suite_passes_what_the_example_supports_and_skips_what_it_declares(
         assert entry["failed"] == 0 and entry["passed"] == entry["run"], (rule, entry)
         # a rule it supports is passed, unless a scenario of it also checks a declared rule (then skipped)
         assert entry["outcome"] == "passed" or entry["skipped"], (rule, entry)
-    assert sum(entry["outcome"] == "passed" for entry in supported.values()) >= 30, outcomes
+    # a floor, not an exact count: scenarios added to a supported rule that also check a declared one skip it
+    assert sum(entry["outcome"] == "passed" for entry in supported.values()) >= 25, outcomes
     # Every rule it supports passes, but rules of the profile are unsupported: incomplete, never conformant.
     assert report["verdict"] == "incomplete" and report["exit_status"] == 3
     assert result.returncode == 3, result.stdout[-3000:] + result.stderr
