@@ -3,10 +3,10 @@ and what Amazon received from the connector."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any
-from xml.etree import ElementTree
 
 from pytest_bdd import given, parsers, step, then, when
 
@@ -607,14 +607,6 @@ def amazon_not_canceled(world: World, alias: str) -> None:
     )
 
 
-@given(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next reservation change$"))
-def magento_fails_next_reservation_change(world: World, kind: str) -> None:
-    """The next append of MSI reservations (Reserve Quantity's hold or release) fails before Magento does
-    anything (503), or is applied and its answer never comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
-    world.sandbox.faults.inject("magento", "reservationsAppend", fault)
-
-
 @then(
     parsers.parse(
         'Amazon has received a shipment confirmation for "{alias}" with the carrier code "{code}" and tracking '
@@ -675,37 +667,6 @@ def amazon_confirmation_items(world: World, alias: str, tracking: str, lines: st
     )
 
 
-def _cancellations_sent(world: World, amazon_order_id: str) -> int:
-    """The feeds Amazon was sent that cancel the order: an order acknowledgement with StatusCode Failure (any
-    namespace, any layout)."""
-    store = world.amazon.feeds
-    found = 0
-    for feed in store.feeds.values():
-        document = store.documents.get(feed.input_document_id)
-        try:
-            root = ElementTree.fromstring(document.content or b"") if document is not None else None
-        except ElementTree.ParseError:
-            continue
-        for element in root.iter() if root is not None else ():
-            if element.tag.rsplit("}", 1)[-1] != "OrderAcknowledgement":
-                continue
-            fields = {e.tag.rsplit("}", 1)[-1]: (e.text or "").strip() for e in element}
-            if fields.get("AmazonOrderID") == amazon_order_id and fields.get("StatusCode") == "Failure":
-                found += 1
-    return found
-
-
-@then(parsers.parse('Amazon has received exactly one cancellation of order "{alias}"'))
-@checks("DEC-20", "CAN-01", "STO-02")
-def amazon_one_cancellation(world: World, alias: str) -> None:
-    """However many syncs Amazon takes to process it and however often the merchant asks again meanwhile, a
-    cancellation from Magento reaches Amazon once (DEC-20)."""
-    sent = _cancellations_sent(world, world.order_id(alias))
-    expect(
-        sent == 1, world, f"one cancellation feed for the order (Amazon received {sent})", order=world.order_id(alias)
-    )
-
-
 @then(parsers.parse('the Magento order for "{alias}" names the merchant\'s reason in its comments'))
 @checks("DEC-21", "CAN-02")
 def magento_comment_reason(world: World, alias: str) -> None:
@@ -721,14 +682,6 @@ def magento_comment_reason(world: World, alias: str) -> None:
         f"a comment of the Magento order names the reason {reason} (comments {comments})",
         order=world.order_id(alias),
     )
-
-
-@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next invoice$"))
-def magento_fails_next_invoice(world: World, kind: str) -> None:
-    """The next invoice of an order fails before Magento does anything (503), or is made and its answer never
-    comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
-    world.sandbox.faults.inject("magento", "orderInvoice", fault)
 
 
 @then(parsers.parse('Amazon has received each unit of "{alias}" in exactly one parcel'))
@@ -748,25 +701,6 @@ def amazon_each_unit_once(world: World, alias: str) -> None:
         order=world.order_id(alias),
     )
 
-
-@step(parsers.re(r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next order comment$"))
-def magento_fails_next_comment(world: World, kind: str) -> None:
-    """The next comment added to an order (with the status it sets) fails before Magento does anything (503),
-    or is added and its answer never comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
-    world.sandbox.faults.inject("magento", "orderCommentAdd", fault)
-
-
-@step(
-    parsers.re(
-        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next look-up of an order by Amazon order ID$"
-    )
-)
-def magento_fails_next_order_search(world: World, kind: str) -> None:
-    """The next search of Magento's orders (the look-up by Amazon order ID) fails before Magento answers (503),
-    or is served and its answer never comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
-    world.sandbox.faults.inject("magento", "orderSearch", fault)
 
 # -- customers of one website (DEC-30) -------------------------------------------------------------------
 def _customer_of(world: World, email: str, website: str) -> dict[str, Any] | None:
@@ -840,22 +774,6 @@ def account_created_meanwhile(world: World) -> None:
 
 
 
-#: More Magento calls a scenario may make fail: those that complete the Magento order of a cancellation.
-ORDER_CALLS = {"order comment": "orderCommentAdd", "order read": "orderGet"}
-
-
-@given(
-    parsers.re(
-        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next (?P<call>order comment|order read)$"
-    )
-)
-def magento_fails_next_order_call(world: World, kind: str, call: str) -> None:
-    """One call on a Magento order fails before Magento does anything (503), or is applied and its answer never
-    comes."""
-    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
-    world.sandbox.faults.inject("magento", ORDER_CALLS[call], fault)
-
-
 @then(parsers.parse('the Magento order for "{alias}" notes the merchant\'s reason once, without telling the buyer'))
 @checks("CAN-02", "DEC-26")
 def magento_notes_reason_once(world: World, alias: str) -> None:
@@ -883,3 +801,25 @@ def magento_address_lines(world: World, alias: str) -> None:
     wanted = [amazon[k] for k in ("AddressLine1", "AddressLine2", "AddressLine3") if amazon.get(k)]
     found = _shipping_address(the_order(world, alias) or {}).get("street")
     expect(found == wanted, world, f"the street lines {wanted} (found {found})", order=world.order_id(alias))
+
+
+#: The Magento calls a scenario may make fail once, in the merchant's words.
+NEXT_CALLS = {
+    "reservation change": "reservationsAppend",
+    "invoice": "orderInvoice",
+    "order comment": "orderCommentAdd",
+    "order read": "orderGet",
+    "look-up of an order by Amazon order ID": "orderSearch",
+}
+
+
+@step(
+    parsers.re(
+        r"^Magento (?P<kind>answers HTTP 503 to|gives no answer to) the next "
+        rf"(?P<call>{'|'.join(map(re.escape, NEXT_CALLS))})$"
+    )
+)
+def magento_fails_next_call(world: World, kind: str, call: str) -> None:
+    """The next such call fails before Magento does anything (503), or is applied and its answer never comes."""
+    fault = Fault("status", status=503) if kind.startswith("answers") else Fault("lost")
+    world.sandbox.faults.inject("magento", NEXT_CALLS[call], fault)
