@@ -194,6 +194,8 @@ def run_one(
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("BENCH_TOP", "25")))
+        if os.environ.get("BENCH_PROFILE_OUT"):  # raw stats, for pstats or snakeviz
+            profiler.dump_stats(f"{os.environ['BENCH_PROFILE_OUT']}.{size}")
         result["profile"] = out.getvalue()
     return result
 

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from reference_impl.http_errors import RemoteError
+from reference_impl.http_session import HeaderAuth
 from reference_impl.settings import StoreConfig
 
 MAX_RETRIES = 6
@@ -80,7 +81,7 @@ class AmazonClient:
         for _ in range(2):
             token = self._restricted_token() if restricted else self._access_token()
             try:
-                return self._send(operation, method, url, headers={"x-amz-access-token": token}, **kwargs)
+                return self._send(operation, method, url, auth=HeaderAuth("x-amz-access-token", token), **kwargs)
             except RemoteError as err:
                 if err.status != 403:
                     raise

@@ -15,10 +15,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.auth
 from requests.sessions import merge_setting
 from requests.utils import get_environ_proxies
 
 from reference_impl import kill_points
+
+
+class HeaderAuth(requests.auth.AuthBase):
+    """A credential sent as one request header (a bearer token, Amazon's access token), given to ``requests``
+    as the call's ``auth``: a call that names its credential this way is not looked up in ``~/.netrc``."""
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self.value = value
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers[self.name] = self.value
+        return request
 
 
 class ConnectorSession(requests.Session):

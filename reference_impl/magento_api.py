@@ -16,8 +16,10 @@ from urllib.parse import quote
 import requests
 
 from reference_impl.http_errors import RemoteError
+from reference_impl.http_session import HeaderAuth
 
 TIMEOUT = 10.0
+CREATED_FIELDS = {"fields": "entity_id,increment_id"}  # what the sync records of a created order
 
 
 class MagentoClient:
@@ -42,7 +44,7 @@ class MagentoClient:
         self._salable.clear()
         self._taken.clear()
 
-    def _token_header(self) -> dict[str, str]:
+    def _token_auth(self) -> HeaderAuth:
         if self._token is None:
             body = self._send(
                 "adminToken",
@@ -52,16 +54,14 @@ class MagentoClient:
                 auth=False,
             )
             self._token = str(body)
-        return {"Authorization": f"Bearer {self._token}"}
+        return HeaderAuth("Authorization", f"Bearer {self._token}")
 
     def _send(self, operation: str, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Any:
         for attempt in range(2 if auth else 1):
             fresh = self._token is None
-            headers = self._token_header() if auth else {}
+            token = self._token_auth() if auth else None
             try:
-                response = self.session.request(
-                    method, self.base + path, headers=headers, timeout=self.timeout, **kwargs
-                )
+                response = self.session.request(method, self.base + path, auth=token, timeout=self.timeout, **kwargs)
             except requests.RequestException as err:
                 raise RemoteError(operation, f"transport failure: {err}", retryable=True) from err
             if response.status_code != 401 or not auth:
@@ -146,8 +146,11 @@ class MagentoClient:
         return dict(self._send("orderGet", "GET", f"/V1/orders/{entity_id}"))
 
     def create_order(self, entity: dict[str, Any]) -> dict[str, Any]:
-        """The order repository's save: it takes no stock (the connector's own reservation holds it)."""
-        return dict(self._send("orderCreate", "POST", "/V1/orders", json={"entity": entity}))
+        """The order repository's save: it takes no stock (the connector's own reservation holds it). Only the
+        saved order's IDs come back (Magento's ``fields`` filter): the sync reads nothing else of the answer."""
+        return dict(
+            self._send("orderCreate", "POST", "/V1/orders", params=CREATED_FIELDS, json={"entity": entity})
+        )
 
     def shipments(self, entity_id: int) -> list[dict[str, Any]]:
         params = {

@@ -337,25 +337,36 @@ class StoreSync:
             for row, _entity, _lines, _stock in ready:
                 self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
             return
-        for row, entity, lines, _stock in ready:
-            try:
-                self._create(row, entity, lines)
-            except RemoteError as err:
-                self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
-
-    def _create(self, row: OrderRow, entity: dict[str, Any], lines: list[dict[str, Any]]) -> None:
-        """Send the create of an order whose mark and reservation are stored; record what Magento answered."""
+        created: list[tuple[OrderRow, dict[str, Any]]] = []
         try:
-            created = self.magento.create_order(entity)
+            for row, entity, lines, _stock in ready:
+                try:
+                    order = self._create(row, entity, lines)
+                except RemoteError as err:
+                    self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
+                    continue
+                if order is not None:
+                    created.append((row, order))
+        finally:
+            # What Magento answered, recorded in one transaction (also when the batch stops early): an order
+            # whose record a crash loses is found by its create mark and looked up (SYN-04).
+            with self.storage.transaction():
+                for row, order in created:
+                    self.imported(row, order, adopted=False)
+
+    def _create(self, row: OrderRow, entity: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """Send the create of an order whose mark and reservation are stored: what Magento answered, or None
+        when it refused the order as unsalable (the order is blocked)."""
+        try:
+            return self.magento.create_order(entity)
         except RemoteError as err:
             if err.status == 400 and "not available" in str(err):
                 self.block(row, self.blocker(lines, row.channel) or not_salable(lines[0]["sku"]))
-                return
+                return None
             if err.status is None or err.status >= 500:  # no clear answer: the create may still land
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
             raise
-        self.imported(row, created, adopted=False)
 
     def adopt(self, row: OrderRow) -> bool:
         """Look up in Magento an order whose create was sent and not recorded (a crash, or an answer that never

@@ -17,16 +17,62 @@ MAX_JOURNAL_BODY = 64 * 1024
 MAX_JOURNAL_BYTES = 16 * 1024 * 1024
 
 
+class RawBody:
+    """A request body as received, read as JSON (or text) only when an entry's ``body`` is first read: most
+    entries are never read, and decoding every body cost the wire a second JSON parse per call."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def decode(self) -> Any:
+        """JSON, the text when it is not JSON, None when empty; a body over ``MAX_JOURNAL_BODY`` bytes is a
+        string naming its size, then its first bytes."""
+        raw = self.raw
+        if len(raw) > MAX_JOURNAL_BODY:
+            return f"[{len(raw)} bytes, trimmed] " + raw[:MAX_JOURNAL_BODY].decode("utf-8", "replace")
+        if not raw.strip():
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            return raw.decode("utf-8", "replace")
+
+    def size(self) -> int:
+        """What the body counts against the journal's bytes (at most ``MAX_JOURNAL_BODY`` and its label)."""
+        return min(len(self.raw), MAX_JOURNAL_BODY + 32)
+
+
+class _DecodedOnRead:
+    """The ``body`` field of :class:`JournalEntry`: a :class:`RawBody` given is decoded when first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, entry: Any, owner: type | None = None) -> Any:
+        if entry is None:
+            raise AttributeError(self.slot)  # no default: the field is required
+        value = entry.__dict__[self.slot]
+        if isinstance(value, RawBody):
+            value = entry.__dict__[self.slot] = value.decode()
+        return value
+
+    def __set__(self, entry: Any, value: Any) -> None:
+        entry.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class JournalEntry:
-    """One request as the service received it."""
+    """One request as the service received it. ``body`` may be given as a :class:`RawBody`: it reads as the
+    decoded body."""
 
     service: str
     operation: str
     method: str
     path: str
     query: dict[str, list[str]]
-    body: Any
+    body: Any = _DecodedOnRead()  # type: ignore[assignment]
     status: int
     at: datetime
 
@@ -61,7 +107,8 @@ class Journal:
             return self._bytes
 
     def record(self, entry: JournalEntry) -> None:
-        size = _size(entry.body)
+        given = entry.__dict__.get("_body")
+        size = given.size() if isinstance(given, RawBody) else _size(entry.body)
         with self._lock:
             self._entries.append((entry, size))
             self._bytes += size

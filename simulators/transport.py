@@ -18,6 +18,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from simulators.wsgi import IN_PROCESS_KEY, TRANSPORT_FAULT_HEADER
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_FAULT_HEADER_LOWER = TRANSPORT_FAULT_HEADER.lower()
 
 
 class _Unrecorded(responses.CallList):
@@ -201,10 +202,13 @@ def _call_wsgi(app: WSGIApp, request: requests.PreparedRequest) -> tuple[int, HT
             close()
     status, header_list = started
     headers = HTTPHeaderDict()
+    fault = None
     for name, value in header_list:
-        if name.lower() != "content-length":
+        lowered = name.lower()
+        if lowered == _FAULT_HEADER_LOWER:
+            fault = value
+        if lowered != "content-length":
             headers.add(name, value)
-    fault = headers.get(TRANSPORT_FAULT_HEADER)
     if fault == "drop":
         dropped = requests.ConnectionError("Connection aborted: the simulator dropped the connection")
         return 599, HTTPHeaderDict(), dropped

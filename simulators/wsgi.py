@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
 from simulators.errors import ControlNotFound, ServiceError
-from simulators.journal import MAX_JOURNAL_BODY, Fault, FaultKind, JournalEntry
+from simulators.journal import Fault, FaultKind, JournalEntry, RawBody
 from simulators.sandbox import NamespaceLimit, Sandbox, SandboxRegistry
 
 NAMESPACE_HEADER = "X-Sim-Namespace"
@@ -97,6 +98,23 @@ def external_base(environ: dict[str, Any]) -> str:
     return f"{scheme}://{netloc}{prefix}"
 
 
+class QueryArgs(ImmutableMultiDict[str, str]):
+    """A request's query (and form) parameters: werkzeug's, with ``get`` of an absent key answered without
+    raising and catching a ``BadRequestKeyError`` first, which made a look-up of a parameter the request
+    leaves out (``NextToken``, ``fields``) about 4 % of a simple call's cost."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
+        if key not in self:
+            return default
+        return super().get(key, default, type)
+
+
+class ServiceRequest(Request):
+    """The request a simulated service reads."""
+
+    parameter_storage_class = QueryArgs
+
+
 def read_json(request: Request) -> Any:
     """The request's JSON body, or None when empty. Raises ValueError when it is not JSON."""
     raw = request.get_data(cache=True)
@@ -157,7 +175,7 @@ class ServiceApp:
     # -- WSGI -------------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         _quote_raw_query(environ)
-        request = Request(environ)
+        request = ServiceRequest(environ)
         request.max_content_length = MAX_REQUEST_BYTES
         namespace, path = split_namespace(request.path, request.headers.get(NAMESPACE_HEADER))
         if not _NAMESPACE_NAME.match(namespace):
@@ -226,15 +244,7 @@ class ServiceApp:
             return response
 
     def _record(self, sandbox: Sandbox, operation: str, request: Request, path: str, status: int) -> None:
-        raw = request.get_data(cache=True)
-        body: Any
-        if len(raw) > MAX_JOURNAL_BODY:
-            body = f"[{len(raw)} bytes, trimmed] " + raw[:MAX_JOURNAL_BODY].decode("utf-8", "replace")
-        else:
-            try:
-                body = read_json(request)
-            except ValueError:
-                body = request.get_data(as_text=True)
+        body = RawBody(request.get_data(cache=True))  # decoded when a reader asks for it
         sandbox.journal.record(
             JournalEntry(
                 service=self.service,

@@ -6,6 +6,7 @@ Also the shapes of document lines and comments, reservation metadata and names a
 from __future__ import annotations
 
 import copy
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +41,16 @@ def texts(entity: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def private_copy(value: Any) -> Any:
+    """A deep copy of a request's data (what ``copy.deepcopy`` gives, shared parts still shared), made
+    through pickle, which is about three times faster for JSON-like data; anything pickle refuses is
+    deep-copied."""
+    try:
+        return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return copy.deepcopy(value)
+
+
 def json_object(value: Any, expected: str) -> dict[str, Any]:
     """A JSON object field (absent or null: empty); Magento's type error for anything else."""
     if value is None:
@@ -72,7 +83,7 @@ def address(raw: Any, kind: str) -> dict[str, Any] | None:
         street = [street]
     if not isinstance(street, list) or not all(isinstance(s, str) for s in street):
         raise invalid_type(street, "string[]")
-    address = copy.deepcopy(raw)
+    address = dict(raw)  # the caller's copy: see ``private_copy``
     address.update({"address_type": kind, "street": street})
     return address
 
@@ -87,7 +98,7 @@ def payment(raw: Any) -> dict[str, Any]:
     info = raw.get("additional_information", [])
     if not isinstance(info, list) or not all(isinstance(x, str) for x in info):
         raise invalid_type(info, "string[]")
-    payment = copy.deepcopy(raw)
+    payment = dict(raw)  # the caller's copy: see ``private_copy``
     payment.setdefault("account_status", None)
     payment.setdefault("cc_last4", None)
     payment["additional_information"] = info

@@ -8,7 +8,6 @@ customer belongs to the store's website) is checked by the order book before it 
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -71,7 +70,9 @@ class NewOrder:
 def parse_new_order(
     entity: dict[str, Any], default_store_id: int, statuses: StatusConfig, catalog: Catalog
 ) -> NewOrder:
-    """Read an order entity (one without ``entity_id``); Magento's 400 for the first field it refuses."""
+    """Read an order entity (one without ``entity_id``); Magento's 400 for the first field it refuses. The
+    order built from it shares nothing with ``entity``."""
+    entity = entities.private_copy(entity)
     items = entity.get("items")
     if not isinstance(items, list) or not items:
         raise required("items")
@@ -90,7 +91,6 @@ def parse_new_order(
     history = entity.get("status_histories") or []
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise invalid_type(history, _HISTORY)
-    extension = copy.deepcopy(extension)
     assignments, shipping_address = parse_assignments(extension)
     return NewOrder(
         entity=entity,

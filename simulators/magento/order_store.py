@@ -23,7 +23,7 @@ from typing import Any
 from simulators.magento.search import text_key
 
 INDEXED = ("increment_id", "ext_order_id", "po_number")
-_LEVEL = 6
+_LEVEL = 1
 _WBITS = -15  # raw deflate: no header or checksum, the store holds the bytes it wrote
 
 
@@ -39,6 +39,7 @@ class OrderStore(Mapping[int, dict[str, Any]]):
         self._blobs: dict[int, bytes] = {}
         self._index: dict[str, dict[str, tuple[int, ...]]] = {name: {} for name in INDEXED}
         self._preset = b""
+        self._packer: Any = None  # a compressor primed with ``_preset``, copied for each order
 
     # -- the mapping ------------------------------------------------------------------------------------
     def __getitem__(self, entity_id: int) -> dict[str, Any]:
@@ -68,9 +69,10 @@ class OrderStore(Mapping[int, dict[str, Any]]):
 
     def _encode(self, order: dict[str, Any]) -> bytes:
         data = pickle.dumps(order, protocol=pickle.HIGHEST_PROTOCOL)
-        if not self._preset:
+        if self._packer is None:
             self._preset = data[-32768:]  # deflate's window: the first order is every later one's dictionary
-        packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, zdict=self._preset)
+            self._packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, zdict=self._preset)
+        packer = self._packer.copy()  # primed with the dictionary once, not per order
         return packer.compress(data) + packer.flush()
 
     def _decode(self, blob: bytes) -> dict[str, Any]:

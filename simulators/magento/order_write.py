@@ -8,7 +8,6 @@ null.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -34,7 +33,7 @@ def build_order(
     tax_total = sum((d(i["tax_amount"]) for i in items), ZERO)
     grand = new.grand_total if new.grand_total is not None else subtotal + tax_total + new.shipping_amount
     base_grand = new.base_grand_total if new.base_grand_total is not None else grand
-    order = copy.deepcopy({k: v for k, v in new.entity.items() if k not in {"items", "extension_attributes"}})
+    order = {k: v for k, v in new.entity.items() if k not in {"items", "extension_attributes"}}  # a private copy
     order.update(_header(new, entity_id, increment_id, store_name, items))
     order.update(_totals(new, len(items), subtotal, tax_total, grand, base_grand, now))
     payment = new.payment

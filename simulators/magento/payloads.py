@@ -165,19 +165,6 @@ def parse_fields(spec: str) -> FieldTree:
     return tree
 
 
-def select_fields(body: Any, tree: FieldTree) -> Any:
-    """Keep only the wanted keys (lists are filtered item by item), as Magento's ``fields`` does."""
-    if isinstance(body, list):
-        return [select_fields(item, tree) for item in body]
-    if not isinstance(body, dict):
-        return body
-    out = {}
-    for key, sub in tree.items():
-        if key in body:
-            out[key] = body[key] if sub is None else select_fields(body[key], sub)
-    return out
-
-
 # Fields Magento's data interfaces declare required, so sent even when null: ``DataObjectProcessor`` leaves
 # out a null value only when its getter is optional. Each entry: a key that marks the object, and its
 # required keys that may be null there (tracks' weight, quantity and description; unset card data of a
@@ -190,14 +177,23 @@ REQUIRED_NULLABLE: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
-def omit_nulls(body: Any) -> Any:
-    """A REST answer as Magento writes it: optional fields with no value are left out, never ``null``."""
+def rest_output(body: Any, fields: FieldTree | None = None) -> Any:
+    """A REST answer as Magento writes it: optional fields with no value left out, never ``null``
+    (``ServiceOutputProcessor``), then, when the request names ``fields``, only those keys (``FieldsFilter``,
+    which Magento applies to the answer of every method; lists are filtered item by item). One pass: a key
+    the filter drops is never built."""
     if isinstance(body, list):
-        return [omit_nulls(x) for x in body]
+        return [rest_output(item, fields) for item in body]
     if not isinstance(body, dict):
         return body
     keep: frozenset[str] = frozenset()
     for marker, names in REQUIRED_NULLABLE:
         if marker in body:
             keep = keep | names
-    return {k: omit_nulls(v) for k, v in body.items() if v is not None or k in keep}
+    if fields is None:
+        return {k: rest_output(v) for k, v in body.items() if v is not None or k in keep}
+    out = {}
+    for key, sub in fields.items():
+        if key in body and (body[key] is not None or key in keep):
+            out[key] = rest_output(body[key], sub)
+    return out

@@ -4,7 +4,7 @@ Every route answers under ``/rest/V1/...`` (the default store view), ``/rest/<st
 and ``/rest/all/V1/...``; an unknown store code is not a route, as in Magento. Every route except
 the admin token and the guest carts needs ``Authorization: Bearer <admin token>``. Errors come in
 Magento's ``{"message", "parameters"}`` envelope; answers leave unset optional fields out
-(:func:`~simulators.magento.payloads.omit_nulls`). GET routes honour Magento's ``fields`` parameter.
+(:func:`~simulators.magento.payloads.rest_output`). Every route honours Magento's ``fields`` parameter.
 ``POST /V1/orders`` and ``PUT /V1/orders/create`` are the order repository's save; the cart routes
 are checkout (:mod:`simulators.magento.checkout`).
 The companion module's routes (admin messages, inventory reservations) are described in
@@ -183,12 +183,9 @@ class MagentoApp(CompanionRoutes, ServiceApp):
         call.body = _body(call.request) if call.request.method in {"POST", "PUT"} else None
 
     def answer(self, call: WireCall, result: Any) -> Response:
-        """Unset optional fields left out, and only the ``fields`` a GET asks for."""
-        result = payloads.omit_nulls(result)
+        """Unset optional fields left out, and only the ``fields`` the request asks for (any method)."""
         fields = call.request.args.get("fields")
-        if call.request.method == "GET" and fields:
-            result = payloads.select_fields(result, payloads.parse_fields(fields))
-        return json_response(result)
+        return json_response(payloads.rest_output(result, payloads.parse_fields(fields) if fields else None))
 
     def internal_error(self, call: WireCall, operation: str) -> Response:
         # Magento logs its exceptions; so does the fake, on the server's error stream, so a bug is not hidden.
