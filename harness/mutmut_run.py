@@ -32,7 +32,7 @@ import tempfile
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,9 @@ MODULES: dict[str, str] = {
 }
 COPY_IGNORED = (".git", ".venv", "mutants", "build", "dist", "reports", "__pycache__", ".hypothesis", "*.sqlite3")
 DETECTED = ("killed", "timeout")
-STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "segfault", "not checked")
+#: A mutant whose change a triage entry calls equivalent, left out of a full run (``--run-equivalents`` runs it).
+SKIPPED = "skipped"
+STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "segfault", "not checked", SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class ModuleScore:
         return 100.0 * self.detected / scored if scored else 100.0
 
     def untriaged(self) -> list[Mutant]:
-        return [m for m in self.mutants if m.status not in (*DETECTED, "not checked") and not m.verdict]
+        return [m for m in self.mutants if m.status not in (*DETECTED, "not checked", SKIPPED) and not m.verdict]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -239,8 +241,10 @@ def read_scores(
     modules: Sequence[str],
     equivalents: Sequence[Equivalent],
     baseline: dict[str, str] | None = None,
+    skipped: Collection[str] = (),
 ) -> list[ModuleScore]:
     """mutmut's verdicts for ``modules`` from the ``mutants/`` folder of ``workdir``, survivors triaged.
+    ``skipped``: mutants left out as equivalent (see :func:`equivalent_mutants`).
 
     ``baseline``: statuses of an earlier run of the same code; a mutant it detected, not run again here,
     keeps its status (a scenario added since cannot make a killed mutant survive), and so does a survivor
@@ -258,6 +262,8 @@ def read_scores(
             score = ModuleScore(module)
             for name, code in sorted(meta["exit_code_by_key"].items()):
                 status = status_by_exit_code[code]
+                if status == "not checked" and name in skipped:
+                    status = SKIPPED
                 if baseline and status == "not checked" and name in baseline:
                     status = baseline[name]
                 mutant = Mutant(name, status)
@@ -275,13 +281,58 @@ def read_scores(
     return scores
 
 
-COLUMNS = ("mutants", "not run", "killed", "timeout", "survived", "no tests", "other", "equivalent", "no rule")
+COLUMNS = (
+    "mutants",
+    "not run",
+    "killed",
+    "timeout",
+    "survived",
+    "no tests",
+    "other",
+    "equivalent",
+    "skipped",
+    "no rule",
+)
+
+
+def equivalent_mutants(workdir: Path, modules: Sequence[str], equivalents: Sequence[Equivalent]) -> set[str]:
+    """The mutants generated in ``workdir`` whose change an ``equivalent`` triage entry matches, not yet run."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    wanted = [e for e in equivalents if e.verdict == "equivalent"]
+    found: set[str] = set()
+    here = Path.cwd()
+    os.chdir(workdir)
+    try:
+        for module in modules:
+            source = Path(PACKAGE) / f"{module}.py"
+            meta = json.loads((Path("mutants") / f"{source}.meta").read_text())
+            for name, code in meta["exit_code_by_key"].items():
+                mutant = Mutant(name, "not checked")
+                if code is not None or not any(fnmatch.fnmatchcase(mutant.function, e.function) for e in wanted):
+                    continue
+                mutant.before, mutant.after = _changed_lines(get_diff_for_mutant(name, path=source))
+                if any(e.matches(mutant) for e in wanted):
+                    found.add(name)
+    finally:
+        os.chdir(here)
+    return found
+
+
+def all_mutants(workdir: Path, modules: Sequence[str]) -> list[str]:
+    """The names of every mutant generated in ``workdir`` for ``modules``."""
+    names: list[str] = []
+    for module in modules:
+        meta = json.loads((workdir / "mutants" / PACKAGE / f"{module}.py.meta").read_text())
+        names += sorted(meta["exit_code_by_key"])
+    return names
 
 
 def _row(s: ModuleScore) -> list[str]:
     known = ("not checked", "killed", "timeout", "survived", "no tests")
-    other = s.total - sum(s.counts[k] for k in known)
-    values = [s.total, *(s.counts[k] for k in known), other, s.equivalent, s.no_rule, len(s.untriaged())]
+    other = s.total - sum(s.counts[k] for k in known) - s.counts[SKIPPED]
+    values = [s.total, *(s.counts[k] for k in known), other, s.equivalent, s.counts[SKIPPED], s.no_rule]
+    values.append(len(s.untriaged()))
     return [str(v) for v in values] + [f"{s.score:.1f} %"]
 
 
@@ -355,14 +406,27 @@ def run(args: argparse.Namespace) -> int:
                 and st not in DETECTED
                 and (not args.mutants or any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
             ]
+            patterns = [n for n in patterns if baseline[n] != SKIPPED]
         if not patterns:  # the baseline detected every mutant of these modules
             scores += [_from_baseline(module, baseline) for module in group]
             continue
-        code = run_mutmut(workdir, patterns, args.max_children, log)
+        skipped: set[str] = set()
+        if not baseline and not args.run_equivalents and not args.mutants:
+            # First the first mutant of every function (mutmut generates them all, and records which
+            # scenarios call each function); then the others, but those triaged as equivalent.
+            first = [f"{pattern}__mutmut_1" for pattern in patterns]
+            code = run_mutmut(workdir, first, args.max_children, log)
+            if code != 0:
+                print(f"error: mutmut exited {code}; see {log}", file=sys.stderr)
+                return 2
+            skipped = equivalent_mutants(workdir, group, equivalents)
+            patterns = [n for n in all_mutants(workdir, group) if n not in skipped and not n.endswith("__mutmut_1")]
+            print(f"{len(skipped)} mutants triaged as equivalent are not run", flush=True)
+        code = run_mutmut(workdir, patterns, args.max_children, log) if patterns else 0
         if code != 0:
             print(f"error: mutmut exited {code}; see {log}", file=sys.stderr)
             return 2
-        scores += read_scores(workdir, group, equivalents, baseline)
+        scores += read_scores(workdir, group, equivalents, baseline, skipped)
     wall, cpu = time.monotonic() - start, _children_cpu() - cpu_start
     print(render(scores))
     print(
@@ -423,6 +487,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--pytest-args", help="extra pytest arguments for the killing run, e.g. \"-m 'VIEW-04'\"")
     parser.add_argument("--min-score", type=float, default=90.0, help="exit 1 when a module scores below this")
+    parser.add_argument(
+        "--run-equivalents",
+        action="store_true",
+        help="also run the mutants triaged as equivalent (to check the triage)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

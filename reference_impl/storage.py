@@ -325,13 +325,26 @@ class Storage:
             (store, *params),
         )
 
-    def not_imported(self, store: str, statuses: tuple[str, ...]) -> list[OrderRow]:
-        """Rows in ``statuses`` without a Magento order, oldest purchase first."""
-        return self._rows(
-            "SELECT * FROM orders WHERE store = ? AND magento_entity_id IS NULL "
-            f"AND status IN ({', '.join('?' * len(statuses))}) ORDER BY purchase_date, amazon_order_id",
-            (store, *statuses),
-        )
+    def not_imported(self, store: str, statuses: tuple[str, ...], *, chunk: int = 100) -> Iterator[OrderRow]:
+        """Rows in ``statuses`` without a Magento order, oldest purchase first. Their keys are read at once, the
+        rows themselves ``chunk`` at a time as the caller goes (a row imported meanwhile is skipped): a sync of
+        many orders holds a chunk of them in memory, not all."""
+        where = f"store = ? AND magento_entity_id IS NULL AND status IN ({', '.join('?' * len(statuses))})"
+        keys = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT amazon_order_id FROM orders WHERE {where} ORDER BY purchase_date, amazon_order_id",
+                (store, *statuses),
+            )
+        ]
+        for start in range(0, len(keys), chunk):
+            part = keys[start : start + chunk]
+            rows = self._rows(
+                f"SELECT * FROM orders WHERE {where} AND amazon_order_id IN ({', '.join('?' * len(part))})",
+                (store, *statuses, *part),
+            )
+            by_key = {row.amazon_order_id: row for row in rows}
+            yield from (by_key[key] for key in part if key in by_key)
 
     def has_blocked(self, store: str, statuses: tuple[str, ...]) -> bool:
         """Whether a row in ``statuses`` without a Magento order is blocked."""

@@ -71,8 +71,8 @@ def parse_new_order(
     entity: dict[str, Any], default_store_id: int, statuses: StatusConfig, catalog: Catalog
 ) -> NewOrder:
     """Read an order entity (one without ``entity_id``); Magento's 400 for the first field it refuses. The
-    order built from it shares nothing with ``entity``."""
-    entity = entities.private_copy(entity)
+    order built from it shares the entity's parts: give it a copy (``entities.private_copy``) of anything
+    its caller keeps."""
     items = entity.get("items")
     if not isinstance(items, list) or not items:
         raise required("items")

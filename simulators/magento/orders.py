@@ -212,7 +212,7 @@ class OrderBook:
         order["total_due"] = order["base_total_due"] = float(d(order["grand_total"]) - d(order["total_paid"]))
 
     # -- placing orders: parse -> check -> write ------------------------------------------------------------
-    def place(self, entity: dict[str, Any], default_store_id: int = 1) -> dict[str, Any]:
+    def place(self, entity: dict[str, Any], default_store_id: int = 1, *, given: bool = False) -> dict[str, Any]:
         """Save a new order from a full order entity, as ``OrderRepository::save`` does.
 
         The repository persists what it is given: no product, salability or stock check and no MSI
@@ -220,11 +220,14 @@ class OrderBook:
         not exist in the catalog; a catalog product only fills in what the item leaves out (name,
         price, product ID, weight). What is refused is what Magento's input processor and the save
         itself refuse: wrong types and missing required fields (first), then an unknown store, an
-        order number in use, a customer of another website.
+        order number in use, a customer of another website. The order shares nothing with ``entity``, which is
+        copied first unless ``given`` (a request's decoded body, which nothing else holds).
         """
         if entity.get("entity_id") not in (None, "", 0):
             return self.update(entity)
-        new = parse_new_order(entity, default_store_id, self.statuses, self.catalog)
+        new = parse_new_order(
+            entity if given else entities.private_copy(entity), default_store_id, self.statuses, self.catalog
+        )
         self._check_new(new)
         return self._write_new(new)
 

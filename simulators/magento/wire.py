@@ -342,7 +342,7 @@ class MagentoApp(CompanionRoutes, ServiceApp):
 
     # -- orders ---------------------------------------------------------------------------------------
     def op_orderCreate(self, call: Call) -> dict[str, Any]:
-        return call.model.book.place(_wrapped(call.body, "entity"), default_store_id=call.store_id)
+        return call.model.book.place(_wrapped(call.body, "entity"), default_store_id=call.store_id, given=True)
 
     def op_orderGet(self, call: Call, order_id: str) -> dict[str, Any]:
         return call.model.book.order(_int(order_id))
