@@ -177,3 +177,16 @@ Feature: Order creation blockers
     When the merchant enables the Magento product "SKU-2"
     And the connector syncs
     Then order "A" has no Magento order
+
+  @IMP-10 @IMP-11 @DEC-32
+  Scenario Outline: A Fulfilled-by-Amazon order Amazon has shipped is imported though its Magento product is <problem>
+    Given the Magento product "SKU-2" is <problem>
+    And an Amazon order "F" fulfilled by Amazon for 2 x "SKU-2" in status "Shipped"
+    When the connector syncs
+    Then order "F" has exactly one Magento order with status "complete" in state "complete"
+    And the Magento admin shows no cannot-import message
+
+    Examples:
+      | problem      |
+      | disabled     |
+      | out of stock |

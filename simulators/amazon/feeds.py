@@ -127,8 +127,17 @@ class FeedStore:
         """The query signature of the document's presigned URL."""
         return hmac.new(document.secret.encode(), document.document_id.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def upload(self, document_id: str, signature: str, content: bytes) -> None:
+    def upload(self, document_id: str, signature: str, content: bytes, content_type: str | None) -> None:
+        """The upload to a document's presigned URL. The URL's signature covers the ``Content-Type`` the
+        document was created with, so an upload without it, or with another one, is refused as S3 refuses it."""
         document = self._document_for_url(document_id, signature)
+        if (content_type or "").strip() != document.content_type:
+            raise AmazonError(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided: the upload's "
+                f"Content-Type must be the document's, {document.content_type!r}",
+            )
         if len(content) > MAX_DOCUMENT_BYTES:
             raise AmazonError(413, "RequestEntityTooLarge", "The document is larger than 10 MB")
         document.content = content

@@ -311,7 +311,12 @@ class AmazonApp(ServiceApp):
     def op_uploadDocument(self, call: Call, document_id: str) -> Response:
         if (call.request.content_length or 0) > MAX_DOCUMENT_BYTES:
             raise AmazonError(413, "RequestEntityTooLarge", "The document is larger than 10 MB")
-        call.model.feeds.upload(document_id, call.request.args.get("X-Amz-Signature", ""), call.request.get_data())
+        call.model.feeds.upload(
+            document_id,
+            call.request.args.get("X-Amz-Signature", ""),
+            call.request.get_data(),
+            call.request.headers.get("Content-Type"),
+        )
         return Response(status=200)
 
     def op_downloadDocument(self, call: Call, document_id: str) -> Response:

@@ -53,7 +53,7 @@ class NewOrder:
     billing: dict[str, Any] | None
     payment: dict[str, Any]
     shipping_amount: Decimal
-    guest: int
+    guest: int | None  # None: not sent
     group_id: int
     history: list[dict[str, Any]]
     extension: dict[str, Any]
@@ -86,7 +86,8 @@ def parse_new_order(
     billing = entities.address(entity.get("billing_address"), "billing")
     payment = entities.payment(entity.get("payment"))
     shipping_amount = decimal(entity.get("shipping_amount") or 0)
-    guest = entities.integer(entity.get("customer_is_guest", 1) or 0, "customer_is_guest")
+    flag = entity.get("customer_is_guest")  # kept as sent; left out, it follows the customer ID
+    guest = None if flag is None else entities.integer(flag or 0, "customer_is_guest")
     group_id = entities.integer(entity.get("customer_group_id") or 0, "customer_group_id")
     history = entity.get("status_histories") or []
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):

@@ -64,7 +64,9 @@ def _header(
         "state": new.state,
         "status": new.status,
         "items": items,
-        "customer_is_guest": 0 if customer else int(bool(new.guest)),
+        # The repository saves the flag it is given, even beside a customer ID (an order the admin then shows
+        # as a guest's); left out, the order is a guest's unless it names a customer.
+        "customer_is_guest": int(not customer) if new.guest is None else int(bool(new.guest)),
         "customer_group_id": new.group_id or (1 if new.customer_id else 0),
         "order_currency_code": currency,
         "base_currency_code": str(new.entity.get("base_currency_code") or currency),
