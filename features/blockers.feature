@@ -190,3 +190,13 @@ Feature: Order creation blockers
       | problem      |
       | disabled     |
       | out of stock |
+
+  @BLK-03 @BLK-07 @BLK-09
+  Scenario: Two orders in one sync for more than the stock on hand: one is imported, the other is blocked
+    Given the Magento product "SKU-2" has 3 in stock
+    And an Unshipped Amazon order "A" for 2 x "SKU-2"
+    And an Unshipped Amazon order "B" for 2 x "SKU-2"
+    When the connector syncs
+    Then exactly one of the orders "A, B" has no Magento order
+    And the salable quantity of "SKU-2" is 1
+    And the Magento admin shows the cannot-import message naming "Main Store"

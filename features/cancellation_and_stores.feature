@@ -350,3 +350,38 @@ Feature: Cancellations and store state
       | 400    | feed document creation |
       | 404    | feed creation          |
       | 400    | feed creation          |
+
+  @CAN-01 @CAN-02 @DEC-27
+  Scenario Outline: A cancellation the merchant sends that Amazon rejects at its <call> is refused and not sent again
+    Given an Unshipped Amazon order "A" for some "SKU-1" among other items
+    And the connector syncs
+    And Amazon answers HTTP <status> to the next <call>
+    When the merchant tries to cancel order "A" from Magento with the reason "NoInventory"
+    And the connector syncs
+    And the connector syncs
+    Then the cancellation is refused
+    And Amazon has received no cancellation of order "A"
+    And Amazon has not canceled order "A"
+    And order "A" has exactly one Magento order with status "processing" in state "processing"
+
+    Examples:
+      | status | call                   |
+      | 403    | feed document upload   |
+      | 400    | feed document creation |
+      | 400    | feed creation          |
+
+  @CAN-02 @CAN-03
+  Scenario: Orders canceled one after another, from Magento and by Amazon, each end as their cancellation says
+    Given 4 Unshipped Amazon orders "C1..C4" for 1 x "SKU-1" each
+    And the connector syncs
+    When the merchant cancels order "C1" from Magento with a reason
+    And the connector syncs
+    And Amazon cancels order "C3"
+    And the connector syncs
+    And Amazon cancels order "C2"
+    And Amazon cancels order "C4"
+    And the connector syncs
+    Then order "C1" has exactly one Magento order with status "complete"
+    And order "C2" has exactly one Magento order with status "canceled" in state "canceled"
+    And order "C3" has exactly one Magento order with status "canceled" in state "canceled"
+    And order "C4" has exactly one Magento order with status "canceled" in state "canceled"

@@ -21,17 +21,18 @@ class RawBody:
     """A request body as received, read as JSON (or text) only when an entry's ``body`` is first read: most
     entries are never read, and decoding every body cost the wire a second JSON parse per call."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("length", "raw")
 
     def __init__(self, raw: bytes) -> None:
-        self.raw = raw
+        self.length = len(raw)
+        self.raw = raw[:MAX_JOURNAL_BODY]  # a longer body is kept trimmed, as the journal shows it
 
     def decode(self) -> Any:
         """JSON, the text when it is not JSON, None when empty; a body over ``MAX_JOURNAL_BODY`` bytes is a
         string naming its size, then its first bytes."""
         raw = self.raw
-        if len(raw) > MAX_JOURNAL_BODY:
-            return f"[{len(raw)} bytes, trimmed] " + raw[:MAX_JOURNAL_BODY].decode("utf-8", "replace")
+        if self.length > MAX_JOURNAL_BODY:
+            return f"[{self.length} bytes, trimmed] " + raw.decode("utf-8", "replace")
         if not raw.strip():
             return None
         try:
@@ -41,7 +42,7 @@ class RawBody:
 
     def size(self) -> int:
         """What the body counts against the journal's bytes (at most ``MAX_JOURNAL_BODY`` and its label)."""
-        return min(len(self.raw), MAX_JOURNAL_BODY + 32)
+        return min(self.length, MAX_JOURNAL_BODY + 32)
 
 
 class _DecodedOnRead:

@@ -32,8 +32,8 @@ def submit(api: Any, document: bytes, feed_type: str = "POST_ORDER_ACKNOWLEDGEME
     created = api.post(f"{FEEDS}/documents", {"contentType": "text/xml; charset=UTF-8"})
     assert created.status_code == 201, created.text
     slot = created.json()
-    upload = requests.put(slot["url"], data=document, headers={"Content-Type": "text/xml"}, timeout=5)
-    assert upload.status_code == 200
+    upload = requests.put(slot["url"], data=document, headers={"Content-Type": "text/xml; charset=UTF-8"}, timeout=5)
+    assert upload.status_code == 200, upload.text
     feed = api.post(
         f"{FEEDS}/feeds",
         {"feedType": feed_type, "marketplaceIds": [US], "inputFeedDocumentId": slot["feedDocumentId"]},
@@ -132,7 +132,8 @@ def test_the_upload_url_stays_in_the_namespace(live_sims: Any) -> None:
         f"{base}{FEEDS}/documents", json={"contentType": "text/xml"}, headers=headers, timeout=5
     ).json()
     assert slot["url"].startswith(f"{base}/_documents/")
-    requests.put(slot["url"], data=acknowledgement((order.amazon_order_id, "Failure", "NoInventory")), timeout=5)
+    document = acknowledgement((order.amazon_order_id, "Failure", "NoInventory"))
+    assert requests.put(slot["url"], data=document, headers={"Content-Type": "text/xml"}, timeout=5).ok
     feed = {
         "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
         "marketplaceIds": [US],
@@ -148,7 +149,7 @@ def test_a_feed_waits_in_amazons_queue_for_its_processing_time(api: Any) -> None
     order = api.model.create_order(status="Unshipped")
     created = api.post(f"{FEEDS}/documents", {"contentType": "text/xml; charset=UTF-8"}).json()
     document = acknowledgement((order.amazon_order_id, "Failure", "NoInventory"))
-    requests.put(created["url"], data=document, headers={"Content-Type": "text/xml"}, timeout=5)
+    requests.put(created["url"], data=document, headers={"Content-Type": "text/xml; charset=UTF-8"}, timeout=5)
     body = {"feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "marketplaceIds": [US]}
     feed_id = api.post(f"{FEEDS}/feeds", {**body, "inputFeedDocumentId": created["feedDocumentId"]}).json()["feedId"]
     clock.advance(599)
@@ -159,3 +160,18 @@ def test_a_feed_waits_in_amazons_queue_for_its_processing_time(api: Any) -> None
     assert api.get(f"/orders/v0/orders/{order.amazon_order_id}").json()["payload"]["OrderStatus"] == "Canceled"
     done = api.get(f"{FEEDS}/feeds/{feed_id}").json()
     assert done["processingStatus"] == "DONE" and done["processingEndTime"] == "2026-01-05T09:10:00Z"
+
+
+def test_an_upload_without_the_documents_content_type_is_refused(api: Any) -> None:
+    """The presigned URL's signature covers the Content-Type given when the document was created: S3 refuses
+    an upload without it, or with another one, and keeps nothing."""
+    slot = api.post(f"{FEEDS}/documents", {"contentType": "text/xml; charset=UTF-8"}).json()
+    document = acknowledgement(("111-0000000-0000000", "Failure", "NoInventory"))
+    for headers in ({}, {"Content-Type": "text/xml"}, {"Content-Type": "application/xml; charset=UTF-8"}):
+        refused = requests.put(slot["url"], data=document, headers=headers, timeout=5)
+        assert refused.status_code == 403, headers
+        assert refused.json()["errors"][0]["code"] == "SignatureDoesNotMatch"
+    assert api.model.feeds.document(slot["feedDocumentId"]).content is None
+    same = requests.put(slot["url"], data=document, headers={"Content-Type": "text/xml; charset=UTF-8"}, timeout=5)
+    assert same.status_code == 200
+    assert api.model.feeds.document(slot["feedDocumentId"]).content == document

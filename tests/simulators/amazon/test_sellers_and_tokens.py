@@ -167,7 +167,10 @@ def test_a_feed_cancels_only_orders_of_the_seller_who_sent_it(api: Any) -> None:
         "<StatusCode>Failure</StatusCode><CancelReason>NoInventory</CancelReason></OrderAcknowledgement>"
         "</Message></AmazonEnvelope>"
     )
-    assert requests.put(document["url"], data=envelope.encode(), timeout=5).status_code == 200
+    upload = requests.put(
+        document["url"], data=envelope.encode(), headers={"Content-Type": "text/xml; charset=UTF-8"}, timeout=5
+    )
+    assert upload.status_code == 200
     feed = api.post(
         "/feeds/2021-06-30/feeds",
         {

@@ -162,6 +162,21 @@ def test_customer_orders_must_name_a_customer_of_the_stores_website(api: Any) ->
     assert api.error(response, 404) == f"No such entity with customerId = {customer['id']}"
 
 
+def test_the_guest_flag_is_saved_as_given_and_follows_the_customer_when_left_out(api: Any) -> None:
+    """The repository saves ``customer_is_guest`` as sent, even beside a customer ID (the admin then shows a
+    guest's order); left out, an order is a guest's unless it names a customer."""
+    customer = api.model.create_customer("jane@example.com", "Jane", "Buyer")
+    assert api.place(customer_id=customer["id"], customer_is_guest=1)["customer_is_guest"] == 1
+    entity = api.entity(customer_id=customer["id"])
+    entity.pop("customer_is_guest", None)
+    created = api.post("/orders", {"entity": entity})
+    assert created.status_code == 200 and created.json()["customer_is_guest"] == 0
+    guest = api.entity()
+    guest.pop("customer_is_guest", None)
+    guest.pop("customer_id", None)
+    assert api.post("/orders", {"entity": guest}).json()["customer_is_guest"] == 1
+
+
 def test_saving_an_existing_order_changes_its_status_and_ext_order_id(api: Any) -> None:
     order = api.place()
     api.model.add_order_status("ready", "processing")
