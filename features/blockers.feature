@@ -200,3 +200,11 @@ Feature: Order creation blockers
     Then exactly one of the orders "A, B" has no Magento order
     And the salable quantity of "SKU-2" is 1
     And the Magento admin shows the cannot-import message naming "Main Store"
+
+  @BLK-01 @BLK-08 @DEC-32
+  Scenario: A Fulfilled-by-Amazon order with a product missing from Magento is blocked, whatever its other items
+    Given the Magento catalog has no product "SKU-3"
+    And an Amazon order "F" fulfilled by Amazon for 1 x "SKU-1" and 1 x "SKU-3" in status "Shipped"
+    When the connector syncs
+    Then order "F" has no Magento order
+    And the Order Notes of order "F" include "Cannot create sales order: Product "SKU-3" does not exist."
