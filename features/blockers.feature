@@ -207,4 +207,3 @@ Feature: Order creation blockers
     And an Amazon order "F" fulfilled by Amazon for 1 x "SKU-1" and 1 x "SKU-3" in status "Shipped"
     When the connector syncs
     Then order "F" has no Magento order
-    And the Order Notes of order "F" include "Cannot create sales order: Product "SKU-3" does not exist."

@@ -339,11 +339,13 @@ class Storage:
         ]
         for start in range(0, len(keys), chunk):
             part = keys[start : start + chunk]
+            # By primary key, the rest checked here: with the WHERE above, SQLite would walk the pending-import
+            # index, every not-imported row of the store, for each chunk.
             rows = self._rows(
-                f"SELECT * FROM orders WHERE {where} AND amazon_order_id IN ({', '.join('?' * len(part))})",
-                (store, *statuses, *part),
+                f"SELECT * FROM orders WHERE store = ? AND amazon_order_id IN ({', '.join('?' * len(part))})",
+                (store, *part),
             )
-            by_key = {row.amazon_order_id: row for row in rows}
+            by_key = {r.amazon_order_id: r for r in rows if r.magento_entity_id is None and r.status in statuses}
             yield from (by_key[key] for key in part if key in by_key)
 
     def has_blocked(self, store: str, statuses: tuple[str, ...]) -> bool:

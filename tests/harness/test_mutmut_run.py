@@ -77,6 +77,13 @@ def test_the_command_runs_mutants_of_one_module_and_scores_them(tmp_path: Path) 
     assert views["counts"].get("killed", 0) >= 1, views["counts"]
     checked = sum(n for status, n in views["counts"].items() if status != "not checked")
     assert 1 <= checked <= 20, views["counts"]  # only the mutants named were run
+    # What a full run leaves out: the mutants not run yet whose change an entry calls equivalent.
+    workdir, equivalents = tmp_path / "work" / "reference", mutmut_run.load_equivalents()
+    skipped = mutmut_run.equivalent_mutants(workdir, ["views"], equivalents)
+    assert skipped and skipped <= set(mutmut_run.all_mutants(workdir, ["views"]))
+    [score] = mutmut_run.read_scores(workdir, ["views"], equivalents, skipped=skipped)
+    assert score.counts["skipped"] == len(skipped)
+    assert all(m.verdict == "equivalent" for m in score.mutants if m.status == "skipped")
 
 
 def test_only_the_case_of_an_sql_text_outside_its_literals_is_equivalent() -> None:

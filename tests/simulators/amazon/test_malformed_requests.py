@@ -226,7 +226,7 @@ def test_other_bodies(body: Any, target: str, order_index: int) -> None:
 def test_feed_documents_of_any_content_are_processed_or_reported(body: bytes) -> None:
     slot = CLIENT.post("/feeds/2021-06-30/documents", json={"contentType": "text/xml"}, headers=HEADERS).get_json()
     path = slot["url"].split("localhost", 1)[-1]
-    assert CLIENT.put(path, data=body).status_code == 200
+    assert CLIENT.put(path, data=body, content_type="text/xml").status_code == 200
     before = snapshot(SANDBOX)
     feed = {
         "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
