@@ -148,9 +148,7 @@ class MagentoClient:
     def create_order(self, entity: dict[str, Any]) -> dict[str, Any]:
         """The order repository's save: it takes no stock (the connector's own reservation holds it). Only the
         saved order's IDs come back (Magento's ``fields`` filter): the sync reads nothing else of the answer."""
-        return dict(
-            self._send("orderCreate", "POST", "/V1/orders", params=CREATED_FIELDS, json={"entity": entity})
-        )
+        return dict(self._send("orderCreate", "POST", "/V1/orders", params=CREATED_FIELDS, json={"entity": entity}))
 
     def shipments(self, entity_id: int) -> list[dict[str, Any]]:
         params = {
