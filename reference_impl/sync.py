@@ -339,14 +339,11 @@ class StoreSync:
             return
         created: list[tuple[OrderRow, dict[str, Any]]] = []
         try:
-            for row, entity, lines, _stock in ready:
+            for row, entity, _lines, _stock in ready:
                 try:
-                    order = self._create(row, entity, lines)
+                    created.append((row, self._create(row, entity)))
                 except RemoteError as err:
                     self._fail(f"import {row.amazon_order_id}", err)  # left for a later sync
-                    continue
-                if order is not None:
-                    created.append((row, order))
         finally:
             # What Magento answered, recorded in one transaction (also when the batch stops early): an order
             # whose record a crash loses is found by its create mark and looked up (SYN-04).
@@ -354,15 +351,12 @@ class StoreSync:
                 for row, order in created:
                     self.imported(row, order, adopted=False)
 
-    def _create(self, row: OrderRow, entity: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any] | None:
-        """Send the create of an order whose mark and reservation are stored: what Magento answered, or None
-        when it refused the order as unsalable (the order is blocked)."""
+    def _create(self, row: OrderRow, entity: dict[str, Any]) -> dict[str, Any]:
+        """Send the create of an order whose mark and reservation are stored: what Magento answered. Magento's
+        order save checks no salability (the blocker check ran before), so a refusal is left for a later sync."""
         try:
             return self.magento.create_order(entity)
         except RemoteError as err:
-            if err.status == 400 and "not available" in str(err):
-                self.block(row, self.blocker(lines, row.channel) or not_salable(lines[0]["sku"]))
-                return None
             if err.status is None or err.status >= 500:  # no clear answer: the create may still land
                 with self.storage.transaction():
                     self.storage.set_data(row, {**row.data, "create_uncertain": self._stamp()})
